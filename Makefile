@@ -1,0 +1,46 @@
+# The two commands that do everything on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+GO ?= go
+BIN := bin
+SERVICES := scripts/services
+# Each recipe line is its own shell: this prefix gives it the running services' URLs.
+WITH_ENV = eval "$$($(SERVICES) env)" &&
+
+.PHONY: all build test vet run services services-down seed-1m clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+
+services:
+	$(SERVICES) up
+
+services-down:
+	$(SERVICES) down
+
+# Starts Postgres, Redis and Elasticsearch (installing them if missing), then runs every test.
+test: services vet
+	$(WITH_ENV) $(GO) test -count=1 -timeout 20m ./...
+
+# Services up, schema migrated, demo data on first run, then the portal in the foreground.
+run: services build
+	$(WITH_ENV) $(BIN)/portalctl migrate
+	@$(WITH_ENV) if $(BIN)/portalctl seed --if-empty > .services/demo-logins.new; then \
+		if [ -s .services/demo-logins.new ]; then mv .services/demo-logins.new .services/demo-logins.txt; else rm -f .services/demo-logins.new; fi; \
+	else rm -f .services/demo-logins.new; exit 1; fi
+	@echo; echo "Demo logins (password demo1234):"; cat .services/demo-logins.txt 2>/dev/null || echo "  (database was seeded elsewhere)"
+	@$(WITH_ENV) echo; echo "Portal: http://$${PORTAL_ADDR:-127.0.0.1:8080}  (Ctrl-C stops it)"; echo
+	$(WITH_ENV) exec $(BIN)/portal
+
+# The scale check: a million tickets with their comments.
+seed-1m: services build
+	$(WITH_ENV) $(BIN)/portalctl migrate && $(BIN)/portalctl seed --clients 200 --tickets 1000000 --articles 20000
+
+clean:
+	rm -rf $(BIN)

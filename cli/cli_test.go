@@ -1,0 +1,135 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"helpdesk/auth"
+	"helpdesk/cli"
+	"helpdesk/internal/pgtest"
+)
+
+var pg = &pgtest.Server{}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pg.Cleanup()
+	os.Exit(code)
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func run(t *testing.T, env map[string]string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := cli.Run(context.Background(), cli.Env{Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }}, args)
+	return result{code, out.String(), errb.String()}
+}
+
+func TestUsageAndErrors(t *testing.T) {
+	t.Parallel()
+	unreachable := map[string]string{"DATABASE_URL": "postgres://u:p@127.0.0.1:1/none?connect_timeout=2"}
+	cases := []struct {
+		name     string
+		env      map[string]string
+		args     []string
+		code     int
+		stdout   string // substring
+		stderrRe string // substring of the single stderr line
+	}{
+		{"help", nil, []string{"--help"}, 0, "Commands:", ""},
+		{"no command", nil, nil, 2, "Usage", ""},
+		{"unknown command", nil, []string{"frobnicate"}, 2, "", "unknown command"},
+		{"migrate help", nil, []string{"migrate", "--help"}, 0, "Usage: portalctl migrate", ""},
+		{"seed help", nil, []string{"seed", "-h"}, 0, "--tickets", ""},
+		{"user help", nil, []string{"user", "--help"}, 0, "user create", ""},
+		{"user create help", nil, []string{"user", "create", "--help"}, 0, "--role", ""},
+		{"token help", nil, []string{"token", "--help"}, 0, "token revoke", ""},
+		{"token create help", nil, []string{"token", "create", "--help"}, 0, "--user", ""},
+		{"status help", nil, []string{"status", "--help"}, 0, "Usage: portalctl status", ""},
+		{"bad flag", nil, []string{"seed", "--tickets", "many"}, 2, "", "invalid value"},
+		{"unknown flag", nil, []string{"migrate", "--force"}, 2, "", "flag provided but not defined"},
+		{"negative tickets", nil, []string{"seed", "--tickets", "-1"}, 2, "", "--tickets must be"},
+		{"bad until", nil, []string{"seed", "--until", "yesterday"}, 2, "", "--until"},
+		{"missing email", nil, []string{"user", "create", "--role", "agent", "--password", "secret123"}, 2, "", "--email is required"},
+		{"weak password", unreachable, []string{"user", "create", "--email", "a@b.example", "--role", "agent", "--password", "short"}, 1, "", "password must be"},
+		{"no database url", nil, []string{"migrate"}, 1, "", "DATABASE_URL is required"},
+		{"unreachable database", unreachable, []string{"migrate"}, 1, "", "connect to database"},
+		{"unreachable database status", unreachable, []string{"status"}, 1, "", "connect to database"},
+		{"revoke needs one selector", unreachable, []string{"token", "revoke"}, 2, "", "exactly one"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := run(t, tc.env, tc.args...)
+			if r.code != tc.code {
+				t.Fatalf("exit %d, want %d (stdout %q, stderr %q)", r.code, tc.code, r.stdout, r.stderr)
+			}
+			if !strings.Contains(r.stdout, tc.stdout) {
+				t.Errorf("stdout %q lacks %q", r.stdout, tc.stdout)
+			}
+			if tc.stderrRe != "" {
+				if !strings.Contains(r.stderr, tc.stderrRe) {
+					t.Errorf("stderr %q lacks %q", r.stderr, tc.stderrRe)
+				}
+				if n := strings.Count(strings.TrimRight(r.stderr, "\n"), "\n"); n != 0 {
+					t.Errorf("error is %d lines, want one: %q", n+1, r.stderr)
+				}
+			}
+		})
+	}
+}
+
+func TestMigrateUserAndTokenFlow(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"DATABASE_URL": pg.NewEmptyDatabase(t)}
+
+	r := run(t, env, "migrate")
+	if r.code != 0 || !strings.Contains(r.stdout, "applied 001_schema.sql") {
+		t.Fatalf("migrate: %+v", r)
+	}
+	if r = run(t, env, "migrate"); r.code != 0 || !strings.Contains(r.stdout, "up to date") {
+		t.Fatalf("second migrate: %+v", r)
+	}
+	r = run(t, env, "user", "create", "--email", "Admin@Example.com", "--role", "admin", "--password", "correct horse")
+	if r.code != 0 {
+		t.Fatalf("user create: %+v", r)
+	}
+	id, err := strconv.ParseInt(strings.TrimSpace(r.stdout), 10, 64)
+	if err != nil || id <= 0 {
+		t.Fatalf("user create printed %q, want the id alone", r.stdout)
+	}
+	if r = run(t, env, "user", "create", "--email", "admin@example.com", "--role", "admin", "--password", "correct horse"); r.code != 1 || !strings.Contains(r.stderr, "already exists") {
+		t.Fatalf("duplicate user: %+v", r)
+	}
+	if r = run(t, env, "user", "create", "--email", "c@example.com", "--role", "client", "--password", "correct horse"); r.code != 1 || !strings.Contains(r.stderr, "client id") {
+		t.Fatalf("client without company: %+v", r)
+	}
+	if r = run(t, env, "token", "create", "--user", "nobody@example.com"); r.code != 1 {
+		t.Fatalf("token for unknown user: %+v", r)
+	}
+
+	for _, who := range []string{"admin@example.com", strconv.FormatInt(id, 10)} {
+		r = run(t, env, "token", "create", "--user", who, "--name", "ci")
+		token := strings.TrimSpace(r.stdout)
+		if r.code != 0 || !strings.HasPrefix(token, auth.TokenPrefix) || strings.Count(r.stdout, "\n") != 1 {
+			t.Fatalf("token create --user %s: %+v (want the token alone)", who, r)
+		}
+		if r = run(t, env, "token", "revoke", "--token", token); r.code != 0 {
+			t.Fatalf("revoke: %+v", r)
+		}
+		if r = run(t, env, "token", "revoke", "--token", token); r.code != 1 {
+			t.Fatalf("second revoke: %+v", r)
+		}
+	}
+	if r = run(t, env, "status"); r.code != 0 || !strings.Contains(r.stdout, "users=1") || !strings.Contains(r.stdout, "pending=0") {
+		t.Fatalf("status: %+v", r)
+	}
+}

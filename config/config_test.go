@@ -1,0 +1,62 @@
+package config
+
+import (
+	"log/slog"
+	"strings"
+	"testing"
+)
+
+func TestLoad(t *testing.T) {
+	base := map[string]string{"DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db"}
+	with := func(kv ...string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	cases := []struct {
+		name    string
+		env     map[string]string
+		wantErr string
+		check   func(t *testing.T, c Config)
+	}{
+		{"defaults", base, "", func(t *testing.T, c Config) {
+			if c.SearchIndexPrefix != "portal" || c.PortalAddr != "127.0.0.1:8080" || c.LogLevel != slog.LevelInfo || c.ElasticsearchURL != "" {
+				t.Errorf("defaults: %+v", c)
+			}
+		}},
+		{"all set", with("REDIS_URL", "redis://127.0.0.1:6379/0", "ELASTICSEARCH_URL", "http://127.0.0.1:9200/",
+			"SEARCH_INDEX_PREFIX", "test_1", "PORTAL_ADDR", ":9090", "LOG_LEVEL", "debug"), "", func(t *testing.T, c Config) {
+			if c.ElasticsearchURL != "http://127.0.0.1:9200" || c.SearchIndexPrefix != "test_1" || c.LogLevel != slog.LevelDebug {
+				t.Errorf("parsed: %+v", c)
+			}
+		}},
+		{"missing database", map[string]string{}, "DATABASE_URL is required", nil},
+		{"wrong scheme", with("DATABASE_URL", "mysql://x"), "postgres://", nil},
+		{"bad redis", with("REDIS_URL", "http://x"), "REDIS_URL", nil},
+		{"bad elasticsearch", with("ELASTICSEARCH_URL", "localhost:9200"), "ELASTICSEARCH_URL", nil},
+		{"bad prefix", with("SEARCH_INDEX_PREFIX", "Portal*"), "SEARCH_INDEX_PREFIX", nil},
+		{"bad addr", with("PORTAL_ADDR", "8080"), "PORTAL_ADDR", nil},
+		{"bad level", with("LOG_LEVEL", "chatty"), "LOG_LEVEL", nil},
+		{"several errors on one line", with("LOG_LEVEL", "chatty", "PORTAL_ADDR", "x"), "LOG_LEVEL", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Load(func(k string) string { return tc.env[k] })
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || strings.Contains(err.Error(), "\n") {
+					t.Fatalf("error = %v, want one line containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.check(t, c)
+		})
+	}
+}

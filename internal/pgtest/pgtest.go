@@ -1,0 +1,175 @@
+// Package pgtest gives each test its own freshly migrated Postgres database, cloned from a
+// template that is migrated once per test binary. Tests fail, never skip, without a server.
+package pgtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"helpdesk/store"
+)
+
+// Server is the Postgres server named by DATABASE_URL, on which tests create databases. The
+// zero value is ready; one Server per test binary shares one template.
+type Server struct {
+	once     sync.Once
+	adminURL string // a URL for the server's maintenance database
+	template string
+	err      error
+}
+
+// URL returns the connection URL of database name on the server.
+func (s *Server) URL(name string) string {
+	u, err := url.Parse(s.adminURL)
+	if err != nil {
+		panic(fmt.Sprintf("pgtest: bad DATABASE_URL: %v", err))
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+func (s *Server) exec(ctx context.Context, sql string) error {
+	conn, err := pgx.Connect(ctx, s.adminURL)
+	if err != nil {
+		return fmt.Errorf("connect to %s: %w", redact(s.adminURL), err)
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, sql)
+	return err
+}
+
+// templateDB creates and migrates the template once. Without DATABASE_URL it fails loudly:
+// the integration tests are the point, and `make test` starts the services.
+func (s *Server) templateDB(ctx context.Context) (string, error) {
+	s.once.Do(func() {
+		s.adminURL = os.Getenv("DATABASE_URL")
+		if s.adminURL == "" {
+			s.err = fmt.Errorf("DATABASE_URL is not set: run the tests with `make test`, which starts Postgres, Redis and Elasticsearch")
+			return
+		}
+		s.template = "pgtest_tmpl_" + randomSuffix()
+		if s.err = s.exec(ctx, "CREATE DATABASE "+s.template); s.err != nil {
+			return
+		}
+		st, err := store.Open(ctx, s.URL(s.template))
+		if err != nil {
+			s.err = err
+			return
+		}
+		_, s.err = st.Migrate(ctx)
+		st.Close()
+	})
+	return s.template, s.err
+}
+
+// Cleanup drops the template; call it from TestMain after the tests ran.
+func (s *Server) Cleanup() {
+	if s.template != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = s.exec(ctx, "DROP DATABASE IF EXISTS "+s.template+" WITH (FORCE)")
+	}
+}
+
+// NewDatabase creates an empty, migrated database for t, dropped when t ends, and returns its URL.
+func (s *Server) NewDatabase(t testing.TB) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	tmpl, err := s.templateDB(ctx)
+	if err != nil {
+		t.Fatalf("pgtest: template database: %v", err)
+	}
+	name := "pgtest_" + sanitize(t.Name()) + "_" + randomSuffix()
+	if err := s.exec(ctx, "CREATE DATABASE "+name+" TEMPLATE "+tmpl); err != nil {
+		t.Fatalf("pgtest: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := s.exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			t.Logf("pgtest: drop %s: %v", name, err)
+		}
+	})
+	return s.URL(name)
+}
+
+// NewStore returns a Store on a fresh migrated database, closed when t ends.
+func (s *Server) NewStore(t testing.TB) *store.Store {
+	t.Helper()
+	return Open(t, s.NewDatabase(t))
+}
+
+// Open connects a Store to url, closed when t ends.
+func Open(t testing.TB, url string) *store.Store {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	t.Cleanup(st.Close)
+	return st
+}
+
+// NewEmptyDatabase creates a database without any schema, for migration tests.
+func (s *Server) NewEmptyDatabase(t testing.TB) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := s.templateDB(ctx); err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	name := "pgtest_empty_" + sanitize(t.Name()) + "_" + randomSuffix()
+	if err := s.exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("pgtest: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_ = s.exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	})
+	return s.URL(name)
+}
+
+func randomSuffix() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// sanitize keeps a database name short and made of safe characters.
+func sanitize(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(name) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	s := b.String()
+	if len(s) > 35 {
+		s = s[len(s)-35:]
+	}
+	return s
+}
+
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "DATABASE_URL"
+	}
+	return u.Redacted()
+}

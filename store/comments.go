@@ -1,0 +1,46 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Comment is a message on a ticket; internal comments are for staff only.
+type Comment struct {
+	ID        int64     `db:"id" json:"id"`
+	TicketID  int64     `db:"ticket_id" json:"ticket_id"`
+	AuthorID  int64     `db:"author_id" json:"author_id"`
+	Body      string    `db:"body" json:"body"`
+	Internal  bool      `db:"internal" json:"internal"`
+	CreatedAt time.Time `db:"created_at" json:"created_at"`
+}
+
+const commentColumns = `id, ticket_id, author_id, body, internal, created_at`
+
+// AddComment adds a comment to a ticket. The database touches the ticket (new version, outbox
+// row) and stamps its first response when this is the first public reply from staff.
+func (s *Store) AddComment(ctx context.Context, ticketID, authorID int64, body string, internal bool) (*Comment, error) {
+	rows, err := s.db.Query(ctx, `INSERT INTO comments (ticket_id, author_id, body, internal)
+		VALUES ($1, $2, $3, $4) RETURNING `+commentColumns, ticketID, authorID, body, internal)
+	return one[Comment](rows, err, fmt.Sprintf("comment on ticket %d", ticketID))
+}
+
+// Comments lists a ticket's comments oldest first; internal ones only when asked for.
+func (s *Store) Comments(ctx context.Context, ticketID int64, withInternal bool) ([]Comment, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+commentColumns+` FROM comments
+		WHERE ticket_id = $1 AND ($2 OR NOT internal) ORDER BY created_at, id`, ticketID, withInternal)
+	return all[Comment](rows, err, fmt.Sprintf("comments of ticket %d", ticketID))
+}
+
+// DeleteComment removes a comment.
+func (s *Store) DeleteComment(ctx context.Context, id int64) error {
+	tag, err := s.db.Exec(ctx, `DELETE FROM comments WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("delete comment %d: %w", id, classify(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("delete comment %d: %w", id, ErrNotFound)
+	}
+	return nil
+}

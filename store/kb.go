@@ -1,0 +1,242 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Category groups KB articles.
+type Category struct {
+	ID        int64     `db:"id" json:"id"`
+	Name      string    `db:"name" json:"name"`
+	Slug      string    `db:"slug" json:"slug"`
+	CreatedAt time.Time `db:"created_at" json:"created_at"`
+}
+
+// Article is a knowledge-base article; Body is markdown.
+type Article struct {
+	ID          int64      `db:"id" json:"id"`
+	Slug        string     `db:"slug" json:"slug"`
+	Title       string     `db:"title" json:"title"`
+	Body        string     `db:"body" json:"body"`
+	CategoryID  *int64     `db:"category_id" json:"-"`
+	Category    string     `db:"category" json:"category"`
+	Tags        []string   `db:"tags" json:"tags"`
+	Locale      string     `db:"locale" json:"locale"`
+	Audience    string     `db:"audience" json:"audience"`
+	Status      string     `db:"status" json:"status"`
+	AuthorID    *int64     `db:"author_id" json:"author_id,omitempty"`
+	CreatedAt   time.Time  `db:"created_at" json:"created_at"`
+	UpdatedAt   time.Time  `db:"updated_at" json:"updated_at"`
+	PublishedAt *time.Time `db:"published_at" json:"published_at,omitempty"`
+	Version     int64      `db:"version" json:"version"`
+}
+
+const articleSelect = `SELECT a.id, a.slug, a.title, a.body, a.category_id, coalesce(c.name, '') AS category,
+	a.tags, a.locale, a.audience, a.status, a.author_id, a.created_at, a.updated_at, a.published_at, a.version
+	FROM kb_articles a LEFT JOIN kb_categories c ON c.id = a.category_id`
+
+// NewArticle is what writing a KB article needs. Category is a name; an unknown one is created.
+type NewArticle struct {
+	Slug     string // empty: derived from the title
+	Title    string
+	Body     string
+	Category string
+	Tags     []string
+	Locale   string // es or en; empty means es
+	Audience string // public, clients or internal; empty means public
+	Status   string // draft or published; empty means draft
+	AuthorID *int64
+}
+
+// CreateArticle inserts an article, creating its category when the name is new.
+func (s *Store) CreateArticle(ctx context.Context, a NewArticle) (*Article, error) {
+	if a.Slug == "" {
+		a.Slug = Slugify(a.Title)
+	}
+	if a.Locale == "" {
+		a.Locale = "es"
+	}
+	if a.Audience == "" {
+		a.Audience = "public"
+	}
+	if a.Status == "" {
+		a.Status = "draft"
+	}
+	if a.Tags == nil {
+		a.Tags = []string{}
+	}
+	var out *Article
+	err := s.Transact(ctx, func(tx *Store) error {
+		catID, err := tx.categoryID(ctx, a.Category)
+		if err != nil {
+			return err
+		}
+		var id int64
+		err = tx.db.QueryRow(ctx, `INSERT INTO kb_articles
+			(slug, title, body, category_id, tags, locale, audience, status, author_id, published_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $8 = 'published' THEN now() END)
+			RETURNING id`,
+			a.Slug, a.Title, a.Body, catID, a.Tags, a.Locale, a.Audience, a.Status, a.AuthorID).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("create article: %w", classify(err))
+		}
+		out, err = tx.Article(ctx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Article returns the article with the given id, whoever asks; callers apply access rules.
+func (s *Store) Article(ctx context.Context, id int64) (*Article, error) {
+	rows, err := s.db.Query(ctx, articleSelect+` WHERE a.id = $1`, id)
+	return one[Article](rows, err, fmt.Sprintf("article %d", id))
+}
+
+// ArticleBySlug returns the article with the given slug.
+func (s *Store) ArticleBySlug(ctx context.Context, slug string) (*Article, error) {
+	rows, err := s.db.Query(ctx, articleSelect+` WHERE a.slug = $1`, slug)
+	return one[Article](rows, err, "article "+slug)
+}
+
+// ArticlePatch holds the fields an update changes; nil fields stay as they are.
+type ArticlePatch struct {
+	Slug, Title, Body, Category, Locale, Audience, Status *string
+	Tags                                                  *[]string
+	IfVersion                                             *int64
+}
+
+// UpdateArticle applies a patch and returns the article as stored.
+func (s *Store) UpdateArticle(ctx context.Context, id int64, p ArticlePatch) (*Article, error) {
+	var out *Article
+	err := s.Transact(ctx, func(tx *Store) error {
+		var version int64
+		if err := tx.db.QueryRow(ctx, `SELECT version FROM kb_articles WHERE id = $1 FOR UPDATE`, id).Scan(&version); err != nil {
+			return fmt.Errorf("update article %d: %w", id, classify(err))
+		}
+		if p.IfVersion != nil && *p.IfVersion != version {
+			return fmt.Errorf("update article %d: %w: it changed since version %d (now %d)", id, ErrConflict, *p.IfVersion, version)
+		}
+		var catID *int64
+		if p.Category != nil {
+			c, err := tx.categoryID(ctx, *p.Category)
+			if err != nil {
+				return err
+			}
+			catID = c
+		}
+		var tags []string
+		if p.Tags != nil {
+			tags = *p.Tags
+			if tags == nil {
+				tags = []string{}
+			}
+		}
+		_, err := tx.db.Exec(ctx, `UPDATE kb_articles SET
+				slug        = coalesce($2, slug),
+				title       = coalesce($3, title),
+				body        = coalesce($4, body),
+				category_id = CASE WHEN $5 THEN $6 ELSE category_id END,
+				tags        = coalesce($7, tags),
+				locale      = coalesce($8, locale),
+				audience    = coalesce($9, audience),
+				status      = coalesce($10, status),
+				published_at = CASE WHEN coalesce($10, status) = 'published' THEN coalesce(published_at, now()) END,
+				updated_at  = greatest(now(), created_at)
+			WHERE id = $1`,
+			id, p.Slug, p.Title, p.Body, p.Category != nil, catID, tags, p.Locale, p.Audience, p.Status)
+		if err != nil {
+			return fmt.Errorf("update article %d: %w", id, classify(err))
+		}
+		out, err = tx.Article(ctx, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeleteArticle removes an article.
+func (s *Store) DeleteArticle(ctx context.Context, id int64) error {
+	tag, err := s.db.Exec(ctx, `DELETE FROM kb_articles WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("delete article %d: %w", id, classify(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("delete article %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// Categories lists the KB categories by name.
+func (s *Store) Categories(ctx context.Context) ([]Category, error) {
+	rows, err := s.db.Query(ctx, `SELECT id, name, slug, created_at FROM kb_categories ORDER BY lower(name)`)
+	return all[Category](rows, err, "list categories")
+}
+
+// RenameCategory changes a category's name; its articles are re-indexed with it.
+func (s *Store) RenameCategory(ctx context.Context, id int64, name string) error {
+	tag, err := s.db.Exec(ctx, `UPDATE kb_categories SET name = $2 WHERE id = $1`, id, strings.TrimSpace(name))
+	if err != nil {
+		return fmt.Errorf("rename category %d: %w", id, classify(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("rename category %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// categoryID finds a category by name, case-insensitively, creating it when missing. An empty
+// name means no category.
+func (s *Store) categoryID(ctx context.Context, name string) (*int64, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, nil
+	}
+	slug := Slugify(name)
+	if slug == "" {
+		return nil, fmt.Errorf("category %q: %w: it needs letters or digits", name, ErrInvalid)
+	}
+	var id int64
+	// ON CONFLICT DO UPDATE (a no-op) makes RETURNING yield the existing row, also when two
+	// writers create the same category at once.
+	err := s.db.QueryRow(ctx, `INSERT INTO kb_categories (name, slug) VALUES ($1, $2)
+		ON CONFLICT (lower(name)) DO UPDATE SET name = kb_categories.name RETURNING id`, name, slug).Scan(&id)
+	if err != nil {
+		return nil, fmt.Errorf("category %q: %w", name, classify(err))
+	}
+	return &id, nil
+}
+
+var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
+
+// Slugify turns a title into a URL slug: accents folded, lowercase, hyphen-separated.
+func Slugify(title string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(title)) {
+		if r < 0x300 || r > 0x36f { // drop combining accents
+			b.WriteRune(r)
+		}
+	}
+	s := strings.Trim(nonSlug.ReplaceAllString(b.String(), "-"), "-")
+	if len(s) > 100 {
+		s = strings.TrimRight(s[:100], "-")
+	}
+	return s
+}
+
+// PublishedArticles lists the newest published articles whose audience is one of audiences.
+func (s *Store) PublishedArticles(ctx context.Context, audiences []string, limit int) ([]Article, error) {
+	rows, err := s.db.Query(ctx, articleSelect+` WHERE a.status = 'published' AND a.audience = ANY($1)
+		ORDER BY a.updated_at DESC, a.id DESC LIMIT $2`, audiences, limit)
+	return all[Article](rows, err, "published articles")
+}

@@ -1,0 +1,99 @@
+// Package store owns every SQL statement of the portal: the canonical model in Postgres, the
+// change outbox the indexer consumes, and the migrations that build the schema.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// querier is what both a pool and a transaction offer, so every method runs in either.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error)
+}
+
+// Store reads and writes the canonical data. A Store from Transact runs inside a transaction.
+type Store struct {
+	pool *pgxpool.Pool
+	db   querier
+}
+
+// Open connects to the database at url and checks that it answers.
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse DATABASE_URL: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return &Store{pool: pool, db: pool}, nil
+}
+
+// Close releases the pool's connections.
+func (s *Store) Close() { s.pool.Close() }
+
+// Pool exposes the pool for LISTEN connections and health checks.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+
+// Transact runs fn in one transaction: committed if fn returns nil, rolled back otherwise.
+func (s *Store) Transact(ctx context.Context, fn func(tx *Store) error) error {
+	if _, nested := s.db.(pgx.Tx); nested {
+		return fn(s)
+	}
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		return fn(&Store{pool: s.pool, db: tx})
+	})
+}
+
+// Sentinel errors. The portal maps each to one HTTP status.
+var (
+	ErrNotFound  = errors.New("not found")     // 404
+	ErrInvalid   = errors.New("invalid input") // 400 / 422
+	ErrConflict  = errors.New("conflict")      // 409
+	ErrForbidden = errors.New("forbidden")     // 403
+)
+
+// classify turns constraint violations into sentinel errors with a message fit for a user.
+func classify(err error) error {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		return err
+	}
+	switch pgErr.Code {
+	case "23505": // unique_violation
+		return fmt.Errorf("%w: %s already exists", ErrConflict, constraintSubject(pgErr))
+	case "23514", "23502", "22001", "22P02", "23503": // check, not null, too long, bad text repr, foreign key
+		return fmt.Errorf("%w: %s", ErrInvalid, constraintSubject(pgErr))
+	}
+	return err
+}
+
+func constraintSubject(e *pgconn.PgError) string {
+	switch {
+	case e.ConstraintName != "":
+		return "constraint " + e.ConstraintName + " on " + e.TableName
+	case e.ColumnName != "":
+		return "column " + e.ColumnName + " on " + e.TableName
+	}
+	return e.Message
+}

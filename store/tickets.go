@@ -1,0 +1,179 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Ticket states and priorities, in the order people think of them.
+var (
+	TicketStatuses   = []string{"open", "in_progress", "waiting", "resolved", "closed"}
+	TicketPriorities = []string{"low", "medium", "high", "urgent"}
+)
+
+// Ticket is a support request from a client.
+type Ticket struct {
+	ID              int64      `db:"id" json:"id"`
+	ClientID        int64      `db:"client_id" json:"client_id"`
+	Title           string     `db:"title" json:"title"`
+	Description     string     `db:"description" json:"description"`
+	Status          string     `db:"status" json:"status"`
+	Priority        string     `db:"priority" json:"priority"`
+	Category        string     `db:"category" json:"category"`
+	Tags            []string   `db:"tags" json:"tags"`
+	AssigneeID      *int64     `db:"assignee_id" json:"assignee_id"`
+	CreatedBy       int64      `db:"created_by" json:"created_by"`
+	CreatedAt       time.Time  `db:"created_at" json:"created_at"`
+	UpdatedAt       time.Time  `db:"updated_at" json:"updated_at"`
+	FirstResponseAt *time.Time `db:"first_response_at" json:"first_response_at"`
+	ResolvedAt      *time.Time `db:"resolved_at" json:"resolved_at"`
+	Version         int64      `db:"version" json:"version"`
+}
+
+const ticketColumns = `id, client_id, title, description, status, priority, category, tags, assignee_id,
+	created_by, created_at, updated_at, first_response_at, resolved_at, version`
+
+// NewTicket is what opening a ticket needs.
+type NewTicket struct {
+	ClientID    int64
+	CreatedBy   int64
+	AssigneeID  *int64
+	Title       string
+	Description string
+	Priority    string // empty means medium
+	Category    string // empty means general
+	Tags        []string
+}
+
+// CreateTicket opens a ticket.
+func (s *Store) CreateTicket(ctx context.Context, t NewTicket) (*Ticket, error) {
+	if t.Priority == "" {
+		t.Priority = "medium"
+	}
+	if t.Category == "" {
+		t.Category = "general"
+	}
+	if t.Tags == nil {
+		t.Tags = []string{}
+	}
+	var out *Ticket
+	err := s.Transact(ctx, func(tx *Store) error {
+		if err := tx.checkAssignable(ctx, t.AssigneeID); err != nil {
+			return err
+		}
+		rows, err := tx.db.Query(ctx, `INSERT INTO tickets
+			(client_id, created_by, assignee_id, title, description, priority, category, tags)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+ticketColumns,
+			t.ClientID, t.CreatedBy, t.AssigneeID, t.Title, t.Description, t.Priority, t.Category, t.Tags)
+		out, err = one[Ticket](rows, err, "create ticket")
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Ticket returns the ticket with the given id, whoever asks; callers apply access rules.
+func (s *Store) Ticket(ctx context.Context, id int64) (*Ticket, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = $1`, id)
+	return one[Ticket](rows, err, fmt.Sprintf("ticket %d", id))
+}
+
+// TicketPatch holds the fields an update changes; nil fields stay as they are.
+type TicketPatch struct {
+	Title         *string
+	Description   *string
+	Status        *string
+	Priority      *string
+	Category      *string
+	Tags          *[]string
+	AssigneeID    *int64 // with ClearAssignee false: assign to this user
+	ClearAssignee bool
+	// IfVersion, when set, makes the update fail with ErrConflict unless the ticket still has
+	// this version (optimistic locking for clients that send back what they read).
+	IfVersion *int64
+}
+
+// UpdateTicket applies a patch and returns the ticket as stored.
+func (s *Store) UpdateTicket(ctx context.Context, id int64, p TicketPatch) (*Ticket, error) {
+	var out *Ticket
+	err := s.Transact(ctx, func(tx *Store) error {
+		cur, err := tx.lockTicket(ctx, id)
+		if err != nil {
+			return err
+		}
+		if p.IfVersion != nil && *p.IfVersion != cur.Version {
+			return fmt.Errorf("update ticket %d: %w: it changed since version %d (now %d)", id, ErrConflict, *p.IfVersion, cur.Version)
+		}
+		if !p.ClearAssignee {
+			if err := tx.checkAssignable(ctx, p.AssigneeID); err != nil {
+				return err
+			}
+		}
+		var tags []string
+		if p.Tags != nil {
+			tags = *p.Tags
+			if tags == nil {
+				tags = []string{}
+			}
+		}
+		rows, err := tx.db.Query(ctx, `UPDATE tickets SET
+				title       = coalesce($2, title),
+				description = coalesce($3, description),
+				status      = coalesce($4, status),
+				priority    = coalesce($5, priority),
+				category    = coalesce($6, category),
+				tags        = coalesce($7, tags),
+				assignee_id = CASE WHEN $9 THEN NULL ELSE coalesce($8, assignee_id) END,
+				updated_at  = greatest(now(), created_at)
+			WHERE id = $1 RETURNING `+ticketColumns,
+			id, p.Title, p.Description, p.Status, p.Priority, p.Category, tags, p.AssigneeID, p.ClearAssignee)
+		out, err = one[Ticket](rows, err, fmt.Sprintf("update ticket %d", id))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeleteTicket removes a ticket with its comments and alerts.
+func (s *Store) DeleteTicket(ctx context.Context, id int64) error {
+	tag, err := s.db.Exec(ctx, `DELETE FROM tickets WHERE id = $1`, id)
+	if err != nil {
+		return fmt.Errorf("delete ticket %d: %w", id, classify(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("delete ticket %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+func (s *Store) lockTicket(ctx context.Context, id int64) (*Ticket, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = $1 FOR UPDATE`, id)
+	return one[Ticket](rows, err, fmt.Sprintf("ticket %d", id))
+}
+
+// checkAssignable rejects assigning a ticket to a client user: only staff work tickets.
+func (s *Store) checkAssignable(ctx context.Context, userID *int64) error {
+	if userID == nil {
+		return nil
+	}
+	u, err := s.User(ctx, *userID)
+	if err != nil {
+		return fmt.Errorf("assignee: %w: no user %d", ErrInvalid, *userID)
+	}
+	if !u.IsStaff() {
+		return fmt.Errorf("assignee: %w: user %d is not an agent or admin", ErrInvalid, *userID)
+	}
+	return nil
+}
+
+// ValidStatus reports whether s is a ticket status.
+func ValidStatus(s string) bool { return slices.Contains(TicketStatuses, s) }
+
+// ValidPriority reports whether p is a ticket priority.
+func ValidPriority(p string) bool { return slices.Contains(TicketPriorities, p) }
