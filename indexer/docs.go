@@ -1,0 +1,44 @@
+package indexer
+
+import (
+	"helpdesk/markdown"
+	"helpdesk/search"
+	"helpdesk/store"
+)
+
+// TicketDocument builds a ticket's search document from its current state.
+func TicketDocument(t store.TicketDoc) *search.Document {
+	d := &search.Document{
+		Type: search.TypeTicket, ID: t.ID, Version: t.Version,
+		Title: t.Title, Body: t.Description,
+		Category: t.Category, Tags: t.Tags,
+		Status: t.Status, Priority: t.Priority,
+		ClientID: t.ClientID, ClientName: t.ClientName,
+		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
+	}
+	if t.AssigneeID != nil {
+		d.AssigneeID = *t.AssigneeID
+		if t.AssigneeName != nil {
+			d.AssigneeName = *t.AssigneeName
+		}
+	}
+	for _, c := range t.Comments {
+		if c.Internal {
+			d.Internal = append(d.Internal, c.Body)
+		} else {
+			d.Comments = append(d.Comments, c.Body)
+		}
+	}
+	return d
+}
+
+// ArticleDocument builds a KB article's search document from its current state.
+func ArticleDocument(a store.Article) *search.Document {
+	return &search.Document{
+		Type: search.TypeKB, ID: a.ID, Version: a.Version,
+		Title: a.Title, Body: markdown.PlainText(a.Body),
+		Category: a.Category, Tags: a.Tags,
+		Slug: a.Slug, Locale: a.Locale, Audience: a.Audience, Published: a.Status == "published",
+		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,
+	}
+}

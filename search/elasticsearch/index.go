@@ -1,0 +1,295 @@
+// Package elasticsearch is the primary search engine: documents folded in Go and indexed
+// behind aliases, queries built from terms (never from query syntax), highlights made by the
+// search package. The index uses only what Elasticsearch's core offers (the standard analyzer,
+// index_prefixes, fuzziness), so it runs on the integ-test distribution and the full image.
+package elasticsearch
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	elastic "github.com/elastic/go-elasticsearch/v8"
+	"github.com/elastic/go-elasticsearch/v8/esapi"
+
+	"helpdesk/search"
+)
+
+// MappingVersion changes whenever the mapping does; physical index names carry it.
+const MappingVersion = 1
+
+// Kinds of index: one per document type.
+var Kinds = []string{search.TypeTicket, search.TypeKB}
+
+// Backend talks to one Elasticsearch cluster under one name prefix.
+type Backend struct {
+	es     *elastic.Client
+	prefix string
+}
+
+var _ search.Searcher = (*Backend)(nil)
+
+// New returns a backend for the cluster at url; every index and alias name starts with prefix.
+func New(url, prefix string) (*Backend, error) {
+	es, err := elastic.NewClient(elastic.Config{
+		Addresses:               []string{url},
+		DisableRetry:            true, // callers decide: the indexer retries, search fails over
+		EnableCompatibilityMode: false,
+		Transport: &http.Transport{
+			MaxIdleConnsPerHost:   32,
+			ResponseHeaderTimeout: 30 * time.Second,
+			IdleConnTimeout:       90 * time.Second,
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("elasticsearch client: %w", err)
+	}
+	return &Backend{es: es, prefix: prefix}, nil
+}
+
+// Alias is the name searches read through for a kind of document.
+func (b *Backend) Alias(kind string) string { return b.prefix + "_" + kindName(kind) }
+
+// pendingAlias points at an index being built by a reindex: the indexer writes to it too.
+func (b *Backend) pendingAlias(kind string) string { return b.Alias(kind) + "_pending" }
+
+func kindName(kind string) string {
+	if kind == search.TypeTicket {
+		return "tickets"
+	}
+	return "kb"
+}
+
+// newIndexName returns a fresh physical index name for kind.
+func (b *Backend) newIndexName(kind string) string {
+	return fmt.Sprintf("%s_v%d_%d", b.Alias(kind), MappingVersion, time.Now().UnixNano())
+}
+
+// folded is a text field holding text folded and split into words in Go.
+var folded = map[string]any{"type": "text", "analyzer": "standard"}
+
+func mapping(kind string) map[string]any {
+	props := map[string]any{
+		"doc_type":   map[string]any{"type": "keyword"},
+		"id":         map[string]any{"type": "long"},
+		"version":    map[string]any{"type": "long"},
+		"title_f":    map[string]any{"type": "text", "analyzer": "standard", "index_prefixes": map[string]any{"min_chars": search.MinPrefix, "max_chars": 19}},
+		"body_f":     folded,
+		"category":   map[string]any{"type": "keyword"},
+		"tags":       map[string]any{"type": "keyword"},
+		"created_at": map[string]any{"type": "date"},
+		"updated_at": map[string]any{"type": "date"},
+		// The originals, for display and highlighting only: kept in _source, not indexed.
+		"display": map[string]any{"type": "object", "enabled": false},
+	}
+	if kind == search.TypeTicket {
+		for k, v := range map[string]any{
+			"comments_f":    folded,
+			"internal_f":    folded,
+			"status":        map[string]any{"type": "keyword"},
+			"priority":      map[string]any{"type": "keyword"},
+			"priority_rank": map[string]any{"type": "byte"},
+			"client_id":     map[string]any{"type": "long"},
+			"client_name":   map[string]any{"type": "keyword"},
+			"assignee_id":   map[string]any{"type": "long"},
+			"assignee_name": map[string]any{"type": "keyword"},
+		} {
+			props[k] = v
+		}
+	} else {
+		for k, v := range map[string]any{
+			"slug":      map[string]any{"type": "keyword"},
+			"locale":    map[string]any{"type": "keyword"},
+			"audience":  map[string]any{"type": "keyword"},
+			"published": map[string]any{"type": "boolean"},
+		} {
+			props[k] = v
+		}
+	}
+	return map[string]any{"dynamic": "strict", "properties": props}
+}
+
+func indexBody(kind string, aliases map[string]any) map[string]any {
+	body := map[string]any{
+		"settings": map[string]any{
+			"number_of_shards":   1,
+			"number_of_replicas": 0,
+			// Tombstones of deletes outlive any batch in flight (the indexer bounds a batch
+			// well below this), so a stale write can never resurrect a deleted document.
+			"index.gc_deletes":        "10m",
+			"index.max_result_window": search.MaxWindow,
+		},
+		"mappings": mapping(kind),
+	}
+	if aliases != nil {
+		body["aliases"] = aliases
+	}
+	return body
+}
+
+// EnsureIndices creates an index behind each read alias that has none. Safe to call from
+// several processes at once.
+func (b *Backend) EnsureIndices(ctx context.Context) error {
+	for _, kind := range Kinds {
+		exists, err := b.aliasExists(ctx, b.Alias(kind))
+		if err != nil {
+			return err
+		}
+		if exists {
+			continue
+		}
+		name := b.newIndexName(kind)
+		err = b.createIndex(ctx, name, indexBody(kind, map[string]any{b.Alias(kind): map[string]any{}}))
+		if err != nil {
+			// Another process may have won the race; the alias decides.
+			if ok, aerr := b.aliasExists(ctx, b.Alias(kind)); aerr == nil && ok {
+				_ = b.deleteIndex(ctx, name)
+				continue
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *Backend) createIndex(ctx context.Context, name string, body map[string]any) error {
+	res, err := b.es.Indices.Create(name, b.es.Indices.Create.WithContext(ctx),
+		b.es.Indices.Create.WithBody(jsonBody(body)), b.es.Indices.Create.WithWaitForActiveShards("1"))
+	return check(res, err, "create index "+name)
+}
+
+func (b *Backend) deleteIndex(ctx context.Context, name string) error {
+	res, err := b.es.Indices.Delete([]string{name}, b.es.Indices.Delete.WithContext(ctx))
+	return check(res, err, "delete index "+name)
+}
+
+func (b *Backend) aliasExists(ctx context.Context, alias string) (bool, error) {
+	res, err := b.es.Indices.ExistsAlias([]string{alias}, b.es.Indices.ExistsAlias.WithContext(ctx))
+	if err != nil {
+		return false, fmt.Errorf("%w: alias %s: %v", search.ErrUnavailable, alias, err)
+	}
+	defer drain(res)
+	switch res.StatusCode {
+	case http.StatusOK:
+		return true, nil
+	case http.StatusNotFound:
+		return false, nil
+	}
+	return false, fmt.Errorf("%w: alias %s: status %d", search.ErrUnavailable, alias, res.StatusCode)
+}
+
+// indicesOf returns the physical indices behind an alias (none when it does not exist).
+func (b *Backend) indicesOf(ctx context.Context, alias string) ([]string, error) {
+	res, err := b.es.Indices.GetAlias(b.es.Indices.GetAlias.WithContext(ctx), b.es.Indices.GetAlias.WithName(alias))
+	if err != nil {
+		return nil, fmt.Errorf("%w: get alias %s: %v", search.ErrUnavailable, alias, err)
+	}
+	defer drain(res)
+	if res.StatusCode == http.StatusNotFound {
+		return nil, nil
+	}
+	if res.IsError() {
+		return nil, responseError(res, "get alias "+alias)
+	}
+	var byIndex map[string]any
+	if err := json.NewDecoder(res.Body).Decode(&byIndex); err != nil {
+		return nil, fmt.Errorf("get alias %s: %w", alias, err)
+	}
+	out := make([]string, 0, len(byIndex))
+	for name := range byIndex {
+		out = append(out, name)
+	}
+	return out, nil
+}
+
+// WriteTargets returns every index a change of kind must reach: the live one and, while a
+// reindex runs, the one being built.
+func (b *Backend) WriteTargets(ctx context.Context, kind string) ([]string, error) {
+	live, err := b.indicesOf(ctx, b.Alias(kind))
+	if err != nil {
+		return nil, err
+	}
+	pending, err := b.indicesOf(ctx, b.pendingAlias(kind))
+	if err != nil {
+		return nil, err
+	}
+	return append(live, pending...), nil
+}
+
+// Ping reports whether the cluster answers.
+func (b *Backend) Ping(ctx context.Context) error {
+	res, err := b.es.Cluster.Health(b.es.Cluster.Health.WithContext(ctx))
+	return check(res, err, "cluster health")
+}
+
+// Refresh makes every write so far visible to search (tests and reindex use it).
+func (b *Backend) Refresh(ctx context.Context) error {
+	res, err := b.es.Indices.Refresh(b.es.Indices.Refresh.WithContext(ctx),
+		b.es.Indices.Refresh.WithIndex(b.prefix+"_*"), b.es.Indices.Refresh.WithAllowNoIndices(true))
+	return check(res, err, "refresh")
+}
+
+// DeleteAll removes every index under the prefix: for tests.
+func (b *Backend) DeleteAll(ctx context.Context) error {
+	res, err := b.es.Indices.Delete([]string{b.prefix + "_*"}, b.es.Indices.Delete.WithContext(ctx),
+		b.es.Indices.Delete.WithAllowNoIndices(true), b.es.Indices.Delete.WithExpandWildcards("all"))
+	return check(res, err, "delete indices")
+}
+
+func jsonBody(v any) io.Reader {
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+		panic(fmt.Sprintf("encode request: %v", err)) // only our own maps reach here
+	}
+	return &buf
+}
+
+// check turns a transport error or an error status into an error, and closes the body.
+func check(res *esapi.Response, err error, what string) error {
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", search.ErrUnavailable, what, err)
+	}
+	defer drain(res)
+	if res.IsError() {
+		return responseError(res, what)
+	}
+	return nil
+}
+
+func responseError(res *esapi.Response, what string) error {
+	body, _ := io.ReadAll(io.LimitReader(res.Body, 2048))
+	msg := strings.TrimSpace(string(body))
+	var e struct {
+		Error struct {
+			Type   string `json:"type"`
+			Reason string `json:"reason"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &e) == nil && e.Error.Type != "" {
+		msg = e.Error.Type + ": " + e.Error.Reason
+	}
+	err := fmt.Errorf("%s: status %d: %s", what, res.StatusCode, msg)
+	if res.StatusCode >= 500 || res.StatusCode == http.StatusTooManyRequests {
+		return fmt.Errorf("%w: %w", search.ErrUnavailable, err)
+	}
+	return err
+}
+
+func drain(res *esapi.Response) {
+	if res != nil && res.Body != nil {
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	}
+}
+
+func decode(r io.Reader, v any) error {
+	if err := json.NewDecoder(r).Decode(v); err != nil {
+		return fmt.Errorf("%w: decode reply: %v", search.ErrUnavailable, err)
+	}
+	return nil
+}

@@ -1,0 +1,223 @@
+package elasticsearch
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/elastic/go-elasticsearch/v8/esutil"
+
+	"helpdesk/search"
+)
+
+// BeginReindex creates a fresh index for kind and points the pending alias at it, so that the
+// indexer writes every change to it as well as to the live index. An index left behind by an
+// interrupted reindex is removed first.
+func (b *Backend) BeginReindex(ctx context.Context, kind string) (string, error) {
+	stale, err := b.indicesOf(ctx, b.pendingAlias(kind))
+	if err != nil {
+		return "", err
+	}
+	for _, name := range stale {
+		if err := b.deleteIndex(ctx, name); err != nil {
+			return "", err
+		}
+	}
+	name := b.newIndexName(kind)
+	body := indexBody(kind, map[string]any{b.pendingAlias(kind): map[string]any{}})
+	// No refreshes while loading: much faster, and nobody searches this index yet.
+	body["settings"].(map[string]any)["refresh_interval"] = "-1"
+	if err := b.createIndex(ctx, name, body); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// Loader bulk-loads documents into one index with several requests in flight.
+type Loader struct {
+	bi     esutil.BulkIndexer
+	mu     sync.Mutex
+	errs   []error
+	failed int
+}
+
+// NewLoader starts a loader for index.
+func (b *Backend) NewLoader(index string) (*Loader, error) {
+	l := &Loader{}
+	bi, err := esutil.NewBulkIndexer(esutil.BulkIndexerConfig{
+		Client:     b.es,
+		Index:      index,
+		NumWorkers: 2,
+		FlushBytes: 4 << 20,
+		OnError: func(_ context.Context, err error) {
+			l.record(err)
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bulk loader: %w", err)
+	}
+	l.bi = bi
+	return l, nil
+}
+
+func (l *Loader) record(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.failed++
+	if len(l.errs) < 5 {
+		l.errs = append(l.errs, err)
+	}
+}
+
+// Add queues a document with its external version.
+func (l *Loader) Add(ctx context.Context, d *search.Document) error {
+	body, err := json.Marshal(source(d))
+	if err != nil {
+		return err
+	}
+	return l.bi.Add(ctx, esutil.BulkIndexerItem{
+		Action:      "index",
+		DocumentID:  strconv.FormatInt(d.ID, 10),
+		Version:     &d.Version,
+		VersionType: "external_gte",
+		Body:        bytes.NewReader(body),
+		OnFailure: func(_ context.Context, _ esutil.BulkIndexerItem, res esutil.BulkIndexerResponseItem, err error) {
+			if res.Status == 409 { // a newer version arrived through the indexer meanwhile
+				return
+			}
+			if err == nil {
+				err = fmt.Errorf("status %d: %s: %s", res.Status, res.Error.Type, res.Error.Reason)
+			}
+			l.record(fmt.Errorf("document %d: %w", d.ID, err))
+		},
+	})
+}
+
+// Close flushes what is queued and reports any document that failed.
+func (l *Loader) Close(ctx context.Context) error {
+	if err := l.bi.Close(ctx); err != nil {
+		return fmt.Errorf("%w: bulk load: %v", search.ErrUnavailable, err)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.failed > 0 {
+		return fmt.Errorf("bulk load: %d documents failed, first: %w", l.failed, errors.Join(l.errs...))
+	}
+	return nil
+}
+
+// FinishReindex makes index live for kind: refreshes it, then in one atomic alias update moves
+// the read alias to it and drops the pending alias; the old indices are deleted afterwards.
+func (b *Backend) FinishReindex(ctx context.Context, kind, index string) error {
+	res, err := b.es.Indices.PutSettings(strings.NewReader(`{"index":{"refresh_interval":null}}`),
+		b.es.Indices.PutSettings.WithContext(ctx), b.es.Indices.PutSettings.WithIndex(index))
+	if err := check(res, err, "restore refresh interval"); err != nil {
+		return err
+	}
+	res, err = b.es.Indices.Refresh(b.es.Indices.Refresh.WithContext(ctx), b.es.Indices.Refresh.WithIndex(index))
+	if err := check(res, err, "refresh "+index); err != nil {
+		return err
+	}
+	old, err := b.indicesOf(ctx, b.Alias(kind))
+	if err != nil {
+		return err
+	}
+	actions := []any{
+		obj{"add": obj{"index": index, "alias": b.Alias(kind)}},
+		obj{"remove": obj{"index": index, "alias": b.pendingAlias(kind)}},
+	}
+	for _, o := range old {
+		if o != index {
+			actions = append(actions, obj{"remove": obj{"index": o, "alias": b.Alias(kind)}})
+		}
+	}
+	res, err = b.es.Indices.UpdateAliases(jsonBody(obj{"actions": actions}), b.es.Indices.UpdateAliases.WithContext(ctx))
+	if err := check(res, err, "swap alias "+b.Alias(kind)); err != nil {
+		return err
+	}
+	for _, o := range old {
+		if o != index {
+			if err := b.deleteIndex(ctx, o); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// AbortReindex drops an index being built; the live one is untouched.
+func (b *Backend) AbortReindex(ctx context.Context, index string) error {
+	return b.deleteIndex(ctx, index)
+}
+
+// Count returns the number of documents behind kind's alias.
+func (b *Backend) Count(ctx context.Context, kind string) (int64, error) {
+	res, err := b.es.Count(b.es.Count.WithContext(ctx), b.es.Count.WithIndex(b.Alias(kind)))
+	if err != nil {
+		return 0, fmt.Errorf("%w: count: %v", search.ErrUnavailable, err)
+	}
+	defer drain(res)
+	if res.IsError() {
+		return 0, responseError(res, "count "+b.Alias(kind))
+	}
+	var reply struct {
+		Count int64 `json:"count"`
+	}
+	if err := decode(res.Body, &reply); err != nil {
+		return 0, err
+	}
+	return reply.Count, nil
+}
+
+// Versions returns the id and version of every document behind kind's alias, for checks that
+// the index equals Postgres.
+func (b *Backend) Versions(ctx context.Context, kind string) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	var after []any
+	for {
+		body := obj{"size": 5000, "_source": false, "version": true, "sort": []any{obj{"id": "asc"}},
+			"query": obj{"match_all": obj{}}}
+		if after != nil {
+			body["search_after"] = after
+		}
+		res, err := b.es.Search(b.es.Search.WithContext(ctx), b.es.Search.WithIndex(b.Alias(kind)), b.es.Search.WithBody(jsonBody(body)))
+		if err != nil {
+			return nil, fmt.Errorf("%w: versions: %v", search.ErrUnavailable, err)
+		}
+		var reply struct {
+			Hits struct {
+				Hits []struct {
+					ID      string `json:"_id"`
+					Version int64  `json:"_version"`
+					Sort    []any  `json:"sort"`
+				} `json:"hits"`
+			} `json:"hits"`
+		}
+		if res.IsError() {
+			err := responseError(res, "versions")
+			drain(res)
+			return nil, err
+		}
+		err = decode(res.Body, &reply)
+		drain(res)
+		if err != nil {
+			return nil, err
+		}
+		if len(reply.Hits.Hits) == 0 {
+			return out, nil
+		}
+		for _, h := range reply.Hits.Hits {
+			id, err := strconv.ParseInt(h.ID, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("versions: document id %q", h.ID)
+			}
+			out[id] = h.Version
+		}
+		after = reply.Hits.Hits[len(reply.Hits.Hits)-1].Sort
+	}
+}

@@ -1,0 +1,181 @@
+package search
+
+import (
+	"html"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Highlights are made here, in Go, for every engine: from the stored original text and the
+// query terms, with the same word rules the engines match by. Each engine thus returns the
+// same marks, and only text we escaped ourselves reaches the page.
+
+// span is a matched word's byte range in the original text.
+type span struct{ start, end int }
+
+// matches finds the words of text that match any term.
+func matches(text string, terms []string, title bool) []span {
+	if len(terms) == 0 {
+		return nil
+	}
+	var out []span
+	start := -1
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		w := Fold(text[start:end])
+		for _, t := range terms {
+			if MatchWord(t, w, title) {
+				out = append(out, span{start, end})
+				break
+			}
+		}
+		start = -1
+	}
+	for i, r := range text {
+		if isWordRune(r) || (start >= 0 && unicode.Is(unicode.Mn, r)) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		flush(i)
+	}
+	flush(len(text))
+	return out
+}
+
+// mark escapes text[from:to] and wraps the matched spans inside it in <mark>.
+func mark(b *strings.Builder, text string, from, to int, spans []span) {
+	pos := from
+	for _, s := range spans {
+		if s.end <= from || s.start >= to {
+			continue
+		}
+		b.WriteString(html.EscapeString(text[pos:s.start]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(text[s.start:s.end]))
+		b.WriteString("</mark>")
+		pos = s.end
+	}
+	b.WriteString(html.EscapeString(text[pos:to]))
+}
+
+// HighlightTitle returns the whole escaped title with its matching words marked, and whether
+// any word matched.
+func HighlightTitle(title string, terms []string) (string, bool) {
+	spans := matches(title, terms, true)
+	var b strings.Builder
+	mark(&b, title, 0, len(title), spans)
+	return b.String(), len(spans) > 0
+}
+
+// Snippet sizes, in bytes of original text.
+const (
+	snippetLen  = 160
+	snippetLead = 50
+	maxSnippets = 2
+)
+
+// Snippets returns up to two escaped fragments of text around its matching words, with the
+// words marked; nil when nothing matches.
+func Snippets(text string, terms []string) []string {
+	spans := matches(text, terms, false)
+	if len(spans) == 0 {
+		return nil
+	}
+	var out []string
+	covered := -1
+	for _, s := range spans {
+		if s.start < covered {
+			continue
+		}
+		from := wordStart(text, max(0, s.start-snippetLead))
+		to := wordEnd(text, min(len(text), from+snippetLen))
+		var b strings.Builder
+		if from > 0 {
+			b.WriteString("…")
+		}
+		mark(&b, text, from, to, spans)
+		if to < len(text) {
+			b.WriteString("…")
+		}
+		out = append(out, collapseSpace(b.String()))
+		covered = to
+		if len(out) == maxSnippets {
+			break
+		}
+	}
+	return out
+}
+
+// wordStart moves i forward to the start of a word, so a fragment never begins mid-word.
+func wordStart(text string, i int) int {
+	if i == 0 {
+		return 0
+	}
+	for i < len(text) && !utf8.RuneStart(text[i]) {
+		i++
+	}
+	for i < len(text) {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsSpace(r) {
+			return i + n
+		}
+		i += n
+	}
+	return i
+}
+
+// wordEnd moves i back to the end of a word.
+func wordEnd(text string, i int) int {
+	if i >= len(text) {
+		return len(text)
+	}
+	for i > 0 && !utf8.RuneStart(text[i]) {
+		i--
+	}
+	for j := i; j > 0; {
+		r, n := utf8.DecodeLastRuneInString(text[:j])
+		if unicode.IsSpace(r) {
+			return j - n
+		}
+		j -= n
+	}
+	return i
+}
+
+func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Highlights builds a hit's highlights from its original text: the title always (escaped,
+// marked where it matches), and snippets of the body, the public comments and, for staff,
+// the internal comments where they match.
+func Highlights(title, body string, comments, internal []string, terms []string) map[string][]string {
+	t, _ := HighlightTitle(title, terms)
+	out := map[string][]string{"title": {t}}
+	if s := Snippets(body, terms); s != nil {
+		out["body"] = s
+	}
+	if s := commentSnippets(comments, terms); s != nil {
+		out["comments"] = s
+	}
+	if s := commentSnippets(internal, terms); s != nil {
+		out["internal"] = s
+	}
+	return out
+}
+
+func commentSnippets(comments []string, terms []string) []string {
+	var out []string
+	for _, c := range comments {
+		for _, s := range Snippets(c, terms) {
+			out = append(out, s)
+			if len(out) == maxSnippets {
+				return out
+			}
+		}
+	}
+	return out
+}

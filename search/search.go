@@ -1,0 +1,240 @@
+// Package search defines the one search contract of the portal: a query that always carries
+// its viewer, a result shape shared by every engine, and the Searcher interface implemented by
+// the Elasticsearch backend, the Postgres fallback and the failover wrapper around both.
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Searcher answers queries. Implementations apply the viewer's access rules inside the query.
+type Searcher interface {
+	Search(ctx context.Context, q Query) (*Result, error)
+}
+
+// Engines that can answer.
+const (
+	EngineElasticsearch = "elasticsearch"
+	EnginePostgres      = "postgres"
+)
+
+// Document types.
+const (
+	TypeTicket = "ticket"
+	TypeKB     = "kb"
+)
+
+// Sort orders.
+type Sort string
+
+// The sort orders a query may ask for.
+const (
+	SortRelevance Sort = "relevance"
+	SortNewest    Sort = "newest"
+	SortPriority  Sort = "priority"
+)
+
+// Limits that keep every query cheap: past them a query is refused, not slowed down.
+const (
+	MaxPerPage      = 100
+	MaxPage         = 100
+	MaxWindow       = 1000 // page * per_page
+	MaxTextLength   = 500
+	MaxTerms        = 32
+	MaxFilterValues = 20
+	DefaultPerPage  = 20
+)
+
+// Role of the person searching; the zero Viewer is an anonymous visitor.
+type Viewer struct {
+	Role     string // "", "client", "agent" or "admin"
+	UserID   int64
+	ClientID int64 // the company of a client user
+}
+
+// IsStaff reports whether the viewer is an agent or an admin.
+func (v Viewer) IsStaff() bool { return v.Role == "agent" || v.Role == "admin" }
+
+// Filters narrow a query; empty fields do not filter.
+type Filters struct {
+	Status      []string
+	Priority    []string
+	ClientIDs   []int64
+	Categories  []string
+	AssigneeIDs []int64
+	Tags        []string
+	CreatedFrom *time.Time // inclusive
+	CreatedTo   *time.Time // exclusive
+}
+
+// Query is one search. Viewer is not optional: every engine filters by it.
+type Query struct {
+	Text    string
+	Types   []string // TypeTicket, TypeKB; empty means all the viewer may see
+	Filters Filters
+	Sort    Sort
+	Page    int // 1-based
+	PerPage int
+	Viewer  Viewer
+}
+
+// Result is what every engine returns.
+type Result struct {
+	Engine  string             `json:"engine"`
+	Total   int64              `json:"total"`
+	TookMS  int64              `json:"took_ms"`
+	Page    int                `json:"page"`
+	PerPage int                `json:"per_page"`
+	Hits    []Hit              `json:"hits"`
+	Facets  map[string][]Facet `json:"facets"`
+}
+
+// Hit is one matching document. Highlights hold HTML-escaped text with only <mark> added.
+type Hit struct {
+	Type       string              `json:"type"`
+	ID         int64               `json:"id"`
+	Title      string              `json:"title"`
+	URL        string              `json:"url"`
+	Score      float64             `json:"score"`
+	Highlights map[string][]string `json:"highlights"`
+	Status     string              `json:"status,omitempty"`
+	Priority   string              `json:"priority,omitempty"`
+	Client     string              `json:"client,omitempty"`
+	Category   string              `json:"category,omitempty"`
+	UpdatedAt  time.Time           `json:"updated_at"`
+}
+
+// Facet is one value of a facet with the number of visible matching documents.
+type Facet struct {
+	Value string `json:"value"`
+	Label string `json:"label,omitempty"` // a display name where Value is an id
+	Count int64  `json:"count"`
+}
+
+// Facet names.
+var FacetNames = []string{"status", "priority", "client", "category", "assignee", "tags"}
+
+// ErrBadQuery wraps every reason a query is refused; the API answers it with 400.
+var ErrBadQuery = errors.New("bad query")
+
+// ErrUnavailable means the engine could not answer (down, timed out); failover tries another.
+var ErrUnavailable = errors.New("search engine unavailable")
+
+// Normalize checks q and fills defaults. Every engine calls it first, so each refuses the
+// same queries with the same errors.
+func (q Query) Normalize() (Query, error) {
+	bad := func(format string, args ...any) (Query, error) {
+		return q, fmt.Errorf("%w: %s", ErrBadQuery, fmt.Sprintf(format, args...))
+	}
+	if len(q.Text) > MaxTextLength {
+		return bad("text longer than %d bytes", MaxTextLength)
+	}
+	if q.Page == 0 {
+		q.Page = 1
+	}
+	if q.PerPage == 0 {
+		q.PerPage = DefaultPerPage
+	}
+	switch {
+	case q.Page < 1 || q.Page > MaxPage:
+		return bad("page must be between 1 and %d", MaxPage)
+	case q.PerPage < 1 || q.PerPage > MaxPerPage:
+		return bad("per_page must be between 1 and %d", MaxPerPage)
+	case q.Page*q.PerPage > MaxWindow:
+		return bad("page * per_page must not exceed %d; narrow the search instead", MaxWindow)
+	}
+	if q.Sort == "" {
+		q.Sort = SortRelevance
+	}
+	if !slices.Contains([]Sort{SortRelevance, SortNewest, SortPriority}, q.Sort) {
+		return bad("sort must be relevance, newest or priority")
+	}
+	for _, t := range q.Types {
+		if t != TypeTicket && t != TypeKB {
+			return bad("type must be ticket or kb")
+		}
+	}
+	switch q.Viewer.Role {
+	case "", "client", "agent", "admin":
+	default:
+		return bad("unknown viewer role")
+	}
+	if q.Viewer.Role == "client" && q.Viewer.ClientID == 0 {
+		return bad("a client viewer needs a company")
+	}
+	f := q.Filters
+	for name, n := range map[string]int{"status": len(f.Status), "priority": len(f.Priority), "client": len(f.ClientIDs),
+		"category": len(f.Categories), "assignee": len(f.AssigneeIDs), "tag": len(f.Tags)} {
+		if n > MaxFilterValues {
+			return bad("at most %d %s values", MaxFilterValues, name)
+		}
+	}
+	for _, s := range f.Status {
+		if !slices.Contains(ticketStatuses, s) {
+			return bad("unknown status %q", s)
+		}
+	}
+	for _, p := range f.Priority {
+		if !slices.Contains(ticketPriorities, p) {
+			return bad("unknown priority %q", p)
+		}
+	}
+	if f.CreatedFrom != nil && f.CreatedTo != nil && !f.CreatedFrom.Before(*f.CreatedTo) {
+		return bad("from must be before to")
+	}
+	if len(Terms(q.Text)) > MaxTerms {
+		return bad("at most %d words", MaxTerms)
+	}
+	return q, nil
+}
+
+var (
+	ticketStatuses   = []string{"open", "in_progress", "waiting", "resolved", "closed"}
+	ticketPriorities = []string{"low", "medium", "high", "urgent"}
+)
+
+// PriorityRank orders priorities for sorting, most urgent first.
+func PriorityRank(p string) int {
+	return len(ticketPriorities) - slices.Index(ticketPriorities, p)
+}
+
+// VisibleTypes returns the document types the query covers for its viewer: tickets need a
+// signed-in client or staff.
+func (q Query) VisibleTypes() []string {
+	types := q.Types
+	if len(types) == 0 {
+		types = []string{TypeTicket, TypeKB}
+	}
+	var out []string
+	for _, t := range types {
+		if t == TypeTicket && q.Viewer.Role == "" {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// KBAudiences returns the article audiences the viewer may read.
+func (v Viewer) KBAudiences() []string {
+	switch {
+	case v.IsStaff():
+		return []string{"public", "clients", "internal"}
+	case v.Role == "client":
+		return []string{"public", "clients"}
+	}
+	return []string{"public"}
+}
+
+// EmptyFacets returns every facet with no values, so results always have the same keys.
+func EmptyFacets() map[string][]Facet {
+	m := make(map[string][]Facet, len(FacetNames))
+	for _, n := range FacetNames {
+		m[n] = []Facet{}
+	}
+	return m
+}
