@@ -197,9 +197,9 @@ var (
 	ticketPriorities = []string{"low", "medium", "high", "urgent"}
 )
 
-// PriorityRank orders priorities for sorting, most urgent first.
+// PriorityRank orders priorities for sorting: 1 for low up to 4 for urgent, 0 for none.
 func PriorityRank(p string) int {
-	return len(ticketPriorities) - slices.Index(ticketPriorities, p)
+	return slices.Index(ticketPriorities, p) + 1
 }
 
 // VisibleTypes returns the document types the query covers for its viewer: tickets need a

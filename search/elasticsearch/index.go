@@ -234,11 +234,28 @@ func (b *Backend) Refresh(ctx context.Context) error {
 	return check(res, err, "refresh")
 }
 
-// DeleteAll removes every index under the prefix: for tests.
+// DeleteAll removes every index under the prefix: for tests. Indices are named one by one,
+// since clusters refuse wildcard deletes by default.
 func (b *Backend) DeleteAll(ctx context.Context) error {
-	res, err := b.es.Indices.Delete([]string{b.prefix + "_*"}, b.es.Indices.Delete.WithContext(ctx),
-		b.es.Indices.Delete.WithAllowNoIndices(true), b.es.Indices.Delete.WithExpandWildcards("all"))
-	return check(res, err, "delete indices")
+	res, err := b.es.Indices.Get([]string{b.prefix + "_*"}, b.es.Indices.Get.WithContext(ctx),
+		b.es.Indices.Get.WithAllowNoIndices(true), b.es.Indices.Get.WithExpandWildcards("all"))
+	if err != nil {
+		return fmt.Errorf("%w: list indices: %v", search.ErrUnavailable, err)
+	}
+	defer drain(res)
+	if res.IsError() {
+		return responseError(res, "list indices")
+	}
+	var byName map[string]any
+	if err := decode(res.Body, &byName); err != nil {
+		return err
+	}
+	for name := range byName {
+		if err := b.deleteIndex(ctx, name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func jsonBody(v any) io.Reader {
