@@ -32,7 +32,8 @@ func commands() map[string]command {
 		"seed":    {"load deterministic demo data (clients, users, KB, tickets)", runSeed},
 		"user":    {"manage users: user create", runUser},
 		"token":   {"manage API tokens: token create, token revoke", runToken},
-		"status":  {"show row counts and the indexer backlog", runStatus},
+		"status":  {"compare index and database, show the indexer backlog and engine", runStatus},
+		"reindex": {"rebuild the search indices without downtime", runReindex},
 	}
 }
 

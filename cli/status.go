@@ -4,14 +4,19 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"helpdesk/search"
+	"helpdesk/search/elasticsearch"
 )
 
 func runStatus(ctx context.Context, env Env, args []string) error {
-	fs := newFlags(env, "status", "status\n\nPrints row counts, pending migrations and the indexer's backlog.")
+	fs := newFlags(env, "status", "status\n\nPrints, per index, Elasticsearch's document count against Postgres's row count, the\n"+
+		"indexer's backlog and its oldest change, and which engine search uses now. Exits 1 when the\n"+
+		"counts disagree by more than the backlog explains, or a migration is pending.")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	st, _, err := openStore(ctx, env)
+	st, cfg, err := openStore(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -31,8 +36,52 @@ func runStatus(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "postgres  clients=%d users=%d tickets=%d comments=%d kb_articles=%d\n",
+	failing, lastErr, err := st.OutboxFailures(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "postgres   clients=%d users=%d tickets=%d comments=%d kb_articles=%d\n",
 		c.Clients, c.Users, c.Tickets, c.Comments, c.Articles)
-	fmt.Fprintf(env.Stdout, "outbox    pending=%d oldest=%s\n", ob.Pending, ob.OldestAge.Round(time.Second))
+	fmt.Fprintf(env.Stdout, "outbox     pending=%d oldest=%s failing=%d\n", ob.Pending, ob.OldestAge.Round(time.Second), failing)
+	if lastErr != "" {
+		fmt.Fprintf(env.Stdout, "           last error: %s\n", lastErr)
+	}
+	if cfg.ElasticsearchURL == "" {
+		fmt.Fprintln(env.Stdout, "search     engine=postgres (ELASTICSEARCH_URL not set)")
+		return nil
+	}
+	es, err := elasticsearch.New(cfg.ElasticsearchURL, cfg.SearchIndexPrefix)
+	if err != nil {
+		return err
+	}
+	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := es.Ping(pctx); err != nil {
+		fmt.Fprintf(env.Stdout, "search     engine=postgres (elasticsearch unreachable: %v)\n", err)
+		return fmt.Errorf("elasticsearch is unreachable: search runs on the postgres fallback and the outbox grows")
+	}
+	fmt.Fprintln(env.Stdout, "search     engine=elasticsearch")
+	var bad []string
+	for _, kind := range []string{search.TypeTicket, search.TypeKB} {
+		rows := c.Tickets
+		if kind == search.TypeKB {
+			rows = c.Articles
+		}
+		docs, err := es.Count(ctx, kind)
+		if err != nil {
+			return err
+		}
+		state := "ok"
+		if diff := docs - rows; diff > ob.Pending || -diff > ob.Pending {
+			state = "OUT OF SYNC"
+			bad = append(bad, kindLabel(kind))
+		} else if diff != 0 {
+			state = "catching up"
+		}
+		fmt.Fprintf(env.Stdout, "index      %-8s %s docs=%d rows=%d %s\n", kindLabel(kind), es.Alias(kind), docs, rows, state)
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("index out of sync with postgres beyond the backlog: %v (run portalctl reindex)", bad)
+	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 const (
 	DefaultSearchIndexPrefix = "portal"
 	DefaultPortalAddr        = "127.0.0.1:8080"
+	DefaultIndexerAddr       = "127.0.0.1:9108"
 	DefaultLogLevel          = "info"
 )
 
@@ -25,6 +26,7 @@ type Config struct {
 	ElasticsearchURL  string // optional: without it search uses Postgres
 	SearchIndexPrefix string // every index and alias name starts with it
 	PortalAddr        string
+	IndexerAddr       string // the indexer's /metrics and /healthz
 	SessionSecret     string
 	LogLevel          slog.Level
 }
@@ -40,6 +42,7 @@ func Load(getenv func(string) string) (Config, error) {
 		ElasticsearchURL:  strings.TrimRight(strings.TrimSpace(getenv("ELASTICSEARCH_URL")), "/"),
 		SearchIndexPrefix: orDefault(getenv("SEARCH_INDEX_PREFIX"), DefaultSearchIndexPrefix),
 		PortalAddr:        orDefault(getenv("PORTAL_ADDR"), DefaultPortalAddr),
+		IndexerAddr:       orDefault(getenv("INDEXER_ADDR"), DefaultIndexerAddr),
 		SessionSecret:     getenv("SESSION_SECRET"),
 	}
 	var errs []string
@@ -61,8 +64,10 @@ func Load(getenv func(string) string) (Config, error) {
 	if !indexPrefix.MatchString(c.SearchIndexPrefix) {
 		errs = append(errs, fmt.Sprintf("SEARCH_INDEX_PREFIX %q must be lowercase letters, digits, '-' or '_' (at most 41)", c.SearchIndexPrefix))
 	}
-	if _, _, err := net.SplitHostPort(c.PortalAddr); err != nil {
-		errs = append(errs, fmt.Sprintf("PORTAL_ADDR %q must be host:port", c.PortalAddr))
+	for name, addr := range map[string]string{"PORTAL_ADDR": c.PortalAddr, "INDEXER_ADDR": c.IndexerAddr} {
+		if _, _, err := net.SplitHostPort(addr); err != nil {
+			errs = append(errs, fmt.Sprintf("%s %q must be host:port", name, addr))
+		}
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(orDefault(getenv("LOG_LEVEL"), DefaultLogLevel))); err != nil {
 		errs = append(errs, "LOG_LEVEL must be debug, info, warn or error")

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -162,6 +163,9 @@ func (b *Backend) Count(ctx context.Context, kind string) (int64, error) {
 		return 0, fmt.Errorf("%w: count: %v", search.ErrUnavailable, err)
 	}
 	defer drain(res)
+	if res.StatusCode == http.StatusNotFound { // no index yet: nothing indexed
+		return 0, nil
+	}
 	if res.IsError() {
 		return 0, responseError(res, "count "+b.Alias(kind))
 	}

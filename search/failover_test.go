@@ -1,0 +1,82 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// engine is a stand-in searcher: pure logic under test here is the breaker, not an engine.
+type engine struct {
+	name  string
+	err   error
+	calls int
+}
+
+func (e *engine) Search(ctx context.Context, q Query) (*Result, error) {
+	e.calls++
+	if e.err != nil {
+		return nil, e.err
+	}
+	return &Result{Engine: e.name}, nil
+}
+
+func TestFailoverBreaker(t *testing.T) {
+	es := &engine{name: EngineElasticsearch}
+	pg := &engine{name: EnginePostgres}
+	now := time.Unix(0, 0)
+	f := NewFailover(es, pg, FailoverOptions{Threshold: 2, Cooldown: 10 * time.Second, Now: func() time.Time { return now }})
+	ask := func(want string) {
+		t.Helper()
+		r, err := f.Search(context.Background(), Query{Text: "vpn"})
+		if err != nil || r.Engine != want {
+			t.Fatalf("answered by %v (%v), want %s", r, err, want)
+		}
+	}
+	ask(EngineElasticsearch)
+	es.err = ErrUnavailable
+	ask(EnginePostgres) // first failure: fell back, breaker still closed
+	if f.Engine() != EngineElasticsearch {
+		t.Fatal("breaker opened after one failure")
+	}
+	ask(EnginePostgres) // second failure: opens
+	if f.Engine() != EnginePostgres {
+		t.Fatal("breaker still closed after the threshold")
+	}
+	calls := es.calls
+	ask(EnginePostgres)
+	if es.calls != calls {
+		t.Fatal("open breaker still asked the primary")
+	}
+	now = now.Add(11 * time.Second)
+	ask(EnginePostgres) // probe fails: stays open for another cooldown
+	if es.calls != calls+1 || f.Engine() != EnginePostgres {
+		t.Fatalf("probe: calls %d, engine %s", es.calls-calls, f.Engine())
+	}
+	es.err = nil
+	ask(EnginePostgres) // cooldown restarted at the failed probe
+	now = now.Add(11 * time.Second)
+	ask(EngineElasticsearch) // probe succeeds: closed
+	if f.Engine() != EngineElasticsearch {
+		t.Fatal("breaker did not close")
+	}
+}
+
+func TestFailoverDoesNotRetryBadQueries(t *testing.T) {
+	es := &engine{name: EngineElasticsearch}
+	pg := &engine{name: EnginePostgres}
+	f := NewFailover(es, pg, FailoverOptions{})
+	_, err := f.Search(context.Background(), Query{PerPage: 5000})
+	if !errors.Is(err, ErrBadQuery) || es.calls+pg.calls != 0 {
+		t.Fatalf("err %v, calls %d/%d", err, es.calls, pg.calls)
+	}
+}
+
+func TestFailoverWithoutPrimary(t *testing.T) {
+	pg := &engine{name: EnginePostgres}
+	f := NewFailover(nil, pg, FailoverOptions{})
+	if r, err := f.Search(context.Background(), Query{}); err != nil || r.Engine != EnginePostgres || f.Engine() != EnginePostgres {
+		t.Fatalf("%v %v", r, err)
+	}
+}
