@@ -7,7 +7,7 @@ SERVICES := scripts/services
 # Each recipe line is its own shell: this prefix gives it the running services' URLs.
 WITH_ENV = eval "$$($(SERVICES) env)" &&
 
-.PHONY: all build test vet run services services-down seed-1m clean
+.PHONY: all build test drills vet run services services-down seed-1m clean
 
 all: build
 
@@ -24,9 +24,15 @@ services:
 services-down:
 	$(SERVICES) down
 
-# Starts Postgres, Redis and Elasticsearch (installing them if missing), then runs every test.
+# Starts Postgres, Redis and Elasticsearch (installing them if missing), then runs every test:
+# the suite, then the fault drills, which stop and start the shared services one at a time.
 test: services vet
 	$(WITH_ENV) $(GO) test -count=1 -timeout 20m ./...
+	$(MAKE) --no-print-directory drills
+
+drills: services
+	$(WITH_ENV) $(GO) test -tags drills -count=1 -p 1 -timeout 20m -v ./drills/ 2>&1 | grep -v -E '^ *=== (RUN|PAUSE|CONT)'
+
 
 # Services up, schema migrated, demo data on first run, then the portal in the foreground.
 run: services build
@@ -35,8 +41,10 @@ run: services build
 		if [ -s .services/demo-logins.new ]; then mv .services/demo-logins.new .services/demo-logins.txt; else rm -f .services/demo-logins.new; fi; \
 	else rm -f .services/demo-logins.new; exit 1; fi
 	@echo; echo "Demo logins (password demo1234):"; cat .services/demo-logins.txt 2>/dev/null || echo "  (database was seeded elsewhere)"
-	@$(WITH_ENV) echo; echo "Portal: http://$${PORTAL_ADDR:-127.0.0.1:8080}  (Ctrl-C stops it)"; echo
-	$(WITH_ENV) exec $(BIN)/portal
+	@$(WITH_ENV) echo; echo "Portal: http://$${PORTAL_ADDR:-127.0.0.1:8080}  (Ctrl-C stops it and the indexer)"; echo
+	@$(WITH_ENV) $(BIN)/indexer > .services/indexer.log 2>&1 & indexer=$$!; \
+		trap 'kill $$indexer 2>/dev/null; wait $$indexer 2>/dev/null' EXIT INT TERM; \
+		eval "$$($(SERVICES) env)" && $(BIN)/portal
 
 # The scale check: a million tickets with their comments.
 seed-1m: services build

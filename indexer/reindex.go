@@ -107,7 +107,8 @@ func reindexKind(ctx context.Context, st *store.Store, es *elasticsearch.Backend
 		}
 		after = docs[len(docs)-1].ID
 		done += int64(len(docs))
-		if time.Since(lastReport) >= time.Second {
+		if time.Since(lastReport) >= time.Second || done == int64(len(docs)) { // first page too
+
 			report(done, false)
 			lastReport = time.Now()
 		}

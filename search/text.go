@@ -27,8 +27,6 @@ const MinPrefix = 3
 // MinFuzzy is the shortest term that tolerates one typo.
 const MinFuzzy = 5
 
-var folder = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-
 // Fold lowercases s and removes its diacritics.
 func Fold(s string) string {
 	ascii := true
@@ -41,6 +39,8 @@ func Fold(s string) string {
 	if ascii {
 		return strings.ToLower(s)
 	}
+	// A transformer keeps state: one per call, so Fold is safe from any goroutine.
+	folder := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(folder, s)
 	if err != nil {
 		out = s

@@ -78,3 +78,20 @@ func TestHighlightEscapesAndMarks(t *testing.T) {
 		t.Error("snippet without a match")
 	}
 }
+
+func TestFoldConcurrently(t *testing.T) {
+	done := make(chan bool)
+	for range 4 {
+		go func() {
+			for range 2000 {
+				if Fold("Configuración de la Impresora en Añorbe") != "configuracion de la impresora en anorbe" {
+					t.Error("bad fold")
+				}
+			}
+			done <- true
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+}

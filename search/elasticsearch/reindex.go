@@ -184,7 +184,7 @@ func (b *Backend) Versions(ctx context.Context, kind string) (map[int64]int64, e
 	out := map[int64]int64{}
 	var after []any
 	for {
-		body := obj{"size": 5000, "_source": false, "version": true, "sort": []any{obj{"id": "asc"}},
+		body := obj{"size": search.MaxWindow, "_source": false, "version": true, "sort": []any{obj{"id": "asc"}},
 			"query": obj{"match_all": obj{}}}
 		if after != nil {
 			body["search_after"] = after

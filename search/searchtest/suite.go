@@ -40,7 +40,11 @@ type Case struct {
 // Run loads the fixture into st, builds the engine and runs every case against it.
 func Run(t *testing.T, st *store.Store, engine Engine) {
 	f := Load(t, st)
-	s := engine(t, st)
+	RunCases(t, f, engine(t, st))
+}
+
+// RunCases runs every case against s, which searches fixture f.
+func RunCases(t *testing.T, f *Fixture, s search.Searcher) {
 	for _, c := range Cases() {
 		t.Run(c.Name, func(t *testing.T) {
 			q := c.Query
