@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -400,4 +401,69 @@ func TestFailoverWhenElasticsearchStops(t *testing.T) {
 	t.Run("elasticsearch back", func(t *testing.T) {
 		searchtest.RunCases(t, f, engineCheck{t, failover, search.EngineElasticsearch})
 	})
+}
+
+// TestChangeToSearchableDelay measures, over a few hundred writes, the time from a commit to
+// the change being returned by search through the running indexer. It fails only when a
+// change never becomes searchable; the figures are logged for the record, not asserted.
+func TestChangeToSearchableDelay(t *testing.T) {
+	st := pg.NewStore(t)
+	es := estest.New(t)
+	ctx := context.Background()
+	w := newWriter(t, st, 9)
+	ix := indexer.New(st, es, slog.New(slog.NewTextHandler(io.Discard, nil)), indexer.NewMetrics(prometheus.NewRegistry()), indexer.Options{})
+	runCtx, stopIndexer := context.WithCancel(ctx)
+	defer stopIndexer()
+	go func() { _ = ix.Run(runCtx) }()
+
+	const writers, perWriter = 8, 40
+	delays := make([]time.Duration, 0, writers*perWriter)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	staff := search.Viewer{Role: "agent", UserID: w.staff[0]}
+	for g := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perWriter {
+				word := fmt.Sprintf("zq%dx%d", g, i)
+				c := w.clients[(g+i)%len(w.clients)]
+				tk, err := st.CreateTicket(ctx, store.NewTicket{ClientID: c, CreatedBy: w.users[c][0], Title: "Marca " + word})
+				committed := time.Now()
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				for found := false; !found; {
+					// Neighbouring words are one typo apart, so look for this ticket among the hits.
+					r, err := es.Search(ctx, search.Query{Text: word, Viewer: staff, PerPage: 100})
+					if err == nil {
+						for _, h := range r.Hits {
+							found = found || h.ID == tk.ID
+						}
+					}
+					if found {
+						break
+					}
+					if time.Since(committed) > 30*time.Second {
+						t.Errorf("%s not searchable after 30s", word)
+						return
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+				mu.Lock()
+				delays = append(delays, time.Since(committed))
+				mu.Unlock()
+				time.Sleep(time.Duration(i%5) * 37 * time.Millisecond)
+			}
+		}()
+	}
+	wg.Wait()
+	if len(delays) == 0 {
+		t.Fatal("no measurement")
+	}
+	slices.Sort(delays)
+	t.Logf("change-to-searchable over %d writes: median %s, p90 %s, worst %s (index refresh interval 1s)",
+		len(delays), delays[len(delays)/2].Round(time.Millisecond), delays[len(delays)*9/10].Round(time.Millisecond),
+		delays[len(delays)-1].Round(time.Millisecond))
 }
