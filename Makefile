@@ -31,7 +31,7 @@ test: services vet
 	$(MAKE) --no-print-directory drills
 
 drills: services
-	$(WITH_ENV) $(GO) test -tags drills -count=1 -p 1 -timeout 20m -v ./drills/ 2>&1 | grep -v -E '^ *=== (RUN|PAUSE|CONT)'
+	$(WITH_ENV) $(GO) test -tags drills -count=1 -p 1 -timeout 20m -v ./drills/ 2>&1 | grep -v -E '^ *=== (RUN|PAUSE|CONT)|^ +--- PASS'
 
 
 # Services up, schema migrated, demo data on first run, then the portal in the foreground.

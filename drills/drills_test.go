@@ -278,12 +278,15 @@ func TestNothingLostUnderFaults(t *testing.T) {
 	wg.Add(1)
 	go func() { defer wg.Done(); w.run(ctx, 5*time.Millisecond) }()
 
+	// A second indexer runs beside the first the whole time: several may share the outbox.
+	other := newIndexerProcess(t, dbURL, prefix)
+	other.start()
 	rng := rand.New(rand.NewPCG(2, 2))
 	ix.start()
-	for i := range 6 {
+	for i := range 10 {
 		time.Sleep(time.Duration(300+rng.IntN(1200)) * time.Millisecond)
 		ix.kill()
-		if i == 2 {
+		if i == 3 {
 			services(t, "stop", "elasticsearch")
 			ix.start() // runs against a dead Elasticsearch: the outbox must simply grow
 			time.Sleep(3 * time.Second)
@@ -296,7 +299,7 @@ func TestNothingLostUnderFaults(t *testing.T) {
 	time.Sleep(time.Second)
 	stop()
 	wg.Wait()
-	t.Logf("%d changes written (%d refused as invalid), indexer started %d times", w.n.Load(), w.errs.Load(), ix.starts)
+	t.Logf("%d changes written (%d refused as invalid), indexer SIGKILLed and restarted %d times beside a second one", w.n.Load(), w.errs.Load(), ix.starts-1)
 	if w.n.Load() < 200 {
 		t.Fatalf("only %d changes: the drill proves little", w.n.Load())
 	}
