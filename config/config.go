@@ -28,6 +28,7 @@ type Config struct {
 	PortalAddr        string
 	IndexerAddr       string // the indexer's /metrics and /healthz
 	SessionSecret     string
+	SecureCookies     bool // cookies only over HTTPS: set PORTAL_SECURE_COOKIES=true behind TLS
 	LogLevel          slog.Level
 }
 
@@ -36,6 +37,7 @@ var indexPrefix = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,40}$`)
 // Load reads the configuration through getenv (os.Getenv in production). Invalid values are
 // errors, never silently replaced by defaults.
 func Load(getenv func(string) string) (Config, error) {
+	var errs []string
 	c := Config{
 		DatabaseURL:       strings.TrimSpace(getenv("DATABASE_URL")),
 		RedisURL:          strings.TrimSpace(getenv("REDIS_URL")),
@@ -45,7 +47,13 @@ func Load(getenv func(string) string) (Config, error) {
 		IndexerAddr:       orDefault(getenv("INDEXER_ADDR"), DefaultIndexerAddr),
 		SessionSecret:     getenv("SESSION_SECRET"),
 	}
-	var errs []string
+	switch v := strings.ToLower(strings.TrimSpace(getenv("PORTAL_SECURE_COOKIES"))); v {
+	case "", "false", "0", "no":
+	case "true", "1", "yes":
+		c.SecureCookies = true
+	default:
+		errs = append(errs, "PORTAL_SECURE_COOKIES must be true or false")
+	}
 	if c.DatabaseURL == "" {
 		errs = append(errs, ("DATABASE_URL is required (e.g. postgres://user:pass@127.0.0.1:5432/portal)"))
 	} else if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {

@@ -1,40 +1,62 @@
-// Package portal is the web portal: pages, the JSON API, health and metrics endpoints.
+// Package portal is the web portal: pages, the JSON API, health and metrics endpoints. It holds
+// no state of its own: sessions, cache and limits live in Redis (or memory without Redis).
 package portal
 
 import (
 	"context"
 	"errors"
-	"html/template"
 	"log/slog"
+	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
 
+	"helpdesk/search"
+	"helpdesk/session"
+	"helpdesk/static"
 	"helpdesk/store"
 )
 
 // Deps are what the portal needs from the outside.
 type Deps struct {
-	Store  *store.Store
-	Logger *slog.Logger
+	Store    *store.Store
+	Search   search.Searcher
+	Sessions session.Store
+	Redis    *redis.Client // optional: login throttling and cache; nil keeps them in memory
+	Logger   *slog.Logger
+	// SecureCookies marks cookies Secure: set it when the portal is served over HTTPS.
+	SecureCookies bool
 }
 
 // Server holds the portal's dependencies; its methods are the handlers.
 type Server struct {
-	store   *store.Store
-	log     *slog.Logger
-	metrics *metrics
-	reg     *prometheus.Registry
+	store    *store.Store
+	search   search.Searcher
+	sessions session.Store
+	throttle *throttle
+	log      *slog.Logger
+	metrics  *metrics
+	reg      *prometheus.Registry
+	secure   bool
+	views    *views
 }
 
 // New builds the fiber app with every route.
-func New(d Deps) *fiber.App {
+func New(d Deps) (*fiber.App, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	s := &Server{store: d.Store, log: d.Logger, metrics: newMetrics(reg), reg: reg}
+	v, err := newViews()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{store: d.Store, search: d.Search, sessions: d.Sessions, log: d.Logger,
+		metrics: newMetrics(reg), reg: reg, secure: d.SecureCookies, views: v, throttle: newThrottle(d.Redis)}
 	app := fiber.New(fiber.Config{
 		AppName:               "helpdesk-portal",
 		DisableStartupMessage: true,
@@ -46,30 +68,79 @@ func New(d Deps) *fiber.App {
 	})
 	app.Use(requestid.New())
 	app.Use(s.observe)
+	app.Use("/static", func(c *fiber.Ctx) error {
+		// Asset URLs carry a version, so browsers may keep them.
+		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+		return c.Next()
+	}, filesystem.New(filesystem.Config{Root: http.FS(static.FS)}))
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", s.metricsHandler())
-	app.Get("/", s.home)
-	return app
+
+	pages := app.Group("", s.loadSession, s.checkCSRF, s.securityHeaders)
+	pages.Get("/", s.searchPage)
+	pages.Get("/search", s.searchPage)
+	pages.Get("/suggest", s.suggest)
+	pages.Get("/lang", s.switchLanguage)
+	pages.Get("/login", s.loginPage)
+	pages.Post("/login", s.login)
+	pages.Post("/logout", s.logout)
+	return app, nil
 }
 
-// handleError turns errors into responses; an unexpected error is logged once, here.
+// httpError is an error with the status and message key a page shows.
+type httpError struct {
+	status int
+	key    string
+	err    error
+}
+
+func (e *httpError) Error() string {
+	if e.err != nil {
+		return e.key + ": " + e.err.Error()
+	}
+	return e.key
+}
+func (e *httpError) Unwrap() error { return e.err }
+
+func notFound() error  { return &httpError{status: fiber.StatusNotFound, key: "error.not_found"} }
+func forbidden() error { return &httpError{status: fiber.StatusForbidden, key: "error.forbidden"} }
+func badRequest(err error) error {
+	return &httpError{status: fiber.StatusBadRequest, key: "error.bad_request", err: err}
+}
+
+// handleError turns errors into responses in one place; an unexpected error is logged once,
+// here, and the person sees a friendly page, never the error itself.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
-	status := fiber.StatusInternalServerError
+	status, key := fiber.StatusInternalServerError, "error.unavailable"
+	var he *httpError
 	var fe *fiber.Error
 	switch {
+	case errors.As(err, &he):
+		status, key = he.status, he.key
 	case errors.As(err, &fe):
 		status = fe.Code
+		if status == fiber.StatusNotFound {
+			key = "error.not_found"
+		} else if status < 500 {
+			key = "error.bad_request"
+		}
 	case errors.Is(err, store.ErrNotFound):
-		status = fiber.StatusNotFound
-	case errors.Is(err, context.DeadlineExceeded):
+		status, key = fiber.StatusNotFound, "error.not_found"
+	case errors.Is(err, search.ErrBadQuery), errors.Is(err, store.ErrInvalid):
+		status, key = fiber.StatusBadRequest, "error.bad_request"
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, search.ErrUnavailable):
+		status = fiber.StatusServiceUnavailable
+	default:
+		// Postgres unreachable and the like: the service is unavailable, not broken.
 		status = fiber.StatusServiceUnavailable
 	}
 	if status >= 500 {
 		s.log.Error("request failed", "request_id", requestID(c), "path", c.Path(), "err", err)
 	}
-	return c.Status(status).SendString(fiber.ErrInternalServerError.Message)
+	c.Status(status)
+	return s.render(c, "error", page{Title: "Error", Data: map[string]any{"Message": s.t(c, key)}})
 }
 
 func requestID(c *fiber.Ctx) string {
@@ -77,20 +148,13 @@ func requestID(c *fiber.Ctx) string {
 	return id
 }
 
-var homePage = template.Must(template.New("home").Parse(`<!doctype html>
-<html lang="es"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Centro de ayuda</title></head>
-<body><main><h1>Centro de ayuda</h1>
-<p>{{len .}} artículos recientes de la base de conocimiento.</p>
-<ul>{{range .}}<li>{{.Title}} <small>({{.Category}})</small></li>{{end}}</ul>
-</main></body></html>`))
-
-// home lists the newest public KB articles; the search page replaces it with the search issue.
-func (s *Server) home(c *fiber.Ctx) error {
-	articles, err := s.store.PublishedArticles(c.UserContext(), []string{"public"}, 20)
-	if err != nil {
-		return err
+func atoiDefault(s string, def int) int {
+	if s == "" {
+		return def
 	}
-	c.Type("html", "utf-8")
-	return homePage.Execute(c.Response().BodyWriter(), articles)
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return -1 // invalid: rejected by whoever validates it
+	}
+	return n
 }

@@ -10,8 +10,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"helpdesk/config"
 	"helpdesk/portal"
+	"helpdesk/search"
+	"helpdesk/search/elasticsearch"
+	"helpdesk/search/postgres"
+	"helpdesk/session"
 	"helpdesk/store"
 )
 
@@ -35,10 +41,34 @@ func run() error {
 		return err
 	}
 	defer st.Close()
-	app := portal.New(portal.Deps{Store: st, Logger: log})
+
+	var primary search.Searcher // nil: no Elasticsearch configured, Postgres answers everything
+	if cfg.ElasticsearchURL != "" {
+		es, err := elasticsearch.New(cfg.ElasticsearchURL, cfg.SearchIndexPrefix)
+		if err != nil {
+			return err
+		}
+		primary = es
+	}
+	searcher := search.NewFailover(primary, postgres.New(st.Pool()), search.FailoverOptions{Log: log})
+
+	deps := portal.Deps{Store: st, Search: searcher, Logger: log, Sessions: session.NewMemory(), SecureCookies: cfg.SecureCookies}
+	if cfg.RedisURL != "" {
+		opts, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			return fmt.Errorf("REDIS_URL: %w", err)
+		}
+		rdb := redis.NewClient(opts)
+		defer rdb.Close()
+		deps.Redis, deps.Sessions = rdb, session.NewRedis(rdb)
+	}
+	app, err := portal.New(deps)
+	if err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.PortalAddr) }()
-	log.Info("portal listening", "addr", "http://"+cfg.PortalAddr)
+	log.Info("portal listening", "addr", "http://"+cfg.PortalAddr, "search", searcher.Engine())
 	select {
 	case err := <-errc:
 		return err

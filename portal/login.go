@@ -1,0 +1,96 @@
+package portal
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"helpdesk/auth"
+	"helpdesk/i18n"
+	"helpdesk/store"
+)
+
+// dummyHash makes a login for an unknown email cost as much as one for a known email, so
+// timing does not tell which emails exist.
+var dummyHash, _ = auth.HashPassword("not-a-real-password")
+
+func (s *Server) loginPage(c *fiber.Ctx) error {
+	if currentUser(c) != nil {
+		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
+	}
+	return s.render(c, "login", page{Title: s.t(c, "login.title"), Data: map[string]any{"Next": safeNext(c.Query("next"))}})
+}
+
+func (s *Server) login(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	email := strings.TrimSpace(c.FormValue("email"))
+	password := c.FormValue("password")
+	next := safeNext(c.FormValue("next"))
+	again := func(status int, key string) error {
+		c.Status(status)
+		return s.render(c, "login", page{Title: s.t(c, "login.title"), Data: map[string]any{
+			"Error": s.t(c, key), "Email": email, "Next": next}})
+	}
+	if s.throttle.locked(ctx, email, c.IP()) {
+		return again(fiber.StatusTooManyRequests, "login.locked")
+	}
+	u, err := s.store.UserByEmail(ctx, email)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		auth.CheckPassword(dummyHash, password)
+	case err != nil:
+		return err
+	}
+	if u == nil || !auth.CheckPassword(u.PasswordHash, password) {
+		s.throttle.failed(ctx, email, c.IP())
+		// Slow down guessing a little more, whoever asks.
+		time.Sleep(200 * time.Millisecond)
+		return again(fiber.StatusUnauthorized, "login.failed")
+	}
+	s.throttle.succeeded(ctx, email)
+	if err := s.startUserSession(c, u); err != nil {
+		return err
+	}
+	if err := s.store.RecordLogin(ctx, u.ID); err != nil {
+		s.log.Warn("record login", "err", err)
+	}
+	if next == "/" && u.IsStaff() {
+		next = "/tickets"
+	}
+	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+func (s *Server) logout(c *fiber.Ctx) error {
+	if st, ok := c.Locals(sessKey).(*sessionState); ok {
+		if err := s.sessions.Delete(c.UserContext(), st.id); err != nil {
+			return err
+		}
+	}
+	c.ClearCookie(sessionCookie)
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+// switchLanguage remembers the chosen language in a cookie and goes back.
+func (s *Server) switchLanguage(c *fiber.Ctx) error {
+	to := c.Query("to")
+	if !i18n.Supported(to) {
+		return badRequest(errors.New("unknown language"))
+	}
+	c.Cookie(&fiber.Cookie{Name: langCookie, Value: to, Path: "/", Secure: s.secure, HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Now().AddDate(1, 0, 0)})
+	return c.Redirect(safeNext(c.Query("back")), fiber.StatusSeeOther)
+}
+
+// viewer is the search viewer of the request's user.
+func viewer(u *store.User) searchViewer {
+	if u == nil {
+		return searchViewer{}
+	}
+	v := searchViewer{Role: u.Role, UserID: u.ID}
+	if u.ClientID != nil {
+		v.ClientID = *u.ClientID
+	}
+	return v
+}

@@ -1,0 +1,81 @@
+package portal
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"helpdesk/search"
+)
+
+type searchViewer = search.Viewer
+
+// parseSearchQuery reads a search from URL parameters, shared by the pages and the API:
+// q, type, status, priority, client, category, assignee, tag (all repeatable where it makes
+// sense), from, to (dates or RFC 3339 times), sort, page, per_page.
+func parseSearchQuery(v url.Values) (search.Query, error) {
+	q := search.Query{
+		Text:  strings.TrimSpace(v.Get("q")),
+		Types: v["type"],
+		Sort:  search.Sort(v.Get("sort")),
+		Filters: search.Filters{
+			Status:     v["status"],
+			Priority:   v["priority"],
+			Categories: v["category"],
+			Tags:       v["tag"],
+		},
+	}
+	var err error
+	if q.Filters.ClientIDs, err = ids(v["client"], "client"); err != nil {
+		return q, err
+	}
+	if q.Filters.AssigneeIDs, err = ids(v["assignee"], "assignee"); err != nil {
+		return q, err
+	}
+	for _, p := range []struct {
+		name string
+		dst  **time.Time
+	}{{"from", &q.Filters.CreatedFrom}, {"to", &q.Filters.CreatedTo}} {
+		if s := v.Get(p.name); s != "" {
+			t, err := parseTime(s)
+			if err != nil {
+				return q, fmt.Errorf("%w: %s must be a date (2026-01-31) or an RFC 3339 time", search.ErrBadQuery, p.name)
+			}
+			*p.dst = &t
+		}
+	}
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{"page", &q.Page}, {"per_page", &q.PerPage}} {
+		if s := v.Get(p.name); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				return q, fmt.Errorf("%w: %s must be a number", search.ErrBadQuery, p.name)
+			}
+			*p.dst = n
+		}
+	}
+	return q.Normalize()
+}
+
+func ids(vals []string, name string) ([]int64, error) {
+	var out []int64
+	for _, s := range vals {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("%w: %s must be a positive id", search.ErrBadQuery, name)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+func parseTime(s string) (time.Time, error) {
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t, nil
+	}
+	return time.Parse(time.RFC3339, s)
+}

@@ -1,0 +1,275 @@
+package portal
+
+import (
+	"errors"
+	"html/template"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"helpdesk/i18n"
+	"helpdesk/search"
+)
+
+type facetValueView struct {
+	Label    string
+	Count    string
+	URL      string
+	Selected bool
+}
+
+type facetView struct {
+	Title  string
+	Values []facetValueView
+}
+
+type chip struct{ Label, RemoveURL string }
+
+type hitView struct {
+	search.Hit
+	TypeLabel, StatusLabel, PriorityLabel, Updated, UpdatedISO string
+	TitleHTML                                                  template.HTML
+	Snippets                                                   []template.HTML
+}
+
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+type hidden struct{ Name, Value string }
+
+// facetParams maps facet names to the URL parameter that filters by them.
+var facetParams = map[string]string{"status": "status", "priority": "priority", "client": "client",
+	"category": "category", "assignee": "assignee", "tags": "tag"}
+
+// searchPage is the search box for everyone: KB answers, and tickets for those who may see them.
+func (s *Server) searchPage(c *fiber.Ctx) error {
+	return s.searchView(c, "/search", nil)
+}
+
+// searchView runs the search of the request and renders it; types limits the document types
+// (nil: all the viewer may see).
+func (s *Server) searchView(c *fiber.Ctx, action string, types []string) error {
+	params, err := url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return badRequest(err)
+	}
+	data := map[string]any{"Action": action, "Query": params.Get("q")}
+	browsing := params.Get("q") == "" && len(filterParams(params)) == 0 && types == nil
+	if browsing && (action == "/search" || action == "/") {
+		return s.render(c, "search", page{Data: data})
+	}
+	q, err := parseSearchQuery(params)
+	if err != nil {
+		return badRequest(err)
+	}
+	if types != nil && len(q.Types) == 0 {
+		q.Types = types
+	}
+	u := currentUser(c)
+	q.Viewer = viewer(u)
+	res, err := s.search.Search(c.UserContext(), q)
+	if errors.Is(err, search.ErrBadQuery) {
+		return badRequest(err)
+	}
+	if err != nil {
+		return err
+	}
+	l := lang(c)
+	data["Result"] = res
+	data["ShowEngineNotice"] = true
+	data["Hits"] = hitViews(l, res.Hits)
+	data["Facets"], data["Selected"] = facetViews(l, action, params, res)
+	data["ClearURL"] = action + "?" + encode(url.Values{"q": {q.Text}})
+	if res.Total == 1 {
+		data["TotalText"] = i18n.T(l, "search.result_one")
+	} else {
+		data["TotalText"] = i18n.T(l, "search.results", i18n.Number(l, res.Total))
+	}
+	data["Page"] = q.Page
+	if q.Page > 1 {
+		data["PrevURL"] = withParam(action, params, "page", strconv.Itoa(q.Page-1))
+	}
+	if int64(q.Page*q.PerPage) < res.Total && (q.Page+1)*q.PerPage <= search.MaxWindow {
+		data["NextURL"] = withParam(action, params, "page", strconv.Itoa(q.Page+1))
+	}
+	var sorts []option
+	for _, so := range []search.Sort{search.SortRelevance, search.SortNewest, search.SortPriority} {
+		if so == search.SortPriority && (u == nil || !u.IsStaff()) {
+			continue
+		}
+		sorts = append(sorts, option{Value: string(so), Label: i18n.T(l, "sort."+string(so)), Selected: so == q.Sort})
+	}
+	data["Sorts"] = sorts
+	data["SortHidden"] = hiddenFields(params, "sort", "page")
+	data["Hidden"] = hiddenFields(params, "q", "page")
+	data["CanOpenTicket"] = u != nil && !u.IsStaff()
+	title := q.Text
+	return s.render(c, "search", page{Title: title, Data: data})
+}
+
+func filterParams(v url.Values) []string {
+	var out []string
+	for _, p := range []string{"status", "priority", "client", "category", "assignee", "tag", "from", "to", "type"} {
+		if len(v[p]) > 0 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func hitViews(l string, hits []search.Hit) []hitView {
+	out := make([]hitView, 0, len(hits))
+	for _, h := range hits {
+		v := hitView{Hit: h, TypeLabel: i18n.T(l, "type."+h.Type), Updated: i18n.Date(l, h.UpdatedAt),
+			UpdatedISO: h.UpdatedAt.UTC().Format(time.RFC3339)}
+		if h.Status != "" {
+			v.StatusLabel = i18n.T(l, "status."+h.Status)
+		}
+		if h.Priority != "" {
+			v.PriorityLabel = i18n.T(l, "priority."+h.Priority)
+		}
+		// Highlights are escaped text with only <mark> added, made by the search package.
+		if t := h.Highlights["title"]; len(t) > 0 {
+			v.TitleHTML = template.HTML(t[0])
+		} else {
+			v.TitleHTML = template.HTML(template.HTMLEscapeString(h.Title))
+		}
+		for _, field := range []string{"body", "comments", "internal"} {
+			for _, frag := range h.Highlights[field] {
+				v.Snippets = append(v.Snippets, template.HTML(frag))
+			}
+		}
+		if len(v.Snippets) > 2 {
+			v.Snippets = v.Snippets[:2]
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// facetViews lists each facet's values as links that add or remove that filter, and the
+// selected filters as removable chips.
+func facetViews(l, action string, params url.Values, res *search.Result) ([]facetView, []chip) {
+	var views []facetView
+	var chips []chip
+	for _, name := range search.FacetNames {
+		param := facetParams[name]
+		fv := facetView{Title: i18n.T(l, "facet."+name)}
+		for _, f := range res.Facets[name] {
+			label := facetLabel(l, name, f)
+			selected := slices.Contains(params[param], f.Value)
+			fv.Values = append(fv.Values, facetValueView{Label: label, Count: i18n.Number(l, f.Count),
+				URL: toggleURL(action, params, param, f.Value), Selected: selected})
+		}
+		views = append(views, fv)
+	}
+	for _, name := range search.FacetNames {
+		param := facetParams[name]
+		for _, v := range params[param] {
+			label := v
+			for _, f := range res.Facets[name] {
+				if f.Value == v {
+					label = facetLabel(l, name, f)
+				}
+			}
+			chips = append(chips, chip{Label: i18n.T(l, "facet."+name) + ": " + label, RemoveURL: toggleURL(action, params, param, v)})
+		}
+	}
+	return views, chips
+}
+
+func facetLabel(l, name string, f search.Facet) string {
+	switch name {
+	case "status":
+		return i18n.T(l, "status."+f.Value)
+	case "priority":
+		return i18n.T(l, "priority."+f.Value)
+	}
+	if f.Label != "" {
+		return f.Label
+	}
+	return f.Value
+}
+
+// toggleURL returns the URL with value added to or removed from param, back on page 1.
+func toggleURL(action string, params url.Values, param, value string) string {
+	v := cloneValues(params)
+	v.Del("page")
+	if slices.Contains(v[param], value) {
+		v[param] = slices.DeleteFunc(slices.Clone(v[param]), func(x string) bool { return x == value })
+		if len(v[param]) == 0 {
+			v.Del(param)
+		}
+	} else {
+		v.Add(param, value)
+	}
+	return action + "?" + encode(v)
+}
+
+func withParam(action string, params url.Values, name, value string) string {
+	v := cloneValues(params)
+	v.Set(name, value)
+	return action + "?" + encode(v)
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vals := range v {
+		out[k] = slices.Clone(vals)
+	}
+	return out
+}
+
+func encode(v url.Values) string {
+	for k, vals := range v {
+		if len(vals) == 1 && vals[0] == "" {
+			delete(v, k)
+		}
+	}
+	return v.Encode()
+}
+
+// hiddenFields carries the current filters through a form that changes other parameters.
+func hiddenFields(params url.Values, skip ...string) []hidden {
+	var out []hidden
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if slices.Contains(skip, k) {
+			continue
+		}
+		for _, v := range params[k] {
+			out = append(out, hidden{Name: k, Value: v})
+		}
+	}
+	return out
+}
+
+// suggest returns KB titles matching what the person is typing, for the search box.
+func (s *Server) suggest(c *fiber.Ctx) error {
+	text := strings.TrimSpace(c.Query("q"))
+	items := []fiber.Map{}
+	if len(text) >= 2 && len(text) <= search.MaxTextLength {
+		res, err := s.search.Search(c.UserContext(), search.Query{Text: text, Types: []string{search.TypeKB},
+			PerPage: 6, Viewer: viewer(currentUser(c))})
+		if err != nil && !errors.Is(err, search.ErrBadQuery) {
+			return err
+		}
+		if res != nil {
+			for _, h := range res.Hits {
+				items = append(items, fiber.Map{"title": h.Title, "url": h.URL})
+			}
+		}
+	}
+	c.Set(fiber.HeaderCacheControl, "private, max-age=30")
+	return c.JSON(fiber.Map{"items": items})
+}

@@ -1,0 +1,84 @@
+package portal
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/template/html/v2"
+
+	"helpdesk/i18n"
+	"helpdesk/store"
+	"helpdesk/templates"
+)
+
+// views renders the embedded templates, parsed once at start.
+type views struct {
+	engine  *html.Engine
+	version string // in asset URLs, so a new build is fetched fresh despite long caching
+}
+
+func newViews() (*views, error) {
+	e := html.NewFileSystem(http.FS(templates.FS), ".html")
+	e.AddFuncMap(template.FuncMap{
+		"t":      i18n.T,
+		"date":   i18n.Date,
+		"num":    i18n.Number,
+		"pct":    i18n.Percent,
+		"status": func(lang, s string) string { return i18n.T(lang, "status."+s) },
+		"prio":   func(lang, p string) string { return i18n.T(lang, "priority."+p) },
+	})
+	if err := e.Load(); err != nil {
+		return nil, fmt.Errorf("parse templates: %w", err)
+	}
+	return &views{engine: e, version: fmt.Sprint(time.Now().Unix())}, nil
+}
+
+// page is what a handler hands to render: a title and the page's own data.
+type page struct {
+	Title string
+	Data  map[string]any
+}
+
+// render writes a page inside the layout, with what every page needs: language, user, CSRF
+// token, flash message.
+func (s *Server) render(c *fiber.Ctx, name string, p page) error {
+	data := map[string]any{
+		"Lang":         lang(c),
+		"Title":        p.Title,
+		"User":         currentUser(c),
+		"CSRF":         s.csrfToken(c),
+		"Path":         c.OriginalURL(),
+		"Flash":        s.takeFlash(c),
+		"AssetVersion": s.views.version,
+	}
+	for k, v := range p.Data {
+		data[k] = v
+	}
+	c.Type("html", "utf-8")
+	var buf bytesBuffer
+	if err := s.views.engine.Render(&buf, name, data, "layout"); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	return c.Send(buf.b)
+}
+
+type bytesBuffer struct{ b []byte }
+
+func (w *bytesBuffer) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
+
+func (s *Server) t(c *fiber.Ctx, key string, args ...any) string { return i18n.T(lang(c), key, args...) }
+
+func currentUser(c *fiber.Ctx) *store.User {
+	u, _ := c.Locals(userKey).(*store.User)
+	return u
+}
+
+func lang(c *fiber.Ctx) string {
+	if l, ok := c.Locals(langKey).(string); ok {
+		return l
+	}
+	return i18n.Negotiate(c.Get(fiber.HeaderAcceptLanguage))
+}
