@@ -86,6 +86,12 @@ func New(d Deps) (*fiber.App, error) {
 	pages.Get("/login", s.loginPage)
 	pages.Post("/login", s.login)
 	pages.Post("/logout", s.logout)
+	pages.Get("/tickets", s.requireUser, s.ticketList)
+	pages.Get("/tickets/new", s.requireUser, s.newTicketPage)
+	pages.Post("/tickets", s.requireUser, s.createTicket)
+	pages.Get("/tickets/:id<int>", s.requireUser, s.ticketPage)
+	pages.Post("/tickets/:id<int>", s.requireStaff, s.updateTicket)
+	pages.Post("/tickets/:id<int>/comments", s.requireUser, s.addComment)
 	return app, nil
 }
 

@@ -60,13 +60,12 @@ func (s *Server) searchView(c *fiber.Ctx, action string, types []string) error {
 		return badRequest(err)
 	}
 	data := map[string]any{"Action": action, "Query": params.Get("q")}
-	browsing := params.Get("q") == "" && len(filterParams(params)) == 0 && types == nil
-	if browsing && (action == "/search" || action == "/") {
-		return s.render(c, "search", page{Data: data})
-	}
 	q, err := parseSearchQuery(params)
 	if err != nil {
 		return badRequest(err)
+	}
+	if params.Get("q") == "" && len(filterParams(params)) == 0 && types == nil {
+		return s.render(c, "search", page{Data: data}) // the search box alone
 	}
 	if types != nil && len(q.Types) == 0 {
 		q.Types = types

@@ -164,3 +164,5 @@ func safeNext(next string) string {
 	}
 	return next
 }
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }

@@ -29,6 +29,8 @@ func newViews() (*views, error) {
 		"pct":    i18n.Percent,
 		"status": func(lang, s string) string { return i18n.T(lang, "status."+s) },
 		"prio":   func(lang, p string) string { return i18n.T(lang, "priority."+p) },
+		"cat":    categoryLabel,
+		"deref":  func(p *int64) int64 { return *p },
 	})
 	if err := e.Load(); err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
@@ -69,7 +71,9 @@ type bytesBuffer struct{ b []byte }
 
 func (w *bytesBuffer) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
 
-func (s *Server) t(c *fiber.Ctx, key string, args ...any) string { return i18n.T(lang(c), key, args...) }
+func (s *Server) t(c *fiber.Ctx, key string, args ...any) string {
+	return i18n.T(lang(c), key, args...)
+}
 
 func currentUser(c *fiber.Ctx) *store.User {
 	u, _ := c.Locals(userKey).(*store.User)

@@ -3,6 +3,7 @@ package seed_test
 import (
 	"context"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -154,5 +155,13 @@ func TestSeedDataIsPlausible(t *testing.T) {
 	// Normal writes go on after a bulk load: ids continue past the seeded ones.
 	if _, err := st.CreateClient(ctx, "Nuevo Cliente S.L.", 60, nil); err != nil {
 		t.Fatalf("insert after seed: %v", err)
+	}
+}
+
+func TestSeedCategoriesAreTicketCategories(t *testing.T) {
+	for _, c := range seed.TicketCategories {
+		if !slices.Contains(store.TicketCategories, c) {
+			t.Errorf("seed category %q is not one the portal offers", c)
+		}
 	}
 }

@@ -24,6 +24,8 @@
       list.appendChild(li);
     });
     list.hidden = items.length === 0;
+    var hint = document.getElementById("deflect-hint");
+    if (hint) hint.hidden = items.length === 0;
   }
   input.addEventListener("input", function () {
     var q = input.value.trim();

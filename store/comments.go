@@ -44,3 +44,19 @@ func (s *Store) DeleteComment(ctx context.Context, id int64) error {
 	}
 	return nil
 }
+
+// CommentView is a comment with its author, as a ticket page shows it.
+type CommentView struct {
+	Comment
+	AuthorName string `db:"author_name" json:"author_name"`
+	AuthorRole string `db:"author_role" json:"author_role"`
+}
+
+// CommentViews lists a ticket's comments with their authors, oldest first; internal ones only
+// when asked for.
+func (s *Store) CommentViews(ctx context.Context, ticketID int64, withInternal bool) ([]CommentView, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+prefixed("c.", commentColumns)+`, u.name AS author_name, u.role AS author_role
+		FROM comments c JOIN users u ON u.id = c.author_id
+		WHERE c.ticket_id = $1 AND ($2 OR NOT c.internal) ORDER BY c.created_at, c.id`, ticketID, withInternal)
+	return all[CommentView](rows, err, fmt.Sprintf("comments of ticket %d", ticketID))
+}

@@ -7,10 +7,12 @@ import (
 	"time"
 )
 
-// Ticket states and priorities, in the order people think of them.
+// Ticket states, priorities and categories, in the order people think of them.
 var (
 	TicketStatuses   = []string{"open", "in_progress", "waiting", "resolved", "closed"}
 	TicketPriorities = []string{"low", "medium", "high", "urgent"}
+	TicketCategories = []string{"general", "vpn", "printers", "email", "backups", "accounts", "network",
+		"hardware", "software", "security", "onboarding"}
 )
 
 // Ticket is a support request from a client.

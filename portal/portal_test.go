@@ -1,0 +1,389 @@
+package portal_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/redis/go-redis/v9"
+
+	"helpdesk/auth"
+	"helpdesk/internal/pgtest"
+	"helpdesk/portal"
+	"helpdesk/search"
+	"helpdesk/search/postgres"
+	"helpdesk/session"
+	"helpdesk/store"
+)
+
+var pg = &pgtest.Server{}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pg.Cleanup()
+	os.Exit(code)
+}
+
+const password = "correct horse battery"
+
+// env is a portal over a fresh database, with real Redis sessions.
+type env struct {
+	t      *testing.T
+	app    *fiber.App
+	st     *store.Store
+	ids    map[string]int64
+	emails map[string]string
+	suffix string
+	rdb    *redis.Client
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	st := pg.NewStore(t)
+	redisURL := os.Getenv("REDIS_URL")
+	if redisURL == "" {
+		t.Fatal("REDIS_URL is not set: run the tests with `make test`")
+	}
+	opts, err := redis.ParseURL(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opts)
+	t.Cleanup(func() { rdb.Close() })
+	app, err := portal.New(portal.Deps{Store: st, Search: search.NewFailover(nil, postgres.New(st.Pool()), search.FailoverOptions{}),
+		Sessions: session.NewRedis(rdb), Redis: rdb, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, app: app, st: st, ids: map[string]int64{}, emails: map[string]string{}, rdb: rdb,
+		suffix: fmt.Sprintf("%d", time.Now().UnixNano())}
+	e.seed()
+	return e
+}
+
+func (e *env) seed() {
+	t, ctx := e.t, context.Background()
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	acme, err := e.st.CreateClient(ctx, "Acme Ibérica S.L.", 60, nil)
+	must(err)
+	globex, err := e.st.CreateClient(ctx, "Globex Ltd", 240, nil)
+	must(err)
+	e.ids["acme"], e.ids["globex"] = acme.ID, globex.ID
+	for _, u := range []struct {
+		key, role string
+		client    *int64
+	}{{"agent", "agent", nil}, {"alice", "client", &acme.ID}, {"bob", "client", &globex.ID}} {
+		email := u.key + e.suffix + "@example.com"
+		user, err := e.st.CreateUser(ctx, store.NewUser{Email: email, Name: strings.ToUpper(u.key[:1]) + u.key[1:], Role: u.role, ClientID: u.client, PasswordHash: hash})
+		must(err)
+		e.ids[u.key], e.emails[u.key] = user.ID, email
+	}
+	tk, err := e.st.CreateTicket(ctx, store.NewTicket{ClientID: acme.ID, CreatedBy: e.ids["alice"], Title: "La impresora no imprime <script>alert(1)</script>",
+		Description: "Cola atascada", Priority: "high", Category: "printers"})
+	must(err)
+	e.ids["aliceTicket"] = tk.ID
+	_, err = e.st.AddComment(ctx, tk.ID, e.ids["agent"], "Reinicie el spooler", false)
+	must(err)
+	_, err = e.st.AddComment(ctx, tk.ID, e.ids["agent"], "NOTA-INTERNA cliente VIP", true)
+	must(err)
+	tk2, err := e.st.CreateTicket(ctx, store.NewTicket{ClientID: globex.ID, CreatedBy: e.ids["bob"], Title: "Printer offline in London"})
+	must(err)
+	e.ids["bobTicket"] = tk2.ID
+	_, err = e.st.CreateArticle(ctx, store.NewArticle{Title: "Configuración de la VPN", Body: "## Pasos\n\nInstale FortiClient.", Category: "VPN", Status: "published"})
+	must(err)
+	_, err = e.st.CreateArticle(ctx, store.NewArticle{Title: "Runbook interno VPN", Body: "secreto", Audience: "internal", Status: "published"})
+	must(err)
+}
+
+// browser keeps cookies between requests, like a person's browser.
+type browser struct {
+	e       *env
+	cookies map[string]string
+	lang    string
+}
+
+func (e *env) browser() *browser {
+	return &browser{e: e, cookies: map[string]string{}, lang: "es-ES,es;q=0.9"}
+}
+
+type response struct {
+	status int
+	body   string
+	header http.Header
+}
+
+func (b *browser) do(method, path string, form url.Values) response {
+	b.e.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("Accept-Language", b.lang)
+	for k, v := range b.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	res, err := b.e.app.Test(req, 10000)
+	if err != nil {
+		b.e.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	for _, c := range res.Cookies() {
+		if c.MaxAge < 0 || (c.Value == "" && !c.Expires.IsZero()) {
+			delete(b.cookies, c.Name)
+		} else {
+			b.cookies[c.Name] = c.Value
+		}
+	}
+	return response{status: res.StatusCode, body: string(raw), header: res.Header}
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// csrf fetches a page and returns the token of its forms.
+func (b *browser) csrf(path string) string {
+	b.e.t.Helper()
+	r := b.do("GET", path, nil)
+	m := csrfField.FindStringSubmatch(r.body)
+	if m == nil {
+		b.e.t.Fatalf("no CSRF token on %s (status %d)", path, r.status)
+	}
+	return m[1]
+}
+
+func (b *browser) login(who string) {
+	b.e.t.Helper()
+	token := b.csrf("/login")
+	r := b.do("POST", "/login", url.Values{"_csrf": {token}, "email": {b.e.emails[who]}, "password": {password}})
+	if r.status != http.StatusSeeOther {
+		b.e.t.Fatalf("login %s: status %d\n%s", who, r.status, r.body)
+	}
+}
+
+func TestAnonymousVisitor(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.browser()
+	r := b.do("GET", "/", nil)
+	if r.status != 200 || !strings.Contains(r.body, `role="search"`) || !strings.Contains(r.body, "Centro de ayuda") {
+		t.Fatalf("home: %d", r.status)
+	}
+	if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
+		t.Errorf("CSP = %q", csp)
+	}
+	r = b.do("GET", "/search?q=vpn", nil)
+	if !strings.Contains(r.body, "<mark>VPN</mark>") || strings.Contains(r.body, "Runbook interno") {
+		t.Errorf("anonymous search must show public KB only:\n%s", r.body)
+	}
+	for _, path := range []string{"/tickets", "/tickets/new", fmt.Sprintf("/tickets/%d", e.ids["aliceTicket"])} {
+		if r := b.do("GET", path, nil); r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/login?next=") {
+			t.Errorf("%s: status %d location %q, want a redirect to login", path, r.status, r.header.Get("Location"))
+		}
+	}
+	if r := b.do("GET", "/search?per_page=5000", nil); r.status != http.StatusBadRequest {
+		t.Errorf("huge page: %d", r.status)
+	}
+	if r := b.do("GET", "/nope", nil); r.status != http.StatusNotFound || !strings.Contains(r.body, "No hemos encontrado") {
+		t.Errorf("404 page: %d", r.status)
+	}
+}
+
+func TestLogin(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.browser()
+	token := b.csrf("/login")
+	before := b.cookies["hd_session"]
+	r := b.do("POST", "/login", url.Values{"_csrf": {token}, "email": {e.emails["alice"]}, "password": {"wrong password"}})
+	if r.status != http.StatusUnauthorized || !strings.Contains(r.body, "Correo o contraseña incorrectos") {
+		t.Fatalf("bad password: %d", r.status)
+	}
+	r = b.do("POST", "/login", url.Values{"_csrf": {token}, "email": {"nobody" + e.suffix + "@example.com"}, "password": {"x"}})
+	if r.status != http.StatusUnauthorized || !strings.Contains(r.body, "Correo o contraseña incorrectos") {
+		t.Fatalf("unknown email must get the same answer: %d", r.status)
+	}
+	if r := b.do("POST", "/login", url.Values{"email": {e.emails["alice"]}, "password": {password}}); r.status != http.StatusForbidden {
+		t.Fatalf("login without CSRF token: %d", r.status)
+	}
+	b.login("alice")
+	if after := b.cookies["hd_session"]; after == "" || after == before {
+		t.Fatal("session id not rotated at login")
+	}
+	if r := b.do("GET", "/tickets", nil); r.status != 200 {
+		t.Fatalf("tickets after login: %d", r.status)
+	}
+	// Logout ends the session server-side, not just in the browser.
+	old := b.cookies["hd_session"]
+	token = csrfField.FindStringSubmatch(b.do("GET", "/", nil).body)[1]
+	if r := b.do("POST", "/logout", url.Values{"_csrf": {token}}); r.status != http.StatusSeeOther {
+		t.Fatalf("logout: %d", r.status)
+	}
+	replay := e.browser()
+	replay.cookies["hd_session"] = old
+	if r := replay.do("GET", "/tickets", nil); r.status != http.StatusSeeOther {
+		t.Fatalf("old session still works after logout: %d", r.status)
+	}
+}
+
+func TestLoginLockout(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.browser()
+	token := b.csrf("/login")
+	for i := 0; i < 5; i++ {
+		b.do("POST", "/login", url.Values{"_csrf": {token}, "email": {e.emails["bob"]}, "password": {"guess"}})
+	}
+	r := b.do("POST", "/login", url.Values{"_csrf": {token}, "email": {e.emails["bob"]}, "password": {password}})
+	if r.status != http.StatusTooManyRequests || !strings.Contains(r.body, "Demasiados intentos") {
+		t.Fatalf("after 5 failures even the right password waits: %d", r.status)
+	}
+	e.rdb.Del(context.Background(), "login:fail:email:"+e.emails["bob"], "login:fail:ip:0.0.0.0")
+}
+
+func TestClientSeesOnlyTheirCompany(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.browser()
+	b.login("alice")
+	own := fmt.Sprintf("/tickets/%d", e.ids["aliceTicket"])
+	r := b.do("GET", own, nil)
+	if r.status != 200 || !strings.Contains(r.body, "Reinicie el spooler") {
+		t.Fatalf("own ticket: %d", r.status)
+	}
+	if strings.Contains(r.body, "NOTA-INTERNA") {
+		t.Error("internal comment shown to a client")
+	}
+	if strings.Contains(r.body, "<script>alert(1)</script>") || !strings.Contains(r.body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Error("ticket title not escaped")
+	}
+	other := fmt.Sprintf("/tickets/%d", e.ids["bobTicket"])
+	if r := b.do("GET", other, nil); r.status != http.StatusNotFound {
+		t.Errorf("other company's ticket: %d, want 404", r.status)
+	}
+	if r := b.do("GET", "/tickets/99999999", nil); r.status != http.StatusNotFound {
+		t.Errorf("missing ticket: %d", r.status)
+	}
+	r = b.do("GET", "/tickets", nil)
+	if !strings.Contains(r.body, "impresora") || strings.Contains(r.body, "London") || strings.Contains(r.body, "Globex") {
+		t.Errorf("client ticket list leaks or misses:\n%s", r.body)
+	}
+	token := b.csrf(own)
+	if r := b.do("POST", own, url.Values{"_csrf": {token}, "status": {"closed"}}); r.status != http.StatusForbidden {
+		t.Errorf("client changed a ticket's status: %d", r.status)
+	}
+	if r := b.do("POST", other+"/comments", url.Values{"_csrf": {token}, "body": {"hola"}}); r.status != http.StatusNotFound {
+		t.Errorf("client commented on another company's ticket: %d", r.status)
+	}
+}
+
+func TestClientOpensTicketAndReplies(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.browser()
+	b.login("bob")
+	token := b.csrf("/tickets/new")
+	r := b.do("POST", "/tickets", url.Values{"_csrf": {token}, "title": {""}, "priority": {"high"}, "category": {"vpn"}})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "Escribe un asunto") {
+		t.Fatalf("empty title: %d", r.status)
+	}
+	// A client cannot open a ticket for another company by editing the form.
+	r = b.do("POST", "/tickets", url.Values{"_csrf": {token}, "title": {"VPN cae cada hora"}, "priority": {"high"},
+		"category": {"vpn"}, "client": {fmt.Sprint(e.ids["acme"])}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("create: %d\n%s", r.status, r.body)
+	}
+	loc := r.header.Get("Location")
+	page := b.do("GET", loc, nil)
+	if page.status != 200 || !strings.Contains(page.body, "VPN cae cada hora") || !strings.Contains(page.body, "Globex") {
+		t.Fatalf("new ticket page: %d", page.status)
+	}
+	r = b.do("POST", loc+"/comments", url.Values{"_csrf": {token}, "body": {"Sigue fallando"}, "internal": {"on"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("reply: %d", r.status)
+	}
+	var internal bool
+	id := strings.TrimPrefix(loc, "/tickets/")
+	if err := e.st.Pool().QueryRow(context.Background(), `SELECT internal FROM comments WHERE ticket_id = $1`, id).Scan(&internal); err != nil || internal {
+		t.Fatalf("a client's comment became internal: %v %v", internal, err)
+	}
+}
+
+func TestAgentTriage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.browser()
+	b.login("agent")
+	r := b.do("GET", "/tickets", nil)
+	if !strings.Contains(r.body, "London") || !strings.Contains(r.body, "impresora") {
+		t.Fatal("agent sees every company's tickets")
+	}
+	r = b.do("GET", "/tickets?priority=high&client="+fmt.Sprint(e.ids["acme"]), nil)
+	if strings.Contains(r.body, "London") || !strings.Contains(r.body, "impresora") || !strings.Contains(r.body, "aria-current") {
+		t.Errorf("two facets:\n%s", r.body)
+	}
+	own := fmt.Sprintf("/tickets/%d", e.ids["aliceTicket"])
+	page := b.do("GET", own, nil)
+	if !strings.Contains(page.body, "NOTA-INTERNA") {
+		t.Error("agent does not see internal comments")
+	}
+	token := csrfField.FindStringSubmatch(page.body)[1]
+	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page.body)[1]
+	r = b.do("POST", own, url.Values{"_csrf": {token}, "status": {"in_progress"}, "version": {version}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("update: %d", r.status)
+	}
+	cur, _ := e.st.Ticket(context.Background(), e.ids["aliceTicket"])
+	if cur.Status != "in_progress" {
+		t.Fatalf("status = %s", cur.Status)
+	}
+	// The same stale form again is a conflict, reported, not applied.
+	r = b.do("POST", own, url.Values{"_csrf": {token}, "status": {"closed"}, "version": {version}})
+	if after := b.do("GET", own, nil); !strings.Contains(after.body, "Otra persona cambió este ticket") {
+		t.Errorf("conflict not reported (status %d)", r.status)
+	}
+	if cur, _ := e.st.Ticket(context.Background(), e.ids["aliceTicket"]); cur.Status != "in_progress" {
+		t.Fatalf("stale update applied: %s", cur.Status)
+	}
+}
+
+func TestLanguageSwitch(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.browser()
+	b.lang = "en-GB,en;q=0.9"
+	if r := b.do("GET", "/", nil); !strings.Contains(r.body, "Help center") || !strings.Contains(r.body, `lang="en"`) {
+		t.Fatal("Accept-Language en not honoured")
+	}
+	if r := b.do("GET", "/lang?to=es&back=/kb", nil); r.status != http.StatusSeeOther || r.header.Get("Location") != "/kb" {
+		t.Fatalf("switch: %d %s", r.status, r.header.Get("Location"))
+	}
+	if r := b.do("GET", "/", nil); !strings.Contains(r.body, "Centro de ayuda") {
+		t.Fatal("choice not remembered")
+	}
+	if r := b.do("GET", "/lang?to=es&back=https://evil.example/", nil); r.header.Get("Location") != "/" {
+		t.Fatalf("open redirect: %s", r.header.Get("Location"))
+	}
+}
