@@ -27,6 +27,7 @@ services-down:
 # Starts Postgres, Redis and Elasticsearch (installing them if missing), then runs every test:
 # the suite, then the fault drills, which stop and start the shared services one at a time.
 test: services vet
+	scripts/ensure-chromium
 	$(WITH_ENV) $(GO) test -count=1 -timeout 20m ./...
 	$(MAKE) --no-print-directory drills
 

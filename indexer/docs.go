@@ -1,6 +1,9 @@
 package indexer
 
 import (
+	"slices"
+	"time"
+
 	"helpdesk/markdown"
 	"helpdesk/search"
 	"helpdesk/store"
@@ -15,6 +18,10 @@ func TicketDocument(t store.TicketDoc) *search.Document {
 		Status: t.Status, Priority: t.Priority,
 		ClientID: t.ClientID, ClientName: t.ClientName,
 		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
+	}
+	if t.FirstResponseAt == nil && slices.Contains([]string{"open", "in_progress", "waiting"}, t.Status) {
+		due := t.CreatedAt.Add(time.Duration(t.SLAMinutes) * time.Minute)
+		d.SLADue = &due
 	}
 	if t.AssigneeID != nil {
 		d.AssigneeID = *t.AssigneeID

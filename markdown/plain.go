@@ -10,14 +10,14 @@ import (
 	"github.com/yuin/goldmark/text"
 )
 
-var parser = goldmark.New(goldmark.WithExtensions(extension.GFM)).Parser()
+var plainParser = goldmark.New(goldmark.WithExtensions(extension.GFM)).Parser()
 
 // PlainText returns the words of a markdown document without its syntax: the text of
 // headings, paragraphs, lists, tables, link labels and code blocks, one block per line. It is
 // what search indexes and what snippets are cut from.
 func PlainText(src string) string {
 	source := []byte(src)
-	doc := parser.Parse(text.NewReader(source))
+	doc := plainParser.Parse(text.NewReader(source))
 	var b strings.Builder
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		switch n := n.(type) {

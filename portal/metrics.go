@@ -12,6 +12,7 @@ import (
 
 type metrics struct {
 	requests *prometheus.HistogramVec
+	cache    *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -22,7 +23,9 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
 		}, []string{"method", "route", "status"}),
 	}
-	reg.MustRegister(m.requests)
+	m.cache = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portal_cache_requests_total",
+		Help: "Cache lookups by cache and result."}, []string{"cache", "result"})
+	reg.MustRegister(m.requests, m.cache)
 	return m
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
 
+	"helpdesk/markdown"
 	"helpdesk/search"
 	"helpdesk/session"
 	"helpdesk/static"
@@ -45,6 +46,7 @@ type Server struct {
 	reg      *prometheus.Registry
 	secure   bool
 	views    *views
+	cache    *cache
 }
 
 // New builds the fiber app with every route.
@@ -56,7 +58,7 @@ func New(d Deps) (*fiber.App, error) {
 		return nil, err
 	}
 	s := &Server{store: d.Store, search: d.Search, sessions: d.Sessions, log: d.Logger,
-		metrics: newMetrics(reg), reg: reg, secure: d.SecureCookies, views: v, throttle: newThrottle(d.Redis)}
+		metrics: newMetrics(reg), reg: reg, secure: d.SecureCookies, views: v, throttle: newThrottle(d.Redis), cache: newCache(d.Redis)}
 	app := fiber.New(fiber.Config{
 		AppName:               "helpdesk-portal",
 		DisableStartupMessage: true,
@@ -68,6 +70,12 @@ func New(d Deps) (*fiber.App, error) {
 	})
 	app.Use(requestid.New())
 	app.Use(s.observe)
+	highlightCSS := markdown.HighlightCSS()
+	app.Get("/static/highlight.css", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+		c.Type("css", "utf-8")
+		return c.SendString(highlightCSS)
+	})
 	app.Use("/static", func(c *fiber.Ctx) error {
 		// Asset URLs carry a version, so browsers may keep them.
 		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
@@ -86,7 +94,16 @@ func New(d Deps) (*fiber.App, error) {
 	pages.Get("/login", s.loginPage)
 	pages.Post("/login", s.login)
 	pages.Post("/logout", s.logout)
+	pages.Get("/kb", s.kbIndex)
+	pages.Get("/kb/new", s.requireStaff, s.kbEditor)
+	pages.Post("/kb", s.requireStaff, s.kbSave)
+	pages.Get("/kb/:slug", s.kbArticle)
+	pages.Get("/kb/:slug/edit", s.requireStaff, s.kbEditor)
+	pages.Post("/kb/:slug", s.requireStaff, s.kbSave)
+	pages.Get("/dashboard", s.requireStaff, s.dashboard)
 	pages.Get("/tickets", s.requireUser, s.ticketList)
+	pages.Post("/tickets/saved", s.requireStaff, s.saveSearch)
+	pages.Post("/tickets/saved/:id<int>/delete", s.requireStaff, s.deleteSavedSearch)
 	pages.Get("/tickets/new", s.requireUser, s.newTicketPage)
 	pages.Post("/tickets", s.requireUser, s.createTicket)
 	pages.Get("/tickets/:id<int>", s.requireUser, s.ticketPage)

@@ -98,8 +98,8 @@ func (s *Server) searchView(c *fiber.Ctx, action string, types []string) error {
 		data["NextURL"] = withParam(action, params, "page", strconv.Itoa(q.Page+1))
 	}
 	var sorts []option
-	for _, so := range []search.Sort{search.SortRelevance, search.SortNewest, search.SortPriority} {
-		if so == search.SortPriority && (u == nil || !u.IsStaff()) {
+	for _, so := range []search.Sort{search.SortRelevance, search.SortNewest, search.SortPriority, search.SortSLA} {
+		if (so == search.SortPriority || so == search.SortSLA) && (u == nil || !u.IsStaff()) {
 			continue
 		}
 		sorts = append(sorts, option{Value: string(so), Label: i18n.T(l, "sort."+string(so)), Selected: so == q.Sort})
@@ -108,6 +108,12 @@ func (s *Server) searchView(c *fiber.Ctx, action string, types []string) error {
 	data["SortHidden"] = hiddenFields(params, "sort", "page")
 	data["Hidden"] = hiddenFields(params, "q", "page")
 	data["CanOpenTicket"] = u != nil && !u.IsStaff()
+	if action == "/tickets" && u != nil && u.IsStaff() {
+		data["Saved"] = s.savedSearches(c, u)
+		current := cloneValues(params)
+		current.Del("page")
+		data["CurrentQuery"] = encode(current)
+	}
 	title := q.Text
 	return s.render(c, "search", page{Title: title, Data: data})
 }

@@ -31,6 +31,7 @@ func newViews() (*views, error) {
 		"prio":   func(lang, p string) string { return i18n.T(lang, "priority."+p) },
 		"cat":    categoryLabel,
 		"deref":  func(p *int64) int64 { return *p },
+		"list":   func(xs ...string) []string { return xs },
 	})
 	if err := e.Load(); err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)

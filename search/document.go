@@ -27,6 +27,8 @@ type Document struct {
 	ClientName   string
 	AssigneeID   int64 // zero: unassigned
 	AssigneeName string
+	// SLADue is when the first response is due, for tickets still waiting for one.
+	SLADue *time.Time
 
 	// KB articles.
 	Slug      string

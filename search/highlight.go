@@ -155,6 +155,8 @@ func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " "
 func Highlights(title, body string, comments, internal []string, terms []string) map[string][]string {
 	t, _ := HighlightTitle(title, terms)
 	out := map[string][]string{"title": {t}}
+	// Articles usually open with their title as a heading: a snippet of it says nothing new.
+	body = strings.TrimPrefix(strings.TrimSpace(body), title)
 	if s := Snippets(body, terms); s != nil {
 		out["body"] = s
 	}

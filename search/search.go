@@ -36,6 +36,9 @@ const (
 	SortRelevance Sort = "relevance"
 	SortNewest    Sort = "newest"
 	SortPriority  Sort = "priority"
+	// SortSLA puts first the tickets whose first response is due soonest (overdue first);
+	// tickets already answered or closed, and articles, come after.
+	SortSLA Sort = "sla"
 )
 
 // Limits that keep every query cheap: past them a query is refused, not slowed down.
@@ -150,8 +153,8 @@ func (q Query) Normalize() (Query, error) {
 	if q.Sort == "" {
 		q.Sort = SortRelevance
 	}
-	if !slices.Contains([]Sort{SortRelevance, SortNewest, SortPriority}, q.Sort) {
-		return bad("sort must be relevance, newest or priority")
+	if !slices.Contains([]Sort{SortRelevance, SortNewest, SortPriority, SortSLA}, q.Sort) {
+		return bad("sort must be relevance, newest, priority or sla")
 	}
 	for _, t := range q.Types {
 		if t != TypeTicket && t != TypeKB {

@@ -10,6 +10,7 @@ import (
 type TicketDoc struct {
 	Ticket
 	ClientName   string           `db:"client_name"`
+	SLAMinutes   int              `db:"sla_response_minutes"`
 	AssigneeName *string          `db:"assignee_name"`
 	Comments     []CommentSummary `db:"comments"`
 }
@@ -25,7 +26,7 @@ type CommentSummary struct {
 // row (deleted tickets) are absent from the result.
 func (s *Store) TicketDocs(ctx context.Context, ids []int64) ([]TicketDoc, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+prefixed("t.", ticketColumns)+`,
-			c.name AS client_name, u.name AS assignee_name,
+			c.name AS client_name, c.sla_response_minutes, u.name AS assignee_name,
 			coalesce((SELECT json_agg(json_build_object('body', m.body, 'internal', m.internal,
 			                 'created_at', m.created_at) ORDER BY m.created_at, m.id)
 			          FROM comments m WHERE m.ticket_id = t.id), '[]') AS comments

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -239,4 +240,48 @@ func (s *Store) PublishedArticles(ctx context.Context, audiences []string, limit
 	rows, err := s.db.Query(ctx, articleSelect+` WHERE a.status = 'published' AND a.audience = ANY($1)
 		ORDER BY a.updated_at DESC, a.id DESC LIMIT $2`, audiences, limit)
 	return all[Article](rows, err, "published articles")
+}
+
+// CategoryArticles is a category with the newest articles a reader may see in it.
+type CategoryArticles struct {
+	Category string
+	Slug     string
+	Total    int64
+	Articles []Article
+}
+
+// KBIndex lists, per category, how many articles the reader may see and the perCategory most
+// recently updated of them. Drafts are listed only when withDrafts is set (staff).
+func (s *Store) KBIndex(ctx context.Context, audiences []string, withDrafts bool, perCategory int) ([]CategoryArticles, error) {
+	rows, err := s.db.Query(ctx, `SELECT * FROM (
+			SELECT a.id, a.slug, a.title, ''::text AS body, a.category_id, coalesce(c.name, '') AS category, a.tags, a.locale,
+				a.audience, a.status, a.author_id, a.created_at, a.updated_at, a.published_at, a.version,
+				coalesce(c.slug, '') AS category_slug,
+				row_number() OVER (PARTITION BY a.category_id ORDER BY a.updated_at DESC, a.id DESC) AS n,
+				count(*) OVER (PARTITION BY a.category_id) AS total
+			FROM kb_articles a LEFT JOIN kb_categories c ON c.id = a.category_id
+			WHERE a.audience = ANY($1) AND ($2 OR a.status = 'published')) x
+		WHERE n <= $3 ORDER BY lower(category), n`, audiences, withDrafts, perCategory)
+	if err != nil {
+		return nil, fmt.Errorf("kb index: %w", err)
+	}
+	type row struct {
+		Article
+		CategorySlug string `db:"category_slug"`
+		N            int64  `db:"n"`
+		Total        int64  `db:"total"`
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[row])
+	if err != nil {
+		return nil, fmt.Errorf("kb index: %w", err)
+	}
+	var out []CategoryArticles
+	for _, r := range list {
+		if len(out) == 0 || out[len(out)-1].Category != r.Category {
+			out = append(out, CategoryArticles{Category: r.Category, Slug: r.CategorySlug, Total: r.Total})
+		}
+		last := &out[len(out)-1]
+		last.Articles = append(last.Articles, r.Article)
+	}
+	return out, nil
 }

@@ -53,6 +53,9 @@ func source(d *search.Document) map[string]any {
 		src["status"] = d.Status
 		src["priority"] = d.Priority
 		src["priority_rank"] = search.PriorityRank(d.Priority)
+		if d.SLADue != nil {
+			src["sla_due"] = d.SLADue.UTC().Format(time.RFC3339Nano)
+		}
 		src["client_id"] = d.ClientID
 		src["client_name"] = d.ClientName
 		if d.AssigneeID != 0 {

@@ -94,6 +94,7 @@ func mapping(kind string) map[string]any {
 			"status":        map[string]any{"type": "keyword"},
 			"priority":      map[string]any{"type": "keyword"},
 			"priority_rank": map[string]any{"type": "byte"},
+			"sla_due":       map[string]any{"type": "date"},
 			"client_id":     map[string]any{"type": "long"},
 			"client_name":   map[string]any{"type": "keyword"},
 			"assignee_id":   map[string]any{"type": "long"},
@@ -141,6 +142,12 @@ func (b *Backend) EnsureIndices(ctx context.Context) error {
 			return err
 		}
 		if exists {
+			// Mappings only grow between versions: adding the new fields keeps an existing
+			// index writable (documents gain them as they are re-indexed or on a reindex).
+			res, err := b.es.Indices.PutMapping([]string{b.Alias(kind)}, jsonBody(mapping(kind)), b.es.Indices.PutMapping.WithContext(ctx))
+			if err := check(res, err, "update mapping of "+b.Alias(kind)); err != nil {
+				return err
+			}
 			continue
 		}
 		name := b.newIndexName(kind)

@@ -148,6 +148,8 @@ func sortClause(s search.Sort, hasText bool) []any {
 	switch {
 	case s == search.SortNewest || (s == search.SortRelevance && !hasText):
 		return tail
+	case s == search.SortSLA:
+		return append([]any{obj{"sla_due": obj{"order": "asc", "missing": "_last"}}}, tail...)
 	case s == search.SortPriority:
 		return append([]any{obj{"priority_rank": obj{"order": "desc", "missing": "_last"}}}, tail...)
 	}

@@ -186,6 +186,10 @@ func (b *builder) scoreExprs(terms []string, title, body string, others []string
 	return "(" + strings.Join(sum, " + ") + ")::float8", "(" + strings.Join(count, " + ") + ")"
 }
 
+// slaDue is when a ticket's first response is due, for tickets still waiting for one.
+const slaDue = `CASE WHEN t.first_response_at IS NULL AND t.status IN ('open', 'in_progress', 'waiting')
+	THEN t.created_at + c.sla_response_minutes * interval '1 minute' END`
+
 // ticketPart selects the tickets the viewer may see that match, with their score.
 func (b *builder) ticketPart(q search.Query, terms []string) string {
 	staff := q.Viewer.IsStaff()
@@ -228,13 +232,13 @@ func (b *builder) ticketPart(q search.Query, terms []string) string {
 	if len(terms) == 0 {
 		return fmt.Sprintf(`SELECT 'ticket'::text AS type, t.id, t.title, t.description AS body, t.status, t.priority,
 			t.category, t.tags, t.client_id, c.name AS client_name, t.assignee_id, u.name AS assignee_name,
-			''::text AS slug, t.created_at, t.updated_at, 0::float8 AS score, 0 AS matched
+			''::text AS slug, t.created_at, t.updated_at, 0::float8 AS score, 0 AS matched, `+slaDue+` AS sla_due
 			FROM tickets t JOIN clients c ON c.id = t.client_id LEFT JOIN users u ON u.id = t.assignee_id
 			WHERE %s`, andAll(where))
 	}
 	return fmt.Sprintf(`SELECT 'ticket'::text AS type, t.id, t.title, t.description AS body, t.status, t.priority,
 			t.category, t.tags, t.client_id, c.name AS client_name, t.assignee_id, u.name AS assignee_name,
-			''::text AS slug, t.created_at, t.updated_at, %s AS score, %s AS matched
+			''::text AS slug, t.created_at, t.updated_at, %s AS score, %s AS matched, `+slaDue+` AS sla_due
 		FROM tickets t JOIN clients c ON c.id = t.client_id LEFT JOIN users u ON u.id = t.assignee_id
 		CROSS JOIN LATERAL (SELECT search_fold(t.title) AS ft, search_fold(t.description) AS fb,
 			coalesce((SELECT string_agg(search_fold(m.body), ' ') FROM comments m WHERE m.ticket_id = t.id AND NOT m.internal), '') AS fc,
@@ -264,7 +268,7 @@ func (b *builder) kbPart(q search.Query, terms []string) (string, bool) {
 	return fmt.Sprintf(`SELECT 'kb'::text AS type, a.id, a.title, a.body, ''::text AS status, ''::text AS priority,
 			coalesce(k.name, '') AS category, a.tags, NULL::bigint AS client_id, ''::text AS client_name,
 			NULL::bigint AS assignee_id, NULL::text AS assignee_name, a.slug, a.created_at, a.updated_at,
-			%s AS score, %s AS matched
+			%s AS score, %s AS matched, NULL::timestamptz AS sla_due
 		FROM kb_articles a LEFT JOIN kb_categories k ON k.id = a.category_id
 		WHERE %s`, score, matched, andAll(where)), true
 }
@@ -294,6 +298,8 @@ func (b *builder) wrap(union string, q search.Query, hasText bool) string {
 	}
 	order := "updated_at DESC, id DESC"
 	switch {
+	case q.Sort == search.SortSLA:
+		order = "sla_due ASC NULLS LAST, " + order
 	case q.Sort == search.SortPriority:
 		order = `CASE priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 END DESC NULLS LAST, ` + order
 	case q.Sort == search.SortRelevance && hasText:

@@ -116,6 +116,8 @@ func Cases() []Case {
 			Want: []string{"t5", "t4", "t3", "t2", "t1"}, Ordered: true},
 		{Name: "by priority, newest within", Viewer: "ana", Query: search.Query{Types: tickets(), Sort: search.SortPriority},
 			Want: []string{"t2", "t5", "t1", "t3", "t4"}, Ordered: true},
+		{Name: "by first response due, overdue first", Viewer: "ana", Query: search.Query{Types: tickets(), Sort: search.SortSLA},
+			Want: []string{"t2", "t3", "t5", "t4", "t1"}, Ordered: true},
 		{Name: "page 1", Viewer: "ana", Query: search.Query{Types: tickets(), Sort: search.SortNewest, PerPage: 2},
 			Want: []string{"t5", "t4"}, Ordered: true, Total: 5},
 		{Name: "page 2", Viewer: "ana", Query: search.Query{Types: tickets(), Sort: search.SortNewest, PerPage: 2, Page: 2},

@@ -1,0 +1,343 @@
+// Package browsertest drives the portal in headless Chromium as people use it: a client finds
+// an answer with a misspelled query and opens a ticket, an agent triages with facets, and a
+// client tries another company's ticket. Screenshots go to artifacts/ (git-ignored).
+package browsertest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	"helpdesk/auth"
+	"helpdesk/indexer"
+	"helpdesk/internal/estest"
+	"helpdesk/internal/pgtest"
+	"helpdesk/portal"
+	"helpdesk/search"
+	"helpdesk/search/postgres"
+	"helpdesk/session"
+	"helpdesk/store"
+)
+
+var pg = &pgtest.Server{}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pg.Cleanup()
+	os.Exit(code)
+}
+
+const password = "correct horse battery"
+
+type site struct {
+	url    string
+	st     *store.Store
+	ids    map[string]int64
+	emails map[string]string
+}
+
+// startSite runs the whole product in-process: Postgres, Redis, Elasticsearch, the indexer and
+// the portal on a loopback port.
+func startSite(t *testing.T) *site {
+	t.Helper()
+	ctx := context.Background()
+	st := pg.NewStore(t)
+	es := estest.New(t)
+	opts, err := redis.ParseURL(os.Getenv("REDIS_URL"))
+	if err != nil {
+		t.Fatalf("REDIS_URL: %v (run with make test)", err)
+	}
+	rdb := redis.NewClient(opts)
+	t.Cleanup(func() { rdb.Close() })
+	s := &site{st: st, ids: map[string]int64{}, emails: map[string]string{}}
+	s.seed(t)
+
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ix := indexer.New(st, es, log, indexer.NewMetrics(prometheus.NewRegistry()), indexer.Options{Poll: 200 * time.Millisecond})
+	runCtx, stop := context.WithCancel(ctx)
+	t.Cleanup(stop)
+	go func() { _ = ix.Run(runCtx) }()
+	if _, err := ix.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := es.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	app, err := portal.New(portal.Deps{Store: st, Search: search.NewFailover(es, postgres.New(st.Pool()), search.FailoverOptions{}),
+		Sessions: session.NewRedis(rdb), Redis: rdb, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = app.Listener(ln) }()
+	t.Cleanup(func() { _ = app.Shutdown() })
+	s.url = "http://" + ln.Addr().String()
+	return s
+}
+
+func (s *site) seed(t *testing.T) {
+	ctx := context.Background()
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	suffix := fmt.Sprint(time.Now().UnixNano())
+	acme, err := s.st.CreateClient(ctx, "Acme Ibérica S.L.", 60, nil)
+	must(err)
+	globex, err := s.st.CreateClient(ctx, "Globex Ltd", 240, nil)
+	must(err)
+	s.ids["acme"], s.ids["globex"] = acme.ID, globex.ID
+	for _, u := range []struct {
+		key, name, role string
+		client          *int64
+	}{{"ana", "Ana Agente", "agent", nil}, {"alice", "Alice Acme", "client", &acme.ID}, {"bob", "Bob Globex", "client", &globex.ID}} {
+		email := u.key + suffix + "@example.com"
+		user, err := s.st.CreateUser(ctx, store.NewUser{Email: email, Name: u.name, Role: u.role, ClientID: u.client, PasswordHash: hash, Locale: "en"})
+		must(err)
+		s.ids[u.key], s.emails[u.key] = user.ID, email
+	}
+	_, err = s.st.CreateArticle(ctx, store.NewArticle{Title: "Configuración de la impresora de red",
+		Body:     "# Configuración de la impresora de red\n\n## Antes de empezar\n\nNecesitas la **IP** de la impresora.\n\n## Pasos\n\n1. Abre *Configuración*.\n2. Añade la impresora.\n\n~~~powershell\nAdd-Printer -ConnectionName \\\\srv\\hp\n~~~\n\n## Si falla\n\n| Error | Qué hacer |\n|---|---|\n| 0x709 | Reinicia el spooler |\n",
+		Category: "Impresoras", Status: "published", Locale: "es"})
+	must(err)
+	for i, tk := range []struct {
+		client, creator, title, priority string
+	}{
+		{"acme", "alice", "Outlook no sincroniza", "high"},
+		{"acme", "alice", "Portátil muy lento", "low"},
+		{"globex", "bob", "VPN drops every hour", "high"},
+		{"acme", "alice", "Sin acceso a la carpeta compartida", "high"},
+	} {
+		created, err := s.st.CreateTicket(ctx, store.NewTicket{ClientID: s.ids[tk.client], CreatedBy: s.ids[tk.creator], Title: tk.title, Priority: tk.priority, Category: "general"})
+		must(err)
+		s.ids[fmt.Sprint("t", i)] = created.ID
+	}
+}
+
+// newBrowser starts headless Chromium with the flags this machine needs (no sandbox as root,
+// no background networking: the network is closed).
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("chromium is not installed: `make test` installs it (apt-get install chromium)")
+	}
+	// Chromium may still be writing its profile as it exits: remove it best-effort, last.
+	profile, err := os.MkdirTemp("", "chromium-profile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		time.Sleep(200 * time.Millisecond)
+		_ = os.RemoveAll(profile)
+	})
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.WindowSize(1280, 900), chromedp.UserDataDir(profile),
+		chromedp.Flag("lang", "en-US"))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancel3)
+	return ctx
+}
+
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := filepath.Join("..", "artifacts", "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var png []byte
+	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 80)); err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (s *site) login(t *testing.T, ctx context.Context, who string) {
+	t.Helper()
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(s.url+"/login"),
+		chromedp.SendKeys("#email", s.emails[who], chromedp.ByID),
+		chromedp.SendKeys("#password", password, chromedp.ByID),
+		chromedp.Submit("#password", chromedp.ByID),
+		chromedp.WaitVisible(`header .who`, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatalf("login %s: %v", who, err)
+	}
+}
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	var out string
+	if err := chromedp.Run(ctx, chromedp.Text(sel, &out, chromedp.ByQuery)); err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return out
+}
+
+func TestClientFindsAnswerThenOpensTicket(t *testing.T) {
+	s := startSite(t)
+	ctx := newBrowser(t)
+	s.login(t, ctx, "alice")
+	// Misspelled and without accents: "imprezora" for "impresora", "configuracion".
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(s.url+"/"),
+		chromedp.SendKeys("#q", "configuracion imprezora", chromedp.ByID),
+		chromedp.Submit("#q", chromedp.ByID),
+		chromedp.WaitVisible(`ol.hits`, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "client-search")
+	if first := text(t, ctx, `ol.hits li:first-child .hit-title`); !strings.Contains(first, "Configuración de la impresora de red") {
+		t.Fatalf("first hit = %q", first)
+	}
+	var marks int
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`document.querySelectorAll("ol.hits li:first-child .hit-title mark").length`, &marks)); err != nil || marks < 2 {
+		t.Fatalf("highlighted words in the first title: %d (%v)", marks, err)
+	}
+	err = chromedp.Run(ctx,
+		chromedp.Click(`ol.hits li:first-child .hit-title`, chromedp.ByQuery),
+		chromedp.WaitVisible(`.article-body`, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "kb-article")
+	if h1 := text(t, ctx, "article h1"); h1 != "Configuración de la impresora de red" {
+		t.Fatalf("article title %q", h1)
+	}
+	var tables, tocLinks int
+	if err := chromedp.Run(ctx,
+		chromedp.Evaluate(`document.querySelectorAll(".article-body table").length`, &tables),
+		chromedp.Evaluate(`document.querySelectorAll("nav.toc a").length`, &tocLinks)); err != nil || tables != 1 || tocLinks < 3 {
+		t.Fatalf("rendered markdown: %d tables, %d toc links (%v)", tables, tocLinks, err)
+	}
+
+	title := "La impresora de red no imprime desde el lunes"
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(s.url+"/tickets/new"),
+		chromedp.SendKeys("#title", title, chromedp.ByID),
+		chromedp.SendKeys("#description", "Sale el error 0x709 en todos los equipos.", chromedp.ByID),
+		chromedp.SetValue("#priority", "high", chromedp.ByID),
+		chromedp.SetValue("#category", "printers", chromedp.ByID),
+		chromedp.Submit("#title", chromedp.ByID),
+		chromedp.WaitVisible(`article.ticket`, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h1 := text(t, ctx, "article.ticket h1"); !strings.Contains(h1, title) {
+		t.Fatalf("ticket page title %q", h1)
+	}
+	// The list comes from the search index: the change arrives through the indexer.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var body string
+		if err := chromedp.Run(ctx, chromedp.Navigate(s.url+"/tickets"), chromedp.Text("main", &body, chromedp.ByQuery)); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(body, title) {
+			if strings.Contains(body, "VPN drops every hour") {
+				t.Fatal("another company's ticket in the client's list")
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("new ticket not in the list after 20s:\n%s", body)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	screenshot(t, ctx, "client-tickets")
+}
+
+func TestAgentTriagesWithFacets(t *testing.T) {
+	s := startSite(t)
+	ctx := newBrowser(t)
+	s.login(t, ctx, "ana")
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(s.url+"/tickets"),
+		chromedp.WaitVisible(`aside.facets`, chromedp.ByQuery),
+		chromedp.Click(`//section[@class="facet"][h2="Priority"]//a[text()="High"]`, chromedp.BySearch),
+		chromedp.WaitVisible(`.selected`, chromedp.ByQuery),
+		chromedp.Click(`//section[@class="facet"][h2="Client"]//a[text()="Acme Ibérica S.L."]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//a[contains(@class,"chip")][contains(., "Acme")]`, chromedp.BySearch),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "agent-triage")
+	var titles []string
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`[...document.querySelectorAll(".hit-title")].map(a => a.textContent)`, &titles)); err != nil {
+		t.Fatal(err)
+	}
+	if len(titles) != 2 || strings.Join(titles, "|") == "" || strings.Contains(strings.Join(titles, "|"), "VPN") || strings.Contains(strings.Join(titles, "|"), "Portátil") {
+		t.Fatalf("two facets gave %q, want the two high-priority Acme tickets", titles)
+	}
+	err = chromedp.Run(ctx,
+		chromedp.Click(`ol.hits li:first-child .hit-title`, chromedp.ByQuery),
+		chromedp.WaitVisible(`form.triage-form`, chromedp.ByQuery),
+		chromedp.SetValue("#status", "resolved", chromedp.ByID),
+		chromedp.Submit("#status", chromedp.ByID),
+		chromedp.WaitVisible(`p.flash`, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "agent-ticket")
+	if flash := text(t, ctx, "p.flash"); flash != "Ticket updated." {
+		t.Fatalf("flash %q", flash)
+	}
+	var resolved int
+	if err := s.st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM tickets WHERE status = 'resolved'`).Scan(&resolved); err != nil || resolved != 1 {
+		t.Fatalf("resolved tickets: %d %v", resolved, err)
+	}
+}
+
+func TestClientCannotReachAnotherCompanysTicket(t *testing.T) {
+	s := startSite(t)
+	ctx := newBrowser(t)
+	s.login(t, ctx, "alice")
+	var body string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(fmt.Sprintf("%s/tickets/%d", s.url, s.ids["t2"])),
+		chromedp.Text("main", &body, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "client-forbidden")
+	if !strings.Contains(body, "could not find") || strings.Contains(body, "VPN drops") {
+		t.Fatalf("another company's ticket page shows:\n%s", body)
+	}
+}
