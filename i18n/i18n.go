@@ -35,6 +35,12 @@ func Negotiate(header string) string {
 	return best
 }
 
+// Lookup returns the translation of key, and whether there is one.
+func Lookup(lang, key string) (string, bool) {
+	msg, ok := catalog[lang][key]
+	return msg, ok
+}
+
 // T translates key into lang, formatting args into it like fmt.Sprintf. An unknown key is
 // shown as itself, so a missing translation is visible rather than blank.
 func T(lang, key string, args ...any) string {

@@ -73,7 +73,7 @@ func (s *Server) renderArticle(c *fiber.Ctx, a *store.Article) markdown.Rendered
 		}
 	}
 	s.metrics.cache.WithLabelValues("kb_render", "miss").Inc()
-	r := markdown.Render(a.Body)
+	r := markdown.Render(withoutTitleHeading(a.Body, a.Title))
 	if raw, err := json.Marshal(r); err == nil {
 		s.cache.set(c.UserContext(), key, raw, 24*time.Hour)
 	}
@@ -178,6 +178,16 @@ func (s *Server) kbSave(c *fiber.Ctx) error {
 	}
 	s.flash(c, s.t(c, "kb.saved"))
 	return c.Redirect("/kb/"+a.Slug, fiber.StatusSeeOther)
+}
+
+// withoutTitleHeading drops an opening "# Title" line that repeats the title the page shows.
+func withoutTitleHeading(body, title string) string {
+	trimmed := strings.TrimLeft(body, " \t\r\n")
+	first, rest, _ := strings.Cut(trimmed, "\n")
+	if h, ok := strings.CutPrefix(strings.TrimSpace(first), "# "); ok && strings.TrimSpace(h) == strings.TrimSpace(title) {
+		return rest
+	}
+	return body
 }
 
 func splitTags(s string) []string {

@@ -387,3 +387,124 @@ func TestLanguageSwitch(t *testing.T) {
 		t.Fatalf("open redirect: %s", r.header.Get("Location"))
 	}
 }
+
+func TestKBPagesAndAccess(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	evil, err := e.st.CreateArticle(ctx, store.NewArticle{Title: `Guía <script>alert("t")</script>`, Status: "published",
+		Body: "# Hola\n\n<script>alert(1)</script>\n\n[clic](javascript:alert(1)) <img src=x onerror=alert(1)>\n\n## A\n\n## B\n\n## C\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	internal, err := e.st.ArticleBySlug(ctx, "runbook-interno-vpn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	anon := e.browser()
+	r := anon.do("GET", "/kb", nil)
+	if r.status != 200 || !strings.Contains(r.body, "Configuración de la VPN") || strings.Contains(r.body, "Runbook interno") {
+		t.Fatalf("kb index for anonymous: %d", r.status)
+	}
+	r = anon.do("GET", "/kb/"+evil.Slug, nil)
+	if r.status != 200 {
+		t.Fatalf("article: %d", r.status)
+	}
+	body := r.body[strings.Index(r.body, "<main"):]
+	for _, bad := range []string{"<script>alert", "javascript:", "onerror"} {
+		if strings.Contains(body, bad) {
+			t.Errorf("article page contains %q", bad)
+		}
+	}
+	if !strings.Contains(r.body, "<title>Guía &lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt; · Centro de ayuda</title>") {
+		t.Errorf("title tag not escaped:\n%s", r.body[:400])
+	}
+	if !strings.Contains(r.body, `class="toc"`) {
+		t.Error("no table of contents for a long article")
+	}
+	for who, want := range map[string]int{"": 404, "alice": 404, "agent": 200} {
+		b := e.browser()
+		if who != "" {
+			b.login(who)
+		}
+		if r := b.do("GET", "/kb/"+internal.Slug, nil); r.status != want {
+			t.Errorf("%q reading an internal article: %d, want %d", who, r.status, want)
+		}
+	}
+}
+
+func TestKBEditorIsForStaff(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	client := e.browser()
+	client.login("alice")
+	if r := client.do("GET", "/kb/new", nil); r.status != http.StatusForbidden {
+		t.Errorf("client opened the editor: %d", r.status)
+	}
+	token := client.csrf("/kb")
+	if r := client.do("POST", "/kb", url.Values{"_csrf": {token}, "title": {"x"}, "locale": {"es"}, "audience": {"public"}, "status": {"published"}}); r.status != http.StatusForbidden {
+		t.Errorf("client created an article: %d", r.status)
+	}
+	agent := e.browser()
+	agent.login("agent")
+	token = agent.csrf("/kb/new")
+	form := url.Values{"_csrf": {token}, "title": {"Wi-Fi de invitados"}, "body": {"## Red\n\nConéctate a **Invitados**."},
+		"category": {"Redes"}, "tags": {"wifi, Invitados"}, "locale": {"es"}, "audience": {"public"}, "status": {"published"}, "preview": {"1"}}
+	if r := agent.do("POST", "/kb", form); r.status != 200 || !strings.Contains(r.body, "<strong>Invitados</strong>") {
+		t.Fatalf("preview: %d", r.status)
+	}
+	form.Del("preview")
+	r := agent.do("POST", "/kb", form)
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/kb/wi-fi-de-invitados" {
+		t.Fatalf("save: %d %s", r.status, r.header.Get("Location"))
+	}
+	a, err := e.st.ArticleBySlug(context.Background(), "wi-fi-de-invitados")
+	if err != nil || a.Category != "Redes" || strings.Join(a.Tags, ",") != "wifi,invitados" {
+		t.Fatalf("stored: %+v %v", a, err)
+	}
+	// Editing from a stale form is refused, not lost silently.
+	token = agent.csrf("/kb/wi-fi-de-invitados/edit")
+	stale := url.Values{"_csrf": {token}, "title": {"Wi-Fi"}, "body": {"x"}, "locale": {"es"}, "audience": {"public"},
+		"status": {"published"}, "version": {fmt.Sprint(a.Version - 1)}}
+	if r := agent.do("POST", "/kb/wi-fi-de-invitados", stale); r.status != http.StatusConflict {
+		t.Errorf("stale edit: %d", r.status)
+	}
+}
+
+func TestDashboardIsForStaff(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if r := e.browser().do("GET", "/dashboard", nil); r.status != http.StatusSeeOther {
+		t.Errorf("anonymous: %d", r.status)
+	}
+	client := e.browser()
+	client.login("bob")
+	if r := client.do("GET", "/dashboard", nil); r.status != http.StatusForbidden {
+		t.Errorf("client: %d", r.status)
+	}
+	agent := e.browser()
+	agent.login("agent")
+	r := agent.do("GET", "/dashboard", nil)
+	if r.status != 200 || !strings.Contains(r.body, "<svg") || !strings.Contains(r.body, "Primera respuesta dentro del SLA") {
+		t.Fatalf("dashboard: %d", r.status)
+	}
+}
+
+func TestSavedSearches(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	agent := e.browser()
+	agent.login("agent")
+	token := agent.csrf("/tickets?priority=high")
+	r := agent.do("POST", "/tickets/saved", url.Values{"_csrf": {token}, "name": {"Altas"}, "query": {"priority=high&page=3"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("save: %d", r.status)
+	}
+	page := agent.do("GET", "/tickets", nil)
+	if !regexp.MustCompile(`href="/tickets\?priority=high">Altas</a> <span class="count">1</span>`).MatchString(page.body) {
+		t.Errorf("saved search with its live count not in the sidebar:\n%s", page.body)
+	}
+	if r := agent.do("POST", "/tickets/saved", url.Values{"_csrf": {token}, "name": {"Mala"}, "query": {"per_page=100000"}}); r.status != http.StatusBadRequest {
+		t.Errorf("invalid saved search: %d", r.status)
+	}
+}

@@ -60,6 +60,9 @@ func (s *Server) searchView(c *fiber.Ctx, action string, types []string) error {
 		return badRequest(err)
 	}
 	data := map[string]any{"Action": action, "Query": params.Get("q")}
+	if action == "/tickets" {
+		data["Heading"] = i18n.T(lang(c), "nav.tickets")
+	}
 	q, err := parseSearchQuery(params)
 	if err != nil {
 		return badRequest(err)
@@ -139,6 +142,7 @@ func hitViews(l string, hits []search.Hit) []hitView {
 		if h.Priority != "" {
 			v.PriorityLabel = i18n.T(l, "priority."+h.Priority)
 		}
+		v.Category = categoryLabel(l, h.Category)
 		// Highlights are escaped text with only <mark> added, made by the search package.
 		if t := h.Highlights["title"]; len(t) > 0 {
 			v.TitleHTML = template.HTML(t[0])
@@ -195,6 +199,8 @@ func facetLabel(l, name string, f search.Facet) string {
 		return i18n.T(l, "status."+f.Value)
 	case "priority":
 		return i18n.T(l, "priority."+f.Value)
+	case "category":
+		return categoryLabel(l, f.Value)
 	}
 	if f.Label != "" {
 		return f.Label

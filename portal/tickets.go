@@ -224,4 +224,11 @@ func (s *Server) updateTicket(c *fiber.Ctx) error {
 
 func ticketURL(id int64) string { return "/tickets/" + strconv.FormatInt(id, 10) }
 
-func categoryLabel(lang, slug string) string { return i18n.T(lang, "category."+slug) }
+// categoryLabel names a ticket category (a slug with a translation) or shows a KB category
+// (a name people wrote) as it is.
+func categoryLabel(lang, category string) string {
+	if msg, ok := i18n.Lookup(lang, "category."+category); ok {
+		return msg
+	}
+	return category
+}
