@@ -12,25 +12,30 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
 
 	"helpdesk/indexer"
 	"helpdesk/internal/estest"
 	"helpdesk/internal/pgtest"
+	"helpdesk/portal"
 	"helpdesk/search"
 	"helpdesk/search/elasticsearch"
 	"helpdesk/search/postgres"
 	"helpdesk/search/searchtest"
 	"helpdesk/seed"
+	"helpdesk/session"
 	"helpdesk/store"
 )
 
@@ -469,4 +474,75 @@ func TestChangeToSearchableDelay(t *testing.T) {
 	t.Logf("change-to-searchable over %d writes: median %s, p90 %s, worst %s (index refresh interval 1s)",
 		len(delays), delays[len(delays)/2].Round(time.Millisecond), delays[len(delays)*9/10].Round(time.Millisecond),
 		delays[len(delays)-1].Round(time.Millisecond))
+}
+
+// TestPortalThroughOutages serves pages while Redis and then Postgres are stopped: with Redis
+// down pages still render (visitors are anonymous); with Postgres down /readyz says 503 and
+// pages show a friendly error; both recover without a restart.
+func TestPortalThroughOutages(t *testing.T) {
+	st := pg.NewStore(t)
+	ctx := context.Background()
+	if _, err := st.CreateArticle(ctx, store.NewArticle{Title: "Configuración de la VPN", Body: "## Pasos", Status: "published"}); err != nil {
+		t.Fatal(err)
+	}
+	opts, err := redis.ParseURL(os.Getenv("REDIS_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opts)
+	defer rdb.Close()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	app, err := portal.New(portal.Deps{Store: st, Search: search.NewFailover(nil, postgres.New(st.Pool()), search.FailoverOptions{}),
+		Sessions: session.NewRedis(rdb), Redis: rdb, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(path string) (int, string) {
+		t.Helper()
+		res, err := app.Test(httptest.NewRequest("GET", path, nil), 15000)
+		if err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	if code, _ := get("/kb/configuracion-de-la-vpn"); code != 200 {
+		t.Fatalf("before: %d", code)
+	}
+
+	services(t, "stop", "redis")
+	for _, path := range []string{"/", "/kb", "/kb/configuracion-de-la-vpn", "/search?q=vpn", "/login"} {
+		if code, _ := get(path); code != 200 {
+			t.Errorf("redis down: %s answered %d", path, code)
+		}
+	}
+	services(t, "start", "redis")
+
+	services(t, "stop", "postgres")
+	code, body := get("/readyz")
+	if code != 503 || !strings.Contains(body, `"ok":false`) {
+		t.Errorf("postgres down: /readyz %d %s", code, body)
+	}
+	if code, body := get("/kb"); code != 503 || !strings.Contains(body, "no está disponible") && !strings.Contains(body, "unavailable") {
+		t.Errorf("postgres down: /kb %d", code)
+	}
+	if code, _ := get("/healthz"); code != 200 {
+		t.Errorf("postgres down: /healthz %d (the process is alive)", code)
+	}
+	services(t, "start", "postgres")
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		code, _ := get("/kb/configuracion-de-la-vpn")
+		if code == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no recovery after postgres came back: %d", code)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	if code, _ := get("/readyz"); code != 200 {
+		t.Errorf("after recovery: /readyz %d", code)
+	}
 }
