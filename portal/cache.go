@@ -12,9 +12,10 @@ import (
 // process; without Redis, or while Redis is down, it is a small in-process map, and a miss is
 // only slower, never wrong.
 type cache struct {
-	rdb *redis.Client
-	mu  sync.Mutex
-	mem map[string]cached
+	rdb    *redis.Client
+	prefix string
+	mu     sync.Mutex
+	mem    map[string]cached
 }
 
 type cached struct {
@@ -24,11 +25,13 @@ type cached struct {
 
 const memCacheMax = 2000
 
-func newCache(rdb *redis.Client) *cache { return &cache{rdb: rdb, mem: map[string]cached{}} }
+func newCache(rdb *redis.Client, prefix string) *cache {
+	return &cache{rdb: rdb, prefix: prefix, mem: map[string]cached{}}
+}
 
 func (c *cache) get(ctx context.Context, key string) ([]byte, bool) {
 	if c.rdb != nil {
-		b, err := c.rdb.Get(ctx, "cache:"+key).Bytes()
+		b, err := c.rdb.Get(ctx, c.prefix+"cache:"+key).Bytes()
 		if err == nil {
 			return b, true
 		}
@@ -43,7 +46,7 @@ func (c *cache) get(ctx context.Context, key string) ([]byte, bool) {
 func (c *cache) set(ctx context.Context, key string, val []byte, ttl time.Duration) {
 	c.memSet(key, val, ttl)
 	if c.rdb != nil {
-		_ = c.rdb.Set(ctx, "cache:"+key, val, ttl).Err()
+		_ = c.rdb.Set(ctx, c.prefix+"cache:"+key, val, ttl).Err()
 	}
 }
 

@@ -30,7 +30,9 @@ type Deps struct {
 	Search   search.Searcher
 	Sessions session.Store
 	Redis    *redis.Client // optional: login throttling and cache; nil keeps them in memory
-	Logger   *slog.Logger
+	// KeyPrefix starts the portal's Redis keys, so installations (and tests) can share a Redis.
+	KeyPrefix string
+	Logger    *slog.Logger
 	// SecureCookies marks cookies Secure: set it when the portal is served over HTTPS.
 	SecureCookies bool
 }
@@ -58,7 +60,7 @@ func New(d Deps) (*fiber.App, error) {
 		return nil, err
 	}
 	s := &Server{store: d.Store, search: d.Search, sessions: d.Sessions, log: d.Logger,
-		metrics: newMetrics(reg), reg: reg, secure: d.SecureCookies, views: v, throttle: newThrottle(d.Redis), cache: newCache(d.Redis)}
+		metrics: newMetrics(reg), reg: reg, secure: d.SecureCookies, views: v, throttle: newThrottle(d.Redis, d.KeyPrefix), cache: newCache(d.Redis, d.KeyPrefix)}
 	app := fiber.New(fiber.Config{
 		AppName:               "helpdesk-portal",
 		DisableStartupMessage: true,

@@ -14,7 +14,7 @@ type searchViewer = search.Viewer
 
 // parseSearchQuery reads a search from URL parameters, shared by the pages and the API:
 // q, type, status, priority, client, category, assignee, tag (all repeatable where it makes
-// sense), from, to (dates or RFC 3339 times), sort, page, per_page.
+// sense), from, to (dates or RFC 3339 times), age (1d, 7d, 30d), sort, page, per_page.
 func parseSearchQuery(v url.Values) (search.Query, error) {
 	q := search.Query{
 		Text:  strings.TrimSpace(v.Get("q")),
@@ -44,6 +44,17 @@ func parseSearchQuery(v url.Values) (search.Query, error) {
 				return q, fmt.Errorf("%w: %s must be a date (2026-01-31) or an RFC 3339 time", search.ErrBadQuery, p.name)
 			}
 			*p.dst = &t
+		}
+	}
+	if a := v.Get("age"); a != "" {
+		span, ok := search.AgeSpan(a)
+		if !ok {
+			return q, fmt.Errorf("%w: age must be 1d, 7d or 30d", search.ErrBadQuery)
+		}
+		q.Now = time.Now()
+		from := q.Now.Add(-span)
+		if q.Filters.CreatedFrom == nil || q.Filters.CreatedFrom.Before(from) {
+			q.Filters.CreatedFrom = &from
 		}
 	}
 	for _, p := range []struct {

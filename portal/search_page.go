@@ -45,7 +45,7 @@ type hidden struct{ Name, Value string }
 
 // facetParams maps facet names to the URL parameter that filters by them.
 var facetParams = map[string]string{"status": "status", "priority": "priority", "client": "client",
-	"category": "category", "assignee": "assignee", "tags": "tag"}
+	"category": "category", "assignee": "assignee", "tags": "tag", "age": "age"}
 
 // searchPage is the search box for everyone: KB answers, and tickets for those who may see them.
 func (s *Server) searchPage(c *fiber.Ctx) error {
@@ -123,7 +123,7 @@ func (s *Server) searchView(c *fiber.Ctx, action string, types []string) error {
 
 func filterParams(v url.Values) []string {
 	var out []string
-	for _, p := range []string{"status", "priority", "client", "category", "assignee", "tag", "from", "to", "type"} {
+	for _, p := range []string{"status", "priority", "client", "category", "assignee", "tag", "from", "to", "type", "age"} {
 		if len(v[p]) > 0 {
 			out = append(out, p)
 		}
@@ -201,6 +201,8 @@ func facetLabel(l, name string, f search.Facet) string {
 		return i18n.T(l, "priority."+f.Value)
 	case "category":
 		return categoryLabel(l, f.Value)
+	case "age":
+		return i18n.T(l, "age."+f.Value)
 	}
 	if f.Label != "" {
 		return f.Label

@@ -18,9 +18,10 @@ const (
 
 // throttle counts failed logins in Redis, shared by every portal process, or in memory.
 type throttle struct {
-	rdb *redis.Client
-	mu  sync.Mutex
-	mem map[string]memCount
+	rdb    *redis.Client
+	prefix string
+	mu     sync.Mutex
+	mem    map[string]memCount
 }
 
 type memCount struct {
@@ -28,16 +29,18 @@ type memCount struct {
 	expires time.Time
 }
 
-func newThrottle(rdb *redis.Client) *throttle { return &throttle{rdb: rdb, mem: map[string]memCount{}} }
+func newThrottle(rdb *redis.Client, prefix string) *throttle {
+	return &throttle{rdb: rdb, prefix: prefix, mem: map[string]memCount{}}
+}
 
-func loginKeys(email, ip string) []string {
-	return []string{"login:fail:email:" + strings.ToLower(strings.TrimSpace(email)), "login:fail:ip:" + ip}
+func (t *throttle) loginKeys(email, ip string) []string {
+	return []string{t.prefix + "login:fail:email:" + strings.ToLower(strings.TrimSpace(email)), t.prefix + "login:fail:ip:" + ip}
 }
 
 // locked reports whether logins for this email or from this address must wait. Without a
 // reachable Redis it answers no: a throttle must not lock everybody out.
 func (t *throttle) locked(ctx context.Context, email, ip string) bool {
-	for _, k := range loginKeys(email, ip) {
+	for _, k := range t.loginKeys(email, ip) {
 		if t.count(ctx, k) >= loginMaxFailures {
 			return true
 		}
@@ -64,7 +67,7 @@ func (t *throttle) count(ctx context.Context, key string) int64 {
 
 // failed records a failed login.
 func (t *throttle) failed(ctx context.Context, email, ip string) {
-	for _, k := range loginKeys(email, ip) {
+	for _, k := range t.loginKeys(email, ip) {
 		if t.rdb != nil {
 			pipe := t.rdb.TxPipeline()
 			pipe.Incr(ctx, k)
@@ -85,7 +88,7 @@ func (t *throttle) failed(ctx context.Context, email, ip string) {
 
 // succeeded forgets the email's failures.
 func (t *throttle) succeeded(ctx context.Context, email string) {
-	k := loginKeys(email, "")[0]
+	k := t.loginKeys(email, "")[0]
 	if t.rdb != nil {
 		_ = t.rdb.Del(ctx, k).Err()
 		return

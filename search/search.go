@@ -83,6 +83,8 @@ type Query struct {
 	Page    int // 1-based
 	PerPage int
 	Viewer  Viewer
+	// Now anchors relative filters and the age facet; zero means the current time.
+	Now time.Time
 }
 
 // Result is what every engine returns.
@@ -118,8 +120,24 @@ type Facet struct {
 	Count int64  `json:"count"`
 }
 
-// Facet names.
-var FacetNames = []string{"status", "priority", "client", "category", "assignee", "tags"}
+// FacetNames lists the facets in the order pages show them.
+var FacetNames = []string{"status", "priority", "client", "category", "assignee", "tags", "age"}
+
+// AgeBuckets are the values of the age facet: tickets opened within the last day, week, month.
+var AgeBuckets = []struct {
+	Value string
+	Span  time.Duration
+}{{"1d", 24 * time.Hour}, {"7d", 7 * 24 * time.Hour}, {"30d", 30 * 24 * time.Hour}}
+
+// AgeSpan returns the span of an age facet value.
+func AgeSpan(value string) (time.Duration, bool) {
+	for _, b := range AgeBuckets {
+		if b.Value == value {
+			return b.Span, true
+		}
+	}
+	return 0, false
+}
 
 // ErrBadQuery wraps every reason a query is refused; the API answers it with 400.
 var ErrBadQuery = errors.New("bad query")
@@ -138,6 +156,9 @@ func (q Query) Normalize() (Query, error) {
 	}
 	if q.Page == 0 {
 		q.Page = 1
+	}
+	if q.Now.IsZero() {
+		q.Now = time.Now()
 	}
 	if q.PerPage == 0 {
 		q.PerPage = DefaultPerPage

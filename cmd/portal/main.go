@@ -60,7 +60,7 @@ func run() error {
 		}
 		rdb := redis.NewClient(opts)
 		defer rdb.Close()
-		deps.Redis, deps.Sessions = rdb, session.NewRedis(rdb)
+		deps.Redis, deps.Sessions, deps.KeyPrefix = rdb, session.NewRedis(rdb), cfg.SearchIndexPrefix+":"
 	}
 	app, err := portal.New(deps)
 	if err != nil {

@@ -50,7 +50,7 @@ func buildQuery(q search.Query, terms []string, phrase string) obj {
 		"track_total_hits": true,
 		"sort":             sortClause(q.Sort, len(terms) > 0),
 		"_source":          []string{"doc_type", "id", "display", "status", "priority", "client_name", "category", "slug", "updated_at"},
-		"aggs":             facetAggs(),
+		"aggs":             facetAggs(q.Now),
 	}
 	return body
 }
@@ -161,7 +161,7 @@ const (
 	facetSize = 20
 )
 
-func facetAggs() obj {
+func facetAggs(now time.Time) obj {
 	terms := func(field string, size int) obj {
 		return obj{"terms": obj{"field": field, "size": size, "order": []any{obj{"_count": "desc"}, obj{"_key": "asc"}}}}
 	}
@@ -177,7 +177,18 @@ func facetAggs() obj {
 		"category": terms("category", facetSize),
 		"assignee": withLabel("assignee_id", "assignee_name"),
 		"tags":     terms("tags", facetSize),
+		"age":      ageAgg(now),
 	}
+}
+
+// ageAgg counts tickets opened within each age bucket (they overlap: a day is within a week).
+func ageAgg(now time.Time) obj {
+	filters := obj{}
+	for _, b := range search.AgeBuckets {
+		filters[b.Value] = obj{"range": obj{"created_at": obj{"gte": now.Add(-b.Span).UTC().Format(time.RFC3339Nano)}}}
+	}
+	return obj{"filter": obj{"term": obj{"doc_type": search.TypeTicket}},
+		"aggs": obj{"within": obj{"filters": obj{"filters": filters}}}}
 }
 
 // phraseOf returns the folded words of the text as one phrase, when there are two or more.

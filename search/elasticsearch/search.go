@@ -54,6 +54,13 @@ func (b *Backend) Search(ctx context.Context, q search.Query) (*search.Result, e
 	}
 	for name, agg := range reply.Aggregations {
 		var facets []search.Facet
+		if name == "age" {
+			for _, b := range search.AgeBuckets {
+				if n := agg.Within.Buckets[b.Value].DocCount; n > 0 {
+					facets = append(facets, search.Facet{Value: b.Value, Count: n})
+				}
+			}
+		}
 		for _, bk := range agg.Buckets {
 			f := search.Facet{Value: keyString(bk.Key), Count: bk.DocCount}
 			if len(bk.Label.Buckets) > 0 {
@@ -80,6 +87,12 @@ type searchReply struct {
 		Hits []rawHit `json:"hits"`
 	} `json:"hits"`
 	Aggregations map[string]struct {
+		// The age facet: a filter aggregation holding keyed filters.
+		Within struct {
+			Buckets map[string]struct {
+				DocCount int64 `json:"doc_count"`
+			} `json:"buckets"`
+		} `json:"within"`
 		Buckets []struct {
 			Key      any   `json:"key"`
 			DocCount int64 `json:"doc_count"`

@@ -328,7 +328,7 @@ func (b *builder) wrap(union string, q search.Query, hasText bool) string {
 					FROM comments m WHERE m.ticket_id = p.id AND m.internal) END
 			) ORDER BY %s) FROM page p), '[]'),
 			json_build_object(
-				'status', %s, 'priority', %s, 'client', %s, 'category', %s, 'assignee', %s, 'tags', %s)`,
+				'status', %s, 'priority', %s, 'client', %s, 'category', %s, 'assignee', %s, 'tags', %s, 'age', %s)`,
 		union, required, order, limit, offset, order,
 		facet(str("status"), "NULL", "matched", "type = 'ticket'"),
 		facet(str("priority"), "NULL", "matched", "type = 'ticket'"),
@@ -336,7 +336,19 @@ func (b *builder) wrap(union string, q search.Query, hasText bool) string {
 		facet(str("category"), "NULL", "matched", "category <> ''"),
 		facet("assignee_id", "assignee_name", "matched", "assignee_id IS NOT NULL"),
 		facet(str("tag"), "NULL", "matched, unnest(tags) AS tag", "true"),
+		b.ageFacet(q.Now),
 	)
+}
+
+// ageFacet counts the matching tickets opened within each age bucket, leaving out empty ones.
+func (b *builder) ageFacet(now time.Time) string {
+	var parts []string
+	for i, bk := range search.AgeBuckets {
+		parts = append(parts, fmt.Sprintf(`SELECT %d AS o, '%s' AS v, count(*) FILTER (WHERE type = 'ticket' AND created_at >= %s) AS n FROM matched`,
+			i, bk.Value, b.arg(now.Add(-bk.Span))))
+	}
+	return `coalesce((SELECT json_agg(json_build_object('value', v, 'count', n) ORDER BY o) FROM (` +
+		strings.Join(parts, " UNION ALL ") + `) a WHERE n > 0), '[]')`
 }
 
 func andAll(conds []string) string {

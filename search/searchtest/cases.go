@@ -78,6 +78,7 @@ func Cases() []Case {
 				"status":   {"resolved=1", "waiting=1"},
 				"assignee": {"@ana=1", "@admin=1"}, // ties: lower id first
 				"tags":     {"outlook=1", "printer=1"},
+				"age":      {"7d=2", "30d=2"},
 			}},
 		{Name: "client browse: totals obey access", Viewer: "alice", Query: search.Query{PerPage: 50},
 			Want: append([]string{"kReset", "t1", "t2", "t5"}, publicKB...)},
@@ -93,6 +94,7 @@ func Cases() []Case {
 				"category": {"email=2", "printers=2", "vpn=1"},
 				"assignee": {"@ana=2", "@admin=1"},
 				"tags":     {"correo=1", "impresora=1", "outlook=1", "printer=1", "vpn=1"},
+				"age":      {"1d=1", "7d=5", "30d=5"},
 			}},
 		{Name: "status filter", Viewer: "ana", Query: search.Query{Filters: search.Filters{Status: []string{"open"}}},
 			Want: []string{"t1", "t5"}, Facets: map[string][]string{"status": {"open=2"}, "priority": {"high=2"}}},

@@ -49,6 +49,9 @@ func RunCases(t *testing.T, f *Fixture, s search.Searcher) {
 		t.Run(c.Name, func(t *testing.T) {
 			q := c.Query
 			q.Viewer = f.Viewers[c.Viewer]
+			if q.Now.IsZero() {
+				q.Now = Base
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			r, err := s.Search(ctx, q)
