@@ -351,7 +351,7 @@ func TestCorpusPeople(t *testing.T) {
 	// Companies decide the locale of their tickets: both must be well represented, and the
 	// first three (which get demo logins) must include both.
 	english, domains := 0, map[string]string{}
-	for i, name := range CompanyNames {
+	for _, name := range CompanyNames {
 		if isEnglishCompany(name) {
 			english++
 		}
@@ -360,7 +360,6 @@ func TestCorpusPeople(t *testing.T) {
 			t.Errorf("companies %q and %q share the e-mail domain %s", name, other, d)
 		}
 		domains[d] = name
-		_ = i
 	}
 	if spanish := len(CompanyNames) - english; english < 15 || spanish < 15 {
 		t.Errorf("%d English and %d Spanish companies, want roughly half each", english, spanish)
