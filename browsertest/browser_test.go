@@ -219,6 +219,19 @@ func TestClientFindsAnswerThenOpensTicket(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, "client-search")
+	// The same page on a phone: one column, facets below the results.
+	var facetsBelow bool
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(390, 844),
+		chromedp.Evaluate(`document.querySelector("aside.facets").getBoundingClientRect().top > document.querySelector("ol.hits").getBoundingClientRect().top`, &facetsBelow)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "client-search-phone")
+	if !facetsBelow {
+		t.Error("on a phone the results should come before the facets")
+	}
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
+	}
 	if first := text(t, ctx, `ol.hits li:first-child .hit-title`); !strings.Contains(first, "Configuración de la impresora de red") {
 		t.Fatalf("first hit = %q", first)
 	}
