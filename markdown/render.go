@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"html/template"
 	"regexp"
-	"strconv"
 	"strings"
 
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -16,8 +15,6 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
-	"github.com/yuin/goldmark/util"
-	"golang.org/x/text/unicode/norm"
 )
 
 // Rendered is an article turned into safe HTML.
@@ -26,112 +23,149 @@ type Rendered struct {
 	TOC  []Heading     // the h2 and h3 headings, for a table of contents; nil for short articles
 }
 
-// Heading is one entry of a table of contents.
+// Heading is one entry of a table of contents: ID is the anchor the heading carries in HTML,
+// Text its words without markup (plain text, for the template to escape).
 type Heading struct {
 	Level int
 	ID    string
 	Text  string
 }
 
-// minTOC is how many h2/h3 headings make an article long enough for a table of contents.
-const minTOC = 3
+const (
+	// minTOC is how many h2/h3 headings make an article long enough to need a table of contents.
+	minTOC = 3
+	// codeStyle is the chroma theme: the body only carries class names, so this matters only for
+	// the stylesheet HighlightCSS writes, and the two must agree.
+	codeStyle = "github"
+	// linkRel goes on every link: articles are written by many hands, so no link vouches for its
+	// target (nofollow), and none may script the portal's window if opened in a new one (noopener).
+	linkRel = "nofollow noopener"
+)
 
-// md and policy are built once: both are safe for concurrent use once configured.
+// md and policy are built once and shared: a configured goldmark.Markdown and a built
+// bluemonday.Policy are only read while converting, so concurrent Renders are safe
+// (TestRenderConcurrently checks it under -race).
 var (
 	md = goldmark.New(
-		goldmark.WithExtensions(extension.GFM,
-			highlighting.NewHighlighting(highlighting.WithStyle("github"),
-				highlighting.WithFormatOptions(chromahtml.WithClasses(true)))),
+		goldmark.WithExtensions(
+			// GFM's four parts, spelled out so that the table aligns cells with the align attribute:
+			// GFM's default is style="text-align:…", which the portal's CSP (style-src 'self')
+			// makes browsers ignore, and which would mean letting style attributes through.
+			extension.Linkify,
+			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
+			extension.Strikethrough,
+			extension.TaskList,
+			// Class names, not inline styles: the CSP would drop the styles, and the sanitiser
+			// would have to allow style attributes for them.
+			highlighting.NewHighlighting(
+				highlighting.WithStyle(codeStyle),
+				highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
+			),
+		),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
-		// No html.WithUnsafe: raw HTML in markdown is dropped before sanitising even starts.
+		// No html.WithUnsafe: goldmark drops raw HTML (leaving a comment the sanitiser removes) and
+		// empties javascript:/vbscript:/data: link targets, before the sanitiser even sees them.
 	)
 	policy = newPolicy()
 )
 
+var (
+	// chromaClass matches what chroma's HTML formatter puts on pre/code/span with classes on:
+	// "chroma", "line", "cl", token types like "kd", "s2", "c1", "line hl" for highlighted lines, and
+	// goldmark's "language-xyz" on blocks whose language chroma does not know.
+	chromaClass = regexp.MustCompile(`^(language-[a-zA-Z0-9_+#.-]{1,40}|[a-z][a-z0-9]{0,6}( [a-z][a-z0-9]{0,6})?)$`)
+	// headingID matches what headingIDs generates.
+	headingID = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+)
+
+// newPolicy is bluemonday's user-generated-content policy (no scripts, frames, forms, styles or
+// event handlers; URLs must parse and be relative or http, https, mailto) plus exactly what
+// goldmark and chroma emit for markdown that the UGC policy would otherwise strip.
 func newPolicy() *bluemonday.Policy {
 	p := bluemonday.UGCPolicy()
-	p.AllowAttrs("class").Matching(regexp.MustCompile(`^[a-zA-Z0-9 _-]{1,100}$`)).OnElements("span", "pre", "code", "div")
-	p.AllowAttrs("id").Matching(regexp.MustCompile(`^[a-z0-9-]{1,100}$`)).OnElements("h1", "h2", "h3", "h4", "h5", "h6")
-	p.AllowAttrs("type").Matching(regexp.MustCompile(`^checkbox$`)).OnElements("input")
-	p.AllowAttrs("checked", "disabled").OnElements("input")
-	p.AllowAttrs("style").Matching(regexp.MustCompile(`^text-align:(left|right|center)$`)).OnElements("th", "td")
+	// Restated although UGCPolicy already says it, because the XSS tests depend on it.
 	p.AllowURLSchemes("http", "https", "mailto")
+	p.AllowRelativeURLs(true)
+	p.RequireParseableURLs(true)
+
+	p.AllowAttrs("class").Matching(chromaClass).OnElements("span", "pre", "code")
+	// Blocks with line numbers in a table ("```go {linenos=table}"): chroma wraps them like this.
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^chroma$`)).OnElements("div")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^lntable$`)).OnElements("table")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^lntd$`)).OnElements("td")
+
+	p.AllowAttrs("id").Matching(headingID).OnElements("h1", "h2", "h3", "h4", "h5", "h6")
+
+	// Task lists: goldmark renders <input checked="" disabled="" type="checkbox">. input is not in
+	// the UGC policy; allowing these attributes on it lets just this shape through.
+	p.AllowAttrs("type").Matching(regexp.MustCompile(`^checkbox$`)).OnElements("input")
+	p.AllowAttrs("checked", "disabled").Matching(regexp.MustCompile(`^$`)).OnElements("input")
+
+	// Render puts rel="nofollow noopener" on every link; the two rules below add nofollow where
+	// it is missing, and target="_blank" plus noopener on links with a host (http(s)://host,
+	// //host), which are the ones leaving the portal. mailto, relative and #fragment links stay
+	// in the same tab.
+	p.AllowAttrs("rel").Matching(regexp.MustCompile(`^` + linkRel + `$`)).OnElements("a")
 	p.RequireNoFollowOnLinks(true)
-	p.AddTargetBlankToFullyQualifiedLinks(true) // bluemonday adds noopener with it
+	p.AddTargetBlankToFullyQualifiedLinks(true)
 	return p
 }
 
-// Render converts markdown to sanitised HTML and collects its table of contents.
+// Render converts markdown to sanitised HTML and collects its table of contents. It never
+// fails: whatever the input, the output is HTML safe to put in a page.
 func Render(src string) Rendered {
 	source := []byte(src)
-	ctx := parser.NewContext(parser.WithIDs(&asciiIDs{seen: map[string]int{}}))
+	// The ids are unique per document, so each parse gets its own generator.
+	ctx := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	doc := md.Parser().Parse(text.NewReader(source), parser.WithContext(ctx))
+
 	var toc []Heading
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if h, ok := n.(*ast.Heading); ok && entering && (h.Level == 2 || h.Level == 3) {
-			id, _ := h.AttributeString("id")
-			idb, _ := id.([]byte)
-			toc = append(toc, Heading{Level: h.Level, ID: string(idb), Text: headingText(h, source)})
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			if n.Level == 2 || n.Level == 3 {
+				toc = append(toc, Heading{Level: n.Level, ID: attrString(n, "id"), Text: headingText(n, source)})
+			}
+		case *ast.Link, *ast.AutoLink:
+			n.SetAttributeString("rel", []byte(linkRel))
 		}
 		return ast.WalkContinue, nil
 	})
-	var buf bytes.Buffer
-	if err := md.Renderer().Render(&buf, source, doc); err != nil {
-		return Rendered{HTML: template.HTML(template.HTMLEscapeString(src))}
-	}
 	if len(toc) < minTOC {
 		toc = nil
 	}
-	return Rendered{HTML: template.HTML(policy.SanitizeBytes(buf.Bytes())), TOC: toc}
-}
 
-func headingText(h *ast.Heading, source []byte) string {
-	var b strings.Builder
-	_ = ast.Walk(h, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if t, ok := n.(*ast.Text); ok && entering {
-			b.Write(t.Segment.Value(source))
-		}
-		if s, ok := n.(*ast.String); ok && entering {
-			b.Write(s.Value)
-		}
-		return ast.WalkContinue, nil
-	})
-	return strings.TrimSpace(b.String())
-}
-
-// asciiIDs makes readable, unique heading ids: "Configuración de red" -> "configuracion-de-red".
-type asciiIDs struct{ seen map[string]int }
-
-var nonID = regexp.MustCompile(`[^a-z0-9]+`)
-
-func (a *asciiIDs) Generate(value []byte, kind ast.NodeKind) []byte {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(strings.ToLower(string(util.TrimLeftSpace(value)))) {
-		if r < 0x300 || r > 0x36f {
-			b.WriteRune(r)
-		}
-	}
-	id := strings.Trim(nonID.ReplaceAllString(b.String(), "-"), "-")
-	if len(id) > 80 {
-		id = strings.TrimRight(id[:80], "-")
-	}
-	if id == "" {
-		id = "section"
-	}
-	base := id
-	for a.seen[id] > 0 {
-		id = base + "-" + strconv.Itoa(a.seen[base])
-		a.seen[base]++
-	}
-	a.seen[id]++
-	return []byte(id)
-}
-
-func (a *asciiIDs) Put(value []byte) { a.seen[string(value)]++ }
-
-// HighlightCSS returns the stylesheet for highlighted code blocks.
-func HighlightCSS() string {
 	var buf bytes.Buffer
-	_ = chromahtml.New(chromahtml.WithClasses(true)).WriteCSS(&buf, styles.Get("github"))
-	return buf.String()
+	if err := md.Renderer().Render(&buf, source, doc); err != nil {
+		// Writing to a bytes.Buffer does not fail; should a renderer, the escaped source is
+		// still readable and inert.
+		return Rendered{HTML: template.HTML("<pre>" + template.HTMLEscapeString(src) + "</pre>")}
+	}
+	return Rendered{HTML: template.HTML(policy.SanitizeReader(&buf).String()), TOC: toc}
+}
+
+// attrString reads an attribute goldmark set, which may be a []byte or a string.
+func attrString(n ast.Node, name string) string {
+	v, _ := n.AttributeString(name)
+	switch v := v.(type) {
+	case []byte:
+		return string(v)
+	case string:
+		return v
+	}
+	return ""
+}
+
+// HighlightCSS returns the stylesheet for the classes chroma puts on highlighted code blocks
+// (the light "github" theme, every rule under .chroma). Render emits class names only, so pages
+// showing rendered articles need it.
+func HighlightCSS() string {
+	var b strings.Builder
+	if err := chromahtml.New(chromahtml.WithClasses(true)).WriteCSS(&b, styles.Get(codeStyle)); err != nil {
+		return ""
+	}
+	return b.String()
 }

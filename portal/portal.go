@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -32,23 +33,28 @@ type Deps struct {
 	Redis    *redis.Client // optional: login throttling and cache; nil keeps them in memory
 	// KeyPrefix starts the portal's Redis keys, so installations (and tests) can share a Redis.
 	KeyPrefix string
-	Logger    *slog.Logger
+	// IPLimit and TokenLimit bound API requests; zero values take DefaultIPLimit and DefaultTokenLimit.
+	IPLimit, TokenLimit Limit
+	Logger              *slog.Logger
 	// SecureCookies marks cookies Secure: set it when the portal is served over HTTPS.
 	SecureCookies bool
 }
 
 // Server holds the portal's dependencies; its methods are the handlers.
 type Server struct {
-	store    *store.Store
-	search   search.Searcher
-	sessions session.Store
-	throttle *throttle
-	log      *slog.Logger
-	metrics  *metrics
-	reg      *prometheus.Registry
-	secure   bool
-	views    *views
-	cache    *cache
+	store      *store.Store
+	search     search.Searcher
+	sessions   session.Store
+	throttle   *throttle
+	log        *slog.Logger
+	metrics    *metrics
+	reg        *prometheus.Registry
+	secure     bool
+	views      *views
+	cache      *cache
+	limiter    *limiter
+	ipLimit    Limit
+	tokenLimit Limit
 }
 
 // New builds the fiber app with every route.
@@ -60,7 +66,14 @@ func New(d Deps) (*fiber.App, error) {
 		return nil, err
 	}
 	s := &Server{store: d.Store, search: d.Search, sessions: d.Sessions, log: d.Logger,
-		metrics: newMetrics(reg), reg: reg, secure: d.SecureCookies, views: v, throttle: newThrottle(d.Redis, d.KeyPrefix), cache: newCache(d.Redis, d.KeyPrefix)}
+		metrics: newMetrics(reg), reg: reg, secure: d.SecureCookies, views: v, throttle: newThrottle(d.Redis, d.KeyPrefix), cache: newCache(d.Redis, d.KeyPrefix),
+		limiter: newLimiter(d.Redis, d.KeyPrefix, d.Logger), ipLimit: d.IPLimit, tokenLimit: d.TokenLimit}
+	if s.ipLimit.Requests <= 0 {
+		s.ipLimit = DefaultIPLimit
+	}
+	if s.tokenLimit.Requests <= 0 {
+		s.tokenLimit = DefaultTokenLimit
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "helpdesk-portal",
 		DisableStartupMessage: true,
@@ -87,6 +100,16 @@ func New(d Deps) (*fiber.App, error) {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", s.metricsHandler())
+
+	api := app.Group("/api/v1", s.apiAuth)
+	api.Get("/search", s.apiSearch)
+	api.Get("/tickets", s.apiListTickets)
+	api.Post("/tickets", s.apiCreateTicket)
+	api.Get("/tickets/:id", s.apiGetTicket)
+	api.Patch("/tickets/:id", s.apiUpdateTicket)
+	api.Post("/tickets/:id/comments", s.apiAddComment)
+	api.Get("/clients", s.apiClients)
+	api.Use(func(c *fiber.Ctx) error { return apiError(fiber.StatusNotFound, "not_found", "no such API route") })
 
 	pages := app.Group("", s.loadSession, s.checkCSRF, s.securityHeaders)
 	pages.Get("/", s.searchPage)
@@ -138,6 +161,9 @@ func badRequest(err error) error {
 // handleError turns errors into responses in one place; an unexpected error is logged once,
 // here, and the person sees a friendly page, never the error itself.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	if strings.HasPrefix(c.Path(), "/api/") {
+		return s.apiErrorBody(c, err)
+	}
 	status, key := fiber.StatusInternalServerError, "error.unavailable"
 	var he *httpError
 	var fe *fiber.Error

@@ -60,16 +60,23 @@ func newEnv(t *testing.T) *env {
 	}
 	rdb := redis.NewClient(opts)
 	t.Cleanup(func() { rdb.Close() })
-	app, err := portal.New(portal.Deps{Store: st, Search: search.NewFailover(nil, postgres.New(st.Pool()), search.FailoverOptions{}),
-		Sessions: session.NewRedis(rdb), Redis: rdb, KeyPrefix: fmt.Sprintf("test%d:", time.Now().UnixNano()),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := &env{t: t, app: app, st: st, ids: map[string]int64{}, emails: map[string]string{}, rdb: rdb,
+	e := &env{t: t, st: st, ids: map[string]int64{}, emails: map[string]string{}, rdb: rdb,
 		suffix: fmt.Sprintf("%d", time.Now().UnixNano())}
+	e.app = e.newApp(portal.Limit{})
 	e.seed()
 	return e
+}
+
+// newApp builds a portal over the env's database with its own Redis key prefix.
+func (e *env) newApp(ipLimit portal.Limit) *fiber.App {
+	e.t.Helper()
+	app, err := portal.New(portal.Deps{Store: e.st, Search: search.NewFailover(nil, postgres.New(e.st.Pool()), search.FailoverOptions{}),
+		Sessions: session.NewRedis(e.rdb), Redis: e.rdb, KeyPrefix: fmt.Sprintf("test%d:", time.Now().UnixNano()),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), IPLimit: ipLimit})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return app
 }
 
 func (e *env) seed() {

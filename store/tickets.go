@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -179,3 +180,57 @@ func ValidStatus(s string) bool { return slices.Contains(TicketStatuses, s) }
 
 // ValidPriority reports whether p is a ticket priority.
 func ValidPriority(p string) bool { return slices.Contains(TicketPriorities, p) }
+
+// TicketFilter narrows a ticket list; ClientID, when set, is the access rule for a client user.
+type TicketFilter struct {
+	ClientID    *int64 // the viewer's company for client users; nil for staff
+	Status      []string
+	Priority    []string
+	ClientIDs   []int64
+	Categories  []string
+	AssigneeIDs []int64
+	Tags        []string
+	Limit       int
+	Offset      int
+}
+
+// Tickets lists tickets newest first (ties by id), with the total matching count.
+func (s *Store) Tickets(ctx context.Context, f TicketFilter) ([]Ticket, int64, error) {
+	where := []string{"true"}
+	args := []any{}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.ClientID != nil {
+		add("client_id = $%d", *f.ClientID)
+	}
+	if len(f.Status) > 0 {
+		add("status = ANY($%d)", f.Status)
+	}
+	if len(f.Priority) > 0 {
+		add("priority = ANY($%d)", f.Priority)
+	}
+	if len(f.ClientIDs) > 0 {
+		add("client_id = ANY($%d)", f.ClientIDs)
+	}
+	if len(f.Categories) > 0 {
+		add("category = ANY($%d)", f.Categories)
+	}
+	if len(f.AssigneeIDs) > 0 {
+		add("assignee_id = ANY($%d)", f.AssigneeIDs)
+	}
+	if len(f.Tags) > 0 {
+		add("tags @> $%d::text[]", f.Tags)
+	}
+	cond := strings.Join(where, " AND ")
+	var total int64
+	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM tickets WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count tickets: %w", err)
+	}
+	args = append(args, f.Limit, f.Offset)
+	rows, err := s.db.Query(ctx, fmt.Sprintf(`SELECT `+ticketColumns+` FROM tickets WHERE %s
+		ORDER BY created_at DESC, id DESC LIMIT $%d OFFSET $%d`, cond, len(args)-1, len(args)), args...)
+	list, err := all[Ticket](rows, err, "list tickets")
+	return list, total, err
+}

@@ -1,0 +1,191 @@
+package portal
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"helpdesk/auth"
+	"helpdesk/search"
+	"helpdesk/store"
+)
+
+// apiErr is an API error: a status and a stable code with a message for people.
+type apiErr struct {
+	status        int
+	code, message string
+}
+
+func (e *apiErr) Error() string { return e.code + ": " + e.message }
+
+func apiError(status int, code, message string) error { return &apiErr{status, code, message} }
+
+// apiErrorBody writes {"error": {"code", "message"}} for any error of an API route.
+func (s *Server) apiErrorBody(c *fiber.Ctx, err error) error {
+	var ae *apiErr
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &ae):
+	case errors.As(err, &fe):
+		ae = &apiErr{fe.Code, codeFor(fe.Code), fe.Message}
+	case errors.Is(err, store.ErrNotFound):
+		ae = &apiErr{fiber.StatusNotFound, "not_found", "not found"}
+	case errors.Is(err, store.ErrConflict):
+		ae = &apiErr{fiber.StatusConflict, "conflict", cleanMessage(err)}
+	case errors.Is(err, store.ErrInvalid):
+		ae = &apiErr{fiber.StatusUnprocessableEntity, "invalid", cleanMessage(err)}
+	case errors.Is(err, search.ErrBadQuery):
+		ae = &apiErr{fiber.StatusBadRequest, "bad_request", cleanMessage(err)}
+	default:
+		s.log.Error("api request failed", "request_id", requestID(c), "path", c.Path(), "err", err)
+		ae = &apiErr{fiber.StatusServiceUnavailable, "unavailable", "the service is unavailable; try again shortly"}
+	}
+	return c.Status(ae.status).JSON(fiber.Map{"error": fiber.Map{"code": ae.code, "message": ae.message}})
+}
+
+func codeFor(status int) string {
+	switch status {
+	case fiber.StatusNotFound:
+		return "not_found"
+	case fiber.StatusMethodNotAllowed:
+		return "method_not_allowed"
+	case fiber.StatusRequestEntityTooLarge:
+		return "too_large"
+	}
+	return "bad_request"
+}
+
+// cleanMessage keeps the part of an error meant for the caller: what follows the sentinel.
+func cleanMessage(err error) string {
+	msg := err.Error()
+	for _, s := range []error{store.ErrInvalid, store.ErrConflict, search.ErrBadQuery} {
+		if i := strings.Index(msg, s.Error()+": "); i >= 0 {
+			return msg[i+len(s.Error())+2:]
+		}
+	}
+	return msg
+}
+
+// apiAuth limits by address, then resolves the bearer token to its user and limits by token.
+func (s *Server) apiAuth(c *fiber.Ctx) error {
+	if err := s.limit(c, "ip:"+c.IP(), s.ipLimit); err != nil {
+		return err
+	}
+	h := c.Get(fiber.HeaderAuthorization)
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || strings.TrimSpace(token) == "" {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="api"`)
+		return apiError(fiber.StatusUnauthorized, "unauthorized", "send Authorization: Bearer <token>")
+	}
+	hash := auth.HashToken(token)
+	u, err := s.store.UserByToken(c.UserContext(), hash)
+	if errors.Is(err, store.ErrNotFound) {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="api", error="invalid_token"`)
+		return apiError(fiber.StatusUnauthorized, "unauthorized", "unknown or revoked token")
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.limit(c, fmt.Sprintf("token:%x", hash[:8]), s.tokenLimit); err != nil {
+		return err
+	}
+	c.Locals(userKey, u)
+	return c.Next()
+}
+
+// decodeStrict reads a JSON object into v, refusing unknown fields, wrong types, trailing data
+// and bodies over the limit, with a message saying what was wrong.
+func decodeStrict(c *fiber.Ctx, v any) error {
+	body := c.Body()
+	if len(body) > apiBodyLimit {
+		return apiError(fiber.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("body larger than %d bytes", apiBodyLimit))
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		var syntaxErr *json.SyntaxError
+		switch {
+		case errors.As(err, &typeErr):
+			return apiError(fiber.StatusBadRequest, "bad_request", fmt.Sprintf("field %q must be %s", typeErr.Field, typeErr.Type))
+		case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):
+			return apiError(fiber.StatusBadRequest, "bad_request", "body is not valid JSON")
+		case errors.Is(err, io.EOF):
+			return apiError(fiber.StatusBadRequest, "bad_request", "a JSON body is required")
+		case strings.HasPrefix(err.Error(), "json: unknown field"):
+			return apiError(fiber.StatusBadRequest, "bad_request", strings.TrimPrefix(err.Error(), "json: "))
+		}
+		return apiError(fiber.StatusBadRequest, "bad_request", "invalid body")
+	}
+	if dec.More() {
+		return apiError(fiber.StatusBadRequest, "bad_request", "one JSON object expected")
+	}
+	return nil
+}
+
+// apiBodyLimit bounds API request bodies.
+const apiBodyLimit = 256 << 10
+
+func (s *Server) apiSearch(c *fiber.Ctx) error {
+	params, err := url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return apiError(fiber.StatusBadRequest, "bad_request", "malformed query string")
+	}
+	q, err := parseSearchQuery(params)
+	if err != nil {
+		return err
+	}
+	q.Viewer = viewer(currentUser(c))
+	res, err := s.search.Search(c.UserContext(), q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (s *Server) apiClients(c *fiber.Ctx) error {
+	u := currentUser(c)
+	if !u.IsStaff() {
+		cl, err := s.store.Client(c.UserContext(), *u.ClientID)
+		if err != nil {
+			return err
+		}
+		return c.JSON(list([]store.Client{*cl}, 1, 1, 1))
+	}
+	clients, err := s.store.Clients(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(list(clients, int64(len(clients)), 1, len(clients)))
+}
+
+// list is the envelope of every list response.
+func list[T any](items []T, total int64, page, perPage int) fiber.Map {
+	if items == nil {
+		items = []T{}
+	}
+	return fiber.Map{"items": items, "total": total, "page": page, "per_page": perPage}
+}
+
+// pageParams reads page and per_page with the same bounds as search.
+func pageParams(c *fiber.Ctx) (page, perPage int, err error) {
+	page, perPage = 1, search.DefaultPerPage
+	if v := c.Query("page"); v != "" {
+		if page, err = strconv.Atoi(v); err != nil || page < 1 || page > search.MaxPage {
+			return 0, 0, apiError(fiber.StatusBadRequest, "bad_request", fmt.Sprintf("page must be between 1 and %d", search.MaxPage))
+		}
+	}
+	if v := c.Query("per_page"); v != "" {
+		if perPage, err = strconv.Atoi(v); err != nil || perPage < 1 || perPage > search.MaxPerPage {
+			return 0, 0, apiError(fiber.StatusBadRequest, "bad_request", fmt.Sprintf("per_page must be between 1 and %d", search.MaxPerPage))
+		}
+	}
+	return page, perPage, nil
+}

@@ -1,0 +1,215 @@
+package portal_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"helpdesk/auth"
+	"helpdesk/portal"
+)
+
+// token makes an API token for one of the env's users.
+func (e *env) token(who string) string {
+	e.t.Helper()
+	tok, hash, prefix, err := auth.NewToken()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.st.CreateToken(context.Background(), e.ids[who], "test", hash, prefix); err != nil {
+		e.t.Fatal(err)
+	}
+	return tok
+}
+
+type apiResponse struct {
+	status int
+	header http.Header
+	body   map[string]any
+	raw    string
+}
+
+func callAPI(t *testing.T, app *fiber.App, token, method, path, body string) apiResponse {
+	t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, r)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := app.Test(req, 10000)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	out := apiResponse{status: res.StatusCode, header: res.Header, raw: string(raw)}
+	_ = json.Unmarshal(raw, &out.body)
+	return out
+}
+
+func (r apiResponse) errCode() string {
+	e, _ := r.body["error"].(map[string]any)
+	code, _ := e["code"].(string)
+	return code
+}
+
+func TestAPIAuthentication(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for name, tok := range map[string]string{"no token": "", "unknown token": "hdp_nope"} {
+		r := callAPI(t, e.app, tok, "GET", "/api/v1/tickets", "")
+		if r.status != 401 || r.errCode() != "unauthorized" || r.header.Get("WWW-Authenticate") == "" {
+			t.Errorf("%s: %d %s", name, r.status, r.raw)
+		}
+	}
+	tok := e.token("alice")
+	if r := callAPI(t, e.app, tok, "GET", "/api/v1/tickets", ""); r.status != 200 {
+		t.Fatalf("valid token: %d %s", r.status, r.raw)
+	}
+	if err := e.st.RevokeTokenByHash(context.Background(), auth.HashToken(tok)); err != nil {
+		t.Fatal(err)
+	}
+	if r := callAPI(t, e.app, tok, "GET", "/api/v1/tickets", ""); r.status != 401 {
+		t.Fatalf("revoked token: %d", r.status)
+	}
+	if r := callAPI(t, e.app, e.token("agent"), "GET", "/api/v1/nothing-here", ""); r.status != 404 || r.errCode() != "not_found" {
+		t.Fatalf("unknown route: %d %s", r.status, r.raw)
+	}
+}
+
+func TestAPICrossCompany(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	alice, bob := e.token("alice"), e.token("bob")
+	own := fmt.Sprintf("/api/v1/tickets/%d", e.ids["aliceTicket"])
+	if r := callAPI(t, e.app, alice, "GET", own, ""); r.status != 200 || strings.Contains(r.raw, "NOTA-INTERNA") {
+		t.Fatalf("own ticket: %d (internal comments must not show)", r.status)
+	}
+	for _, req := range []struct{ method, path, body string }{
+		{"GET", own, ""},
+		{"PATCH", own, `{"title": "mío"}`},
+		{"POST", own + "/comments", `{"body": "hola"}`},
+	} {
+		if r := callAPI(t, e.app, bob, req.method, req.path, req.body); r.status != 404 {
+			t.Errorf("bob %s %s: %d, want 404", req.method, req.path, r.status)
+		}
+	}
+	r := callAPI(t, e.app, bob, "GET", "/api/v1/tickets?per_page=100", "")
+	if r.body["total"].(float64) != 1 || strings.Contains(r.raw, "impresora") {
+		t.Errorf("bob's list: %s", r.raw)
+	}
+	r = callAPI(t, e.app, bob, "GET", "/api/v1/search?q=impresora", "")
+	if r.status != 200 || r.body["engine"] != "postgres" || strings.Contains(r.raw, "impresora no imprime") {
+		t.Errorf("bob's search leaks: %s", r.raw)
+	}
+	if r := callAPI(t, e.app, bob, "GET", "/api/v1/clients", ""); r.body["total"].(float64) != 1 || strings.Contains(r.raw, "Acme") {
+		t.Errorf("bob's clients: %s", r.raw)
+	}
+}
+
+func TestAPITicketWritesAndBadInput(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	alice, agent := e.token("alice"), e.token("agent")
+	count := func() int {
+		var n int
+		if err := e.st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM tickets`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count()
+	bad := []struct {
+		name, body string
+		status     int
+	}{
+		{"not json", `{"title": `, 400},
+		{"unknown field", `{"title": "x", "owner": 1}`, 400},
+		{"wrong type", `{"title": 5}`, 400},
+		{"two objects", `{"title": "x"} {}`, 400},
+		{"empty body", ``, 400},
+		{"empty title", `{"title": "  "}`, 422},
+		{"bad priority", `{"title": "x", "priority": "p0"}`, 422},
+		{"bad category", `{"title": "x", "category": "misc stuff"}`, 422},
+		{"other company", fmt.Sprintf(`{"title": "x", "client_id": %d}`, e.ids["globex"]), 403},
+		{"client sets status", `{"title": "x", "status": "closed"}`, 403},
+		{"too large", `{"title": "` + strings.Repeat("a", 300<<10) + `"}`, 413},
+	}
+	for _, b := range bad {
+		if r := callAPI(t, e.app, alice, "POST", "/api/v1/tickets", b.body); r.status != b.status || r.errCode() == "" {
+			t.Errorf("%s: %d %s, want %d with an error code", b.name, r.status, r.raw[:min(len(r.raw), 200)], b.status)
+		}
+	}
+	if n := count(); n != before {
+		t.Fatalf("bad requests wrote %d tickets", n-before)
+	}
+	r := callAPI(t, e.app, alice, "POST", "/api/v1/tickets", `{"title": "Sin VPN", "priority": "urgent", "category": "vpn", "tags": ["vpn"]}`)
+	if r.status != 201 || r.body["client_id"].(float64) != float64(e.ids["acme"]) || r.body["created_by"].(float64) != float64(e.ids["alice"]) {
+		t.Fatalf("create: %d %s", r.status, r.raw)
+	}
+	id, version := int64(r.body["id"].(float64)), int64(r.body["version"].(float64))
+	path := fmt.Sprintf("/api/v1/tickets/%d", id)
+	if r := callAPI(t, e.app, alice, "PATCH", path, `{"status": "closed"}`); r.status != 403 {
+		t.Errorf("client closing: %d", r.status)
+	}
+	r = callAPI(t, e.app, agent, "PATCH", path, fmt.Sprintf(`{"status": "in_progress", "assignee_id": %d, "version": %d}`, e.ids["agent"], version))
+	if r.status != 200 || r.body["status"] != "in_progress" {
+		t.Fatalf("staff update: %d %s", r.status, r.raw)
+	}
+	if r := callAPI(t, e.app, agent, "PATCH", path, fmt.Sprintf(`{"status": "closed", "version": %d}`, version)); r.status != 409 || r.errCode() != "conflict" {
+		t.Fatalf("stale version: %d %s", r.status, r.raw)
+	}
+	if r := callAPI(t, e.app, agent, "PATCH", path, fmt.Sprintf(`{"assignee_id": %d}`, e.ids["bob"])); r.status != 422 {
+		t.Fatalf("assign to a client user: %d %s", r.status, r.raw)
+	}
+	if r := callAPI(t, e.app, alice, "POST", path+"/comments", `{"body": "x", "internal": true}`); r.status != 403 {
+		t.Errorf("client internal comment: %d", r.status)
+	}
+	if r := callAPI(t, e.app, agent, "POST", path+"/comments", `{"body": "Mirando", "internal": true}`); r.status != 201 || r.body["internal"] != true {
+		t.Errorf("staff internal comment: %d %s", r.status, r.raw)
+	}
+	if r := callAPI(t, e.app, alice, "GET", path, ""); strings.Contains(r.raw, "Mirando") {
+		t.Error("client sees the internal comment")
+	}
+	if r := callAPI(t, e.app, agent, "GET", "/api/v1/tickets?status=lost", ""); r.status != 400 {
+		t.Errorf("bad filter: %d", r.status)
+	}
+	if r := callAPI(t, e.app, agent, "GET", "/api/v1/search?per_page=1000", ""); r.status != 400 || r.errCode() != "bad_request" {
+		t.Errorf("search page size: %d %s", r.status, r.raw)
+	}
+}
+
+func TestAPIRateLimit(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	app := e.newApp(portal.Limit{Requests: 5, Window: time.Hour})
+	tok := e.token("agent")
+	for i := 1; i <= 5; i++ {
+		r := callAPI(t, app, tok, "GET", "/api/v1/clients", "")
+		if r.status != 200 || r.header.Get("RateLimit-Remaining") != fmt.Sprint(5-i) || r.header.Get("RateLimit-Limit") != "5" {
+			t.Fatalf("request %d: %d remaining %q", i, r.status, r.header.Get("RateLimit-Remaining"))
+		}
+	}
+	r := callAPI(t, app, tok, "GET", "/api/v1/clients", "")
+	if r.status != 429 || r.errCode() != "rate_limited" || r.header.Get("Retry-After") == "" {
+		t.Fatalf("6th request: %d %s retry-after %q", r.status, r.raw, r.header.Get("Retry-After"))
+	}
+	// Without credentials the address limit still applies first.
+	if r := callAPI(t, app, "", "GET", "/api/v1/clients", ""); r.status != 429 {
+		t.Fatalf("anonymous over the limit: %d", r.status)
+	}
+}

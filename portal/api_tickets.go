@@ -1,0 +1,246 @@
+package portal
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"helpdesk/store"
+)
+
+// apiTicket loads a ticket the token's user may see; others' tickets are 404, like missing ones.
+func (s *Server) apiTicket(c *fiber.Ctx) (*store.Ticket, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, apiError(fiber.StatusNotFound, "not_found", "no such ticket")
+	}
+	t, err := s.store.Ticket(c.UserContext(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, apiError(fiber.StatusNotFound, "not_found", "no such ticket")
+	}
+	if err != nil {
+		return nil, err
+	}
+	u := currentUser(c)
+	if !u.IsStaff() && (u.ClientID == nil || *u.ClientID != t.ClientID) {
+		return nil, apiError(fiber.StatusNotFound, "not_found", "no such ticket")
+	}
+	return t, nil
+}
+
+func (s *Server) apiListTickets(c *fiber.Ctx) error {
+	page, perPage, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	q := c.Request().URI().QueryArgs()
+	multi := func(name string) []string {
+		var out []string
+		for _, v := range q.PeekMulti(name) {
+			out = append(out, string(v))
+		}
+		return out
+	}
+	f := store.TicketFilter{Status: multi("status"), Priority: multi("priority"), Categories: multi("category"),
+		Tags: multi("tag"), Limit: perPage, Offset: (page - 1) * perPage}
+	for _, st := range f.Status {
+		if !store.ValidStatus(st) {
+			return apiError(fiber.StatusBadRequest, "bad_request", "unknown status "+strconv.Quote(st))
+		}
+	}
+	for _, p := range f.Priority {
+		if !store.ValidPriority(p) {
+			return apiError(fiber.StatusBadRequest, "bad_request", "unknown priority "+strconv.Quote(p))
+		}
+	}
+	if f.ClientIDs, err = ids(multi("client"), "client"); err != nil {
+		return err
+	}
+	if f.AssigneeIDs, err = ids(multi("assignee"), "assignee"); err != nil {
+		return err
+	}
+	if u := currentUser(c); !u.IsStaff() {
+		f.ClientID = u.ClientID
+	}
+	tickets, total, err := s.store.Tickets(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list(tickets, total, page, perPage))
+}
+
+func (s *Server) apiGetTicket(c *fiber.Ctx) error {
+	t, err := s.apiTicket(c)
+	if err != nil {
+		return err
+	}
+	comments, err := s.store.Comments(c.UserContext(), t.ID, currentUser(c).IsStaff())
+	if err != nil {
+		return err
+	}
+	if comments == nil {
+		comments = []store.Comment{}
+	}
+	return c.JSON(fiber.Map{"ticket": t, "comments": comments})
+}
+
+type ticketInput struct {
+	ClientID    *int64    `json:"client_id"`
+	Title       *string   `json:"title"`
+	Description *string   `json:"description"`
+	Status      *string   `json:"status"`
+	Priority    *string   `json:"priority"`
+	Category    *string   `json:"category"`
+	Tags        *[]string `json:"tags"`
+	AssigneeID  *int64    `json:"assignee_id"`
+	Version     *int64    `json:"version"`
+}
+
+// validate checks what a person can get wrong; the database checks again.
+func (in *ticketInput) validate(creating bool) error {
+	bad := func(msg string) error { return apiError(fiber.StatusUnprocessableEntity, "invalid", msg) }
+	if creating && in.Title == nil {
+		return bad("title is required")
+	}
+	if in.Title != nil && (strings.TrimSpace(*in.Title) == "" || len(*in.Title) > 300) {
+		return bad("title must be 1 to 300 characters")
+	}
+	if in.Description != nil && len(*in.Description) > 100000 {
+		return bad("description is too long")
+	}
+	if in.Status != nil && !store.ValidStatus(*in.Status) {
+		return bad("status must be one of " + strings.Join(store.TicketStatuses, ", "))
+	}
+	if in.Priority != nil && !store.ValidPriority(*in.Priority) {
+		return bad("priority must be one of " + strings.Join(store.TicketPriorities, ", "))
+	}
+	if in.Category != nil && !slices.Contains(store.TicketCategories, *in.Category) {
+		return bad("category must be one of " + strings.Join(store.TicketCategories, ", "))
+	}
+	if in.Tags != nil {
+		if len(*in.Tags) > 20 {
+			return bad("at most 20 tags")
+		}
+		for _, t := range *in.Tags {
+			if strings.TrimSpace(t) == "" || len(t) > 40 {
+				return bad("tags must be 1 to 40 characters")
+			}
+		}
+	}
+	return nil
+}
+
+func (s *Server) apiCreateTicket(c *fiber.Ctx) error {
+	var in ticketInput
+	if err := decodeStrict(c, &in); err != nil {
+		return err
+	}
+	if err := in.validate(true); err != nil {
+		return err
+	}
+	u := currentUser(c)
+	nt := store.NewTicket{CreatedBy: u.ID, Title: strings.TrimSpace(*in.Title)}
+	switch {
+	case !u.IsStaff():
+		if in.ClientID != nil && *in.ClientID != *u.ClientID {
+			return apiError(fiber.StatusForbidden, "forbidden", "clients open tickets for their own company only")
+		}
+		if in.AssigneeID != nil || in.Status != nil {
+			return apiError(fiber.StatusForbidden, "forbidden", "only staff set status or assignee")
+		}
+		nt.ClientID = *u.ClientID
+	case in.ClientID == nil:
+		return apiError(fiber.StatusUnprocessableEntity, "invalid", "client_id is required")
+	default:
+		nt.ClientID = *in.ClientID
+		nt.AssigneeID = in.AssigneeID
+	}
+	if in.Description != nil {
+		nt.Description = *in.Description
+	}
+	if in.Priority != nil {
+		nt.Priority = *in.Priority
+	}
+	if in.Category != nil {
+		nt.Category = *in.Category
+	}
+	if in.Tags != nil {
+		nt.Tags = *in.Tags
+	}
+	var t *store.Ticket
+	err := s.store.Transact(c.UserContext(), func(tx *store.Store) error {
+		var err error
+		if t, err = tx.CreateTicket(c.UserContext(), nt); err != nil {
+			return err
+		}
+		if in.Status != nil && *in.Status != t.Status {
+			t, err = tx.UpdateTicket(c.UserContext(), t.ID, store.TicketPatch{Status: in.Status})
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(t)
+}
+
+// apiUpdateTicket applies a partial update. Clients may change title and description of their
+// tickets; status, priority, assignee, category and tags are for staff. A stale "version"
+// is 409: the caller re-reads and decides.
+func (s *Server) apiUpdateTicket(c *fiber.Ctx) error {
+	t, err := s.apiTicket(c)
+	if err != nil {
+		return err
+	}
+	var in ticketInput
+	if err := decodeStrict(c, &in); err != nil {
+		return err
+	}
+	if err := in.validate(false); err != nil {
+		return err
+	}
+	if in.ClientID != nil && *in.ClientID != t.ClientID {
+		return apiError(fiber.StatusUnprocessableEntity, "invalid", "a ticket cannot move to another client")
+	}
+	if !currentUser(c).IsStaff() && (in.Status != nil || in.Priority != nil || in.AssigneeID != nil || in.Category != nil || in.Tags != nil) {
+		return apiError(fiber.StatusForbidden, "forbidden", "only staff change status, priority, assignee, category or tags")
+	}
+	p := store.TicketPatch{Title: in.Title, Description: in.Description, Status: in.Status, Priority: in.Priority,
+		Category: in.Category, Tags: in.Tags, AssigneeID: in.AssigneeID, IfVersion: in.Version}
+	updated, err := s.store.UpdateTicket(c.UserContext(), t.ID, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(updated)
+}
+
+type commentInput struct {
+	Body     string `json:"body"`
+	Internal bool   `json:"internal"`
+}
+
+func (s *Server) apiAddComment(c *fiber.Ctx) error {
+	t, err := s.apiTicket(c)
+	if err != nil {
+		return err
+	}
+	var in commentInput
+	if err := decodeStrict(c, &in); err != nil {
+		return err
+	}
+	if strings.TrimSpace(in.Body) == "" || len(in.Body) > 100000 {
+		return apiError(fiber.StatusUnprocessableEntity, "invalid", "body must be 1 to 100000 characters")
+	}
+	u := currentUser(c)
+	if in.Internal && !u.IsStaff() {
+		return apiError(fiber.StatusForbidden, "forbidden", "only staff write internal comments")
+	}
+	cm, err := s.store.AddComment(c.UserContext(), t.ID, u.ID, in.Body, in.Internal)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(cm)
+}
