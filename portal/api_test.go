@@ -213,3 +213,54 @@ func TestAPIRateLimit(t *testing.T) {
 		t.Fatalf("anonymous over the limit: %d", r.status)
 	}
 }
+
+func TestAPIKnowledgeBase(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	alice, agent := e.token("alice"), e.token("agent")
+	r := callAPI(t, e.app, alice, "GET", "/api/v1/kb_articles", "")
+	if r.status != 200 || r.body["total"].(float64) != 1 || strings.Contains(r.raw, "Runbook interno") {
+		t.Fatalf("client list: %s", r.raw)
+	}
+	if r := callAPI(t, e.app, alice, "POST", "/api/v1/kb_articles", `{"title": "x"}`); r.status != 403 {
+		t.Errorf("client write: %d", r.status)
+	}
+	r = callAPI(t, e.app, agent, "POST", "/api/v1/kb_articles", `{"title": "Impresora HP en red", "body": "## Pasos", "category": "Impresoras nuevas", "status": "published", "audience": "clients"}`)
+	if r.status != 201 || r.body["category"] != "Impresoras nuevas" || r.body["slug"] != "impresora-hp-en-red" {
+		t.Fatalf("create: %d %s", r.status, r.raw)
+	}
+	path := fmt.Sprintf("/api/v1/kb_articles/%d", int64(r.body["id"].(float64)))
+	version := int64(r.body["version"].(float64))
+	if r := callAPI(t, e.app, alice, "GET", path, ""); r.status != 200 {
+		t.Errorf("client reads a clients article: %d", r.status)
+	}
+	if r := callAPI(t, e.app, agent, "PATCH", path, `{"audience": "internal", "version": `+fmt.Sprint(version)+`}`); r.status != 200 {
+		t.Fatalf("patch: %d %s", r.status, r.raw)
+	}
+	if r := callAPI(t, e.app, alice, "GET", path, ""); r.status != 404 {
+		t.Errorf("client reads an internal article: %d", r.status)
+	}
+	if r := callAPI(t, e.app, agent, "PATCH", path, `{"title": "x", "version": `+fmt.Sprint(version)+`}`); r.status != 409 {
+		t.Errorf("stale patch: %d", r.status)
+	}
+	for name, body := range map[string]string{"bad slug": `{"title": "x", "slug": "Mi Slug"}`, "bad audience": `{"title": "x", "audience": "world"}`} {
+		if r := callAPI(t, e.app, agent, "POST", "/api/v1/kb_articles", body); r.status != 422 {
+			t.Errorf("%s: %d", name, r.status)
+		}
+	}
+	if r := callAPI(t, e.app, agent, "POST", "/api/v1/kb_articles", `{"title": "Impresora HP en red"}`); r.status != 409 {
+		t.Errorf("duplicate slug: %d %s", r.status, r.raw)
+	}
+	if r := callAPI(t, e.app, agent, "DELETE", path, ""); r.status != 204 {
+		t.Fatalf("delete: %d", r.status)
+	}
+	if r := callAPI(t, e.app, agent, "GET", path, ""); r.status != 404 {
+		t.Errorf("after delete: %d", r.status)
+	}
+	if r := callAPI(t, e.app, alice, "GET", "/api/v1/alerts", ""); r.status != 403 {
+		t.Errorf("client alerts: %d", r.status)
+	}
+	if r := callAPI(t, e.app, agent, "GET", "/api/v1/alerts", ""); r.status != 200 || r.body["total"].(float64) != 0 {
+		t.Errorf("alerts: %d %s", r.status, r.raw)
+	}
+}

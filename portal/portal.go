@@ -109,6 +109,12 @@ func New(d Deps) (*fiber.App, error) {
 	api.Patch("/tickets/:id", s.apiUpdateTicket)
 	api.Post("/tickets/:id/comments", s.apiAddComment)
 	api.Get("/clients", s.apiClients)
+	api.Get("/alerts", s.apiAlerts)
+	api.Get("/kb_articles", s.apiListArticles)
+	api.Post("/kb_articles", s.apiStaffOnly, s.apiCreateArticle)
+	api.Get("/kb_articles/:id", s.apiGetArticle)
+	api.Patch("/kb_articles/:id", s.apiStaffOnly, s.apiUpdateArticle)
+	api.Delete("/kb_articles/:id", s.apiStaffOnly, s.apiDeleteArticle)
 	api.Use(func(c *fiber.Ctx) error { return apiError(fiber.StatusNotFound, "not_found", "no such API route") })
 
 	pages := app.Group("", s.loadSession, s.checkCSRF, s.securityHeaders)

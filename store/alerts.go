@@ -42,3 +42,15 @@ func (s *Store) OpenAlerts(ctx context.Context, limit int) ([]Alert, error) {
 		ORDER BY created_at DESC, id DESC LIMIT $1`, limit)
 	return all[Alert](rows, err, "open alerts")
 }
+
+// Alerts lists alerts newest first (open ones only unless all), with the total.
+func (s *Store) Alerts(ctx context.Context, openOnly bool, limit, offset int) ([]Alert, int64, error) {
+	var total int64
+	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM alerts WHERE NOT $1 OR resolved_at IS NULL`, openOnly).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count alerts: %w", err)
+	}
+	rows, err := s.db.Query(ctx, `SELECT `+alertColumns+` FROM alerts WHERE NOT $1 OR resolved_at IS NULL
+		ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`, openOnly, limit, offset)
+	list, err := all[Alert](rows, err, "list alerts")
+	return list, total, err
+}

@@ -285,3 +285,27 @@ func (s *Store) KBIndex(ctx context.Context, audiences []string, withDrafts bool
 	}
 	return out, nil
 }
+
+// ArticleFilter narrows an article list; Audiences and WithDrafts are the reader's access.
+type ArticleFilter struct {
+	Audiences  []string
+	WithDrafts bool
+	Category   *string
+	Limit      int
+	Offset     int
+}
+
+// Articles lists the articles a reader may see, newest first, with the total.
+func (s *Store) Articles(ctx context.Context, f ArticleFilter) ([]Article, int64, error) {
+	const cond = ` WHERE a.audience = ANY($1) AND ($2 OR a.status = 'published') AND ($3::text IS NULL OR lower(c.name) = lower($3))`
+	var total int64
+	err := s.db.QueryRow(ctx, `SELECT count(*) FROM kb_articles a LEFT JOIN kb_categories c ON c.id = a.category_id`+cond,
+		f.Audiences, f.WithDrafts, f.Category).Scan(&total)
+	if err != nil {
+		return nil, 0, fmt.Errorf("count articles: %w", err)
+	}
+	rows, err := s.db.Query(ctx, articleSelect+cond+` ORDER BY a.updated_at DESC, a.id DESC LIMIT $4 OFFSET $5`,
+		f.Audiences, f.WithDrafts, f.Category, f.Limit, f.Offset)
+	list, err := all[Article](rows, err, "list articles")
+	return list, total, err
+}

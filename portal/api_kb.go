@@ -1,0 +1,168 @@
+package portal
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"helpdesk/store"
+)
+
+// apiArticle loads an article the token's user may read; others are 404.
+func (s *Server) apiArticle(c *fiber.Ctx) (*store.Article, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, apiError(fiber.StatusNotFound, "not_found", "no such article")
+	}
+	a, err := s.store.Article(c.UserContext(), id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !readable(viewer(currentUser(c)), a)) {
+		return nil, apiError(fiber.StatusNotFound, "not_found", "no such article")
+	}
+	return a, err
+}
+
+func (s *Server) apiListArticles(c *fiber.Ctx) error {
+	page, perPage, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	v := viewer(currentUser(c))
+	f := store.ArticleFilter{Audiences: v.KBAudiences(), WithDrafts: v.IsStaff(), Limit: perPage, Offset: (page - 1) * perPage}
+	if cat := c.Query("category"); cat != "" {
+		f.Category = &cat
+	}
+	articles, total, err := s.store.Articles(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list(articles, total, page, perPage))
+}
+
+func (s *Server) apiGetArticle(c *fiber.Ctx) error {
+	a, err := s.apiArticle(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(a)
+}
+
+type articleInput struct {
+	Slug     *string   `json:"slug"`
+	Title    *string   `json:"title"`
+	Body     *string   `json:"body"`
+	Category *string   `json:"category"`
+	Tags     *[]string `json:"tags"`
+	Locale   *string   `json:"locale"`
+	Audience *string   `json:"audience"`
+	Status   *string   `json:"status"`
+	Version  *int64    `json:"version"`
+}
+
+func (in *articleInput) validate(creating bool) error {
+	bad := func(msg string) error { return apiError(fiber.StatusUnprocessableEntity, "invalid", msg) }
+	switch {
+	case creating && in.Title == nil:
+		return bad("title is required")
+	case in.Title != nil && (strings.TrimSpace(*in.Title) == "" || len(*in.Title) > 300):
+		return bad("title must be 1 to 300 characters")
+	case in.Body != nil && len(*in.Body) > 200000:
+		return bad("body is too long")
+	case in.Slug != nil && store.Slugify(*in.Slug) != *in.Slug:
+		return bad("slug must be lowercase letters, digits and single hyphens")
+	case in.Locale != nil && !slices.Contains([]string{"es", "en"}, *in.Locale):
+		return bad("locale must be es or en")
+	case in.Audience != nil && !slices.Contains([]string{"public", "clients", "internal"}, *in.Audience):
+		return bad("audience must be public, clients or internal")
+	case in.Status != nil && !slices.Contains([]string{"draft", "published"}, *in.Status):
+		return bad("status must be draft or published")
+	case in.Category != nil && len(*in.Category) > 100:
+		return bad("category is too long")
+	case in.Tags != nil && len(*in.Tags) > 20:
+		return bad("at most 20 tags")
+	}
+	return nil
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func (s *Server) apiCreateArticle(c *fiber.Ctx) error {
+	var in articleInput
+	if err := decodeStrict(c, &in); err != nil {
+		return err
+	}
+	if err := in.validate(true); err != nil {
+		return err
+	}
+	na := store.NewArticle{Slug: deref(in.Slug), Title: strings.TrimSpace(*in.Title), Body: deref(in.Body), Category: deref(in.Category),
+		Locale: deref(in.Locale), Audience: deref(in.Audience), Status: deref(in.Status), AuthorID: &currentUser(c).ID}
+	if in.Tags != nil {
+		na.Tags = *in.Tags
+	}
+	a, err := s.store.CreateArticle(c.UserContext(), na)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(a)
+}
+
+func (s *Server) apiUpdateArticle(c *fiber.Ctx) error {
+	a, err := s.apiArticle(c)
+	if err != nil {
+		return err
+	}
+	var in articleInput
+	if err := decodeStrict(c, &in); err != nil {
+		return err
+	}
+	if err := in.validate(false); err != nil {
+		return err
+	}
+	updated, err := s.store.UpdateArticle(c.UserContext(), a.ID, store.ArticlePatch{Slug: in.Slug, Title: in.Title, Body: in.Body,
+		Category: in.Category, Tags: in.Tags, Locale: in.Locale, Audience: in.Audience, Status: in.Status, IfVersion: in.Version})
+	if err != nil {
+		return err
+	}
+	return c.JSON(updated)
+}
+
+func (s *Server) apiDeleteArticle(c *fiber.Ctx) error {
+	a, err := s.apiArticle(c)
+	if err != nil {
+		return err
+	}
+	if err := s.store.DeleteArticle(c.UserContext(), a.ID); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// apiStaffOnly refuses writes by clients: 403, they may read but not write the KB.
+func (s *Server) apiStaffOnly(c *fiber.Ctx) error {
+	if !currentUser(c).IsStaff() {
+		return apiError(fiber.StatusForbidden, "forbidden", "only agents and admins write here")
+	}
+	return c.Next()
+}
+
+func (s *Server) apiAlerts(c *fiber.Ctx) error {
+	if !currentUser(c).IsStaff() {
+		return apiError(fiber.StatusForbidden, "forbidden", "alerts are for agents and admins")
+	}
+	page, perPage, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	alerts, total, err := s.store.Alerts(c.UserContext(), c.Query("state") != "all", perPage, (page-1)*perPage)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list(alerts, total, page, perPage))
+}
