@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Defaults for settings that have one.
@@ -29,6 +32,10 @@ type Config struct {
 	IndexerAddr       string // the indexer's /metrics and /healthz
 	SessionSecret     string
 	SecureCookies     bool // cookies only over HTTPS: set PORTAL_SECURE_COOKIES=true behind TLS
+	// API limits as requests per window ("300/5m"), and addresses refused outright.
+	APIRateLimitIP    RateLimit
+	APIRateLimitToken RateLimit
+	APIBlocklist      []netip.Prefix
 	LogLevel          slog.Level
 }
 
@@ -46,6 +53,29 @@ func Load(getenv func(string) string) (Config, error) {
 		PortalAddr:        orDefault(getenv("PORTAL_ADDR"), DefaultPortalAddr),
 		IndexerAddr:       orDefault(getenv("INDEXER_ADDR"), DefaultIndexerAddr),
 		SessionSecret:     getenv("SESSION_SECRET"),
+	}
+	var err error
+	if c.APIRateLimitIP, err = parseRateLimit(orDefault(getenv("API_RATE_LIMIT_IP"), "300/5m")); err != nil {
+		errs = append(errs, "API_RATE_LIMIT_IP "+err.Error())
+	}
+	if c.APIRateLimitToken, err = parseRateLimit(orDefault(getenv("API_RATE_LIMIT_TOKEN"), "1000/1h")); err != nil {
+		errs = append(errs, "API_RATE_LIMIT_TOKEN "+err.Error())
+	}
+	for _, item := range strings.Split(getenv("API_BLOCKLIST"), ",") {
+		if item = strings.TrimSpace(item); item == "" {
+			continue
+		}
+		if !strings.Contains(item, "/") {
+			if a, err := netip.ParseAddr(item); err == nil {
+				item = netip.PrefixFrom(a, a.BitLen()).String()
+			}
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("API_BLOCKLIST entry %q is not an IP address or CIDR", item))
+			continue
+		}
+		c.APIBlocklist = append(c.APIBlocklist, p.Masked())
 	}
 	switch v := strings.ToLower(strings.TrimSpace(getenv("PORTAL_SECURE_COOKIES"))); v {
 	case "", "false", "0", "no":
@@ -85,6 +115,26 @@ func Load(getenv func(string) string) (Config, error) {
 		return Config{}, errors.New("configuration: " + strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// RateLimit is a number of requests per window.
+type RateLimit struct {
+	Requests int
+	Window   time.Duration
+}
+
+// parseRateLimit reads "N/duration", e.g. "300/5m".
+func parseRateLimit(s string) (RateLimit, error) {
+	n, w, ok := strings.Cut(s, "/")
+	req, err := strconv.Atoi(strings.TrimSpace(n))
+	if !ok || err != nil || req < 1 {
+		return RateLimit{}, fmt.Errorf("%q must look like 300/5m", s)
+	}
+	win, err := time.ParseDuration(strings.TrimSpace(w))
+	if err != nil || win < time.Second {
+		return RateLimit{}, fmt.Errorf("%q must look like 300/5m", s)
+	}
+	return RateLimit{Requests: req, Window: win}, nil
 }
 
 func orDefault(v, def string) string {

@@ -42,6 +42,16 @@ func TestLoad(t *testing.T) {
 		{"bad prefix", with("SEARCH_INDEX_PREFIX", "Portal*"), "SEARCH_INDEX_PREFIX", nil},
 		{"bad addr", with("PORTAL_ADDR", "8080"), "PORTAL_ADDR", nil},
 		{"bad level", with("LOG_LEVEL", "chatty"), "LOG_LEVEL", nil},
+		{"api limits and blocklist", with("API_RATE_LIMIT_IP", "10/1m", "API_BLOCKLIST", "10.0.0.0/8, 192.0.2.7,2001:db8::/32"), "", func(t *testing.T, c Config) {
+			if c.APIRateLimitIP.Requests != 10 || c.APIRateLimitIP.Window.Minutes() != 1 || c.APIRateLimitToken.Requests != 1000 {
+				t.Errorf("limits %+v %+v", c.APIRateLimitIP, c.APIRateLimitToken)
+			}
+			if len(c.APIBlocklist) != 3 || c.APIBlocklist[1].String() != "192.0.2.7/32" {
+				t.Errorf("blocklist %v", c.APIBlocklist)
+			}
+		}},
+		{"bad limit", with("API_RATE_LIMIT_TOKEN", "lots"), "API_RATE_LIMIT_TOKEN", nil},
+		{"bad blocklist", with("API_BLOCKLIST", "10.0.0.0/99"), "API_BLOCKLIST", nil},
 		{"several errors on one line", with("LOG_LEVEL", "chatty", "PORTAL_ADDR", "x"), "LOG_LEVEL", nil},
 	}
 	for _, tc := range cases {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -75,6 +76,13 @@ func cleanMessage(err error) string {
 
 // apiAuth limits by address, then resolves the bearer token to its user and limits by token.
 func (s *Server) apiAuth(c *fiber.Ctx) error {
+	if addr, err := netip.ParseAddr(c.IP()); err == nil {
+		for _, p := range s.blocklist {
+			if p.Contains(addr.Unmap()) {
+				return apiError(fiber.StatusForbidden, "blocked", "requests from this address are refused")
+			}
+		}
+	}
 	if err := s.limit(c, "ip:"+c.IP(), s.ipLimit); err != nil {
 		return err
 	}

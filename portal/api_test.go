@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -207,6 +208,10 @@ func TestAPIRateLimit(t *testing.T) {
 	r := callAPI(t, app, tok, "GET", "/api/v1/clients", "")
 	if r.status != 429 || r.errCode() != "rate_limited" || r.header.Get("Retry-After") == "" {
 		t.Fatalf("6th request: %d %s retry-after %q", r.status, r.raw, r.header.Get("Retry-After"))
+	}
+	blocked := e.newApp(portal.Limit{}, netip.MustParsePrefix("0.0.0.0/8"))
+	if r := callAPI(t, blocked, tok, "GET", "/api/v1/clients", ""); r.status != 403 || r.errCode() != "blocked" {
+		t.Fatalf("blocklisted address: %d %s", r.status, r.raw)
 	}
 	// Without credentials the address limit still applies first.
 	if r := callAPI(t, app, "", "GET", "/api/v1/clients", ""); r.status != 429 {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -35,7 +36,9 @@ type Deps struct {
 	KeyPrefix string
 	// IPLimit and TokenLimit bound API requests; zero values take DefaultIPLimit and DefaultTokenLimit.
 	IPLimit, TokenLimit Limit
-	Logger              *slog.Logger
+	// Blocklist holds client addresses the API refuses with 403.
+	Blocklist []netip.Prefix
+	Logger    *slog.Logger
 	// SecureCookies marks cookies Secure: set it when the portal is served over HTTPS.
 	SecureCookies bool
 }
@@ -55,6 +58,7 @@ type Server struct {
 	limiter    *limiter
 	ipLimit    Limit
 	tokenLimit Limit
+	blocklist  []netip.Prefix
 }
 
 // New builds the fiber app with every route.
@@ -67,7 +71,7 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	s := &Server{store: d.Store, search: d.Search, sessions: d.Sessions, log: d.Logger,
 		metrics: newMetrics(reg), reg: reg, secure: d.SecureCookies, views: v, throttle: newThrottle(d.Redis, d.KeyPrefix), cache: newCache(d.Redis, d.KeyPrefix),
-		limiter: newLimiter(d.Redis, d.KeyPrefix, d.Logger), ipLimit: d.IPLimit, tokenLimit: d.TokenLimit}
+		limiter: newLimiter(d.Redis, d.KeyPrefix, d.Logger), ipLimit: d.IPLimit, tokenLimit: d.TokenLimit, blocklist: d.Blocklist}
 	if s.ipLimit.Requests <= 0 {
 		s.ipLimit = DefaultIPLimit
 	}

@@ -52,7 +52,10 @@ func run() error {
 	}
 	searcher := search.NewFailover(primary, postgres.New(st.Pool()), search.FailoverOptions{Log: log})
 
-	deps := portal.Deps{Store: st, Search: searcher, Logger: log, Sessions: session.NewMemory(), SecureCookies: cfg.SecureCookies}
+	deps := portal.Deps{Store: st, Search: searcher, Logger: log, Sessions: session.NewMemory(), SecureCookies: cfg.SecureCookies,
+		IPLimit:    portal.Limit(cfg.APIRateLimitIP),
+		TokenLimit: portal.Limit(cfg.APIRateLimitToken),
+		Blocklist:  cfg.APIBlocklist}
 	if cfg.RedisURL != "" {
 		opts, err := redis.ParseURL(cfg.RedisURL)
 		if err != nil {
