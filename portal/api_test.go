@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -267,5 +268,42 @@ func TestAPIKnowledgeBase(t *testing.T) {
 	}
 	if r := callAPI(t, e.app, agent, "GET", "/api/v1/alerts", ""); r.status != 200 || r.body["total"].(float64) != 0 {
 		t.Errorf("alerts: %d %s", r.status, r.raw)
+	}
+}
+
+// TestOpenAPIMatchesRoutes: every API route is documented, and every documented one exists.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	r := callAPI(t, e.app, "", "GET", "/api/v1/openapi.json", "")
+	if r.status != 200 || r.body["openapi"] != "3.0.3" {
+		t.Fatalf("document: %d", r.status)
+	}
+	documented := map[string]bool{}
+	for path, ops := range r.body["paths"].(map[string]any) {
+		for method := range ops.(map[string]any) {
+			documented[strings.ToUpper(method)+" /api/v1"+path] = true
+		}
+	}
+	served := map[string]bool{}
+	param := regexp.MustCompile(`:([a-z]+)(<[^>]+>)?`)
+	for _, rt := range e.app.GetRoutes(true) {
+		if !strings.HasPrefix(rt.Path, "/api/v1/") || rt.Method == "HEAD" || rt.Method == "USE" {
+			continue
+		}
+		served[rt.Method+" "+param.ReplaceAllString(rt.Path, "{$1}")] = true
+	}
+	for k := range served {
+		if !documented[k] {
+			t.Errorf("served but not documented: %s", k)
+		}
+	}
+	for k := range documented {
+		if !served[k] {
+			t.Errorf("documented but not served: %s", k)
+		}
+	}
+	if len(served) < 12 {
+		t.Errorf("only %d API routes found: %v", len(served), served)
 	}
 }

@@ -105,6 +105,7 @@ func New(d Deps) (*fiber.App, error) {
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", s.metricsHandler())
 
+	app.Get("/api/v1/openapi.json", s.openAPIDoc)
 	api := app.Group("/api/v1", s.apiAuth)
 	api.Get("/search", s.apiSearch)
 	api.Get("/tickets", s.apiListTickets)
