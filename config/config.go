@@ -36,7 +36,9 @@ type Config struct {
 	APIRateLimitIP    RateLimit
 	APIRateLimitToken RateLimit
 	APIBlocklist      []netip.Prefix
-	LogLevel          slog.Level
+	// SMTP for SLA alert mails; without SMTP_ADDR alerts are only logged (and shown).
+	SMTPAddr, SMTPFrom, SMTPUsername, SMTPPassword string
+	LogLevel                                       slog.Level
 }
 
 var indexPrefix = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,40}$`)
@@ -53,6 +55,13 @@ func Load(getenv func(string) string) (Config, error) {
 		PortalAddr:        orDefault(getenv("PORTAL_ADDR"), DefaultPortalAddr),
 		IndexerAddr:       orDefault(getenv("INDEXER_ADDR"), DefaultIndexerAddr),
 		SessionSecret:     getenv("SESSION_SECRET"),
+	}
+	c.SMTPAddr, c.SMTPFrom = strings.TrimSpace(getenv("SMTP_ADDR")), orDefault(getenv("SMTP_FROM"), "helpdesk@localhost")
+	c.SMTPUsername, c.SMTPPassword = getenv("SMTP_USERNAME"), getenv("SMTP_PASSWORD")
+	if c.SMTPAddr != "" {
+		if _, _, err := net.SplitHostPort(c.SMTPAddr); err != nil {
+			errs = append(errs, fmt.Sprintf("SMTP_ADDR %q must be host:port", c.SMTPAddr))
+		}
 	}
 	var err error
 	if c.APIRateLimitIP, err = parseRateLimit(orDefault(getenv("API_RATE_LIMIT_IP"), "300/5m")); err != nil {

@@ -143,6 +143,8 @@ var catalog = map[string]map[string]string{
 		"saved.delete":  "Borrar",
 		"saved.saved":   "Búsqueda guardada.",
 		"saved.invalid": "Pon un nombre (hasta 80 caracteres); se guardan como mucho 12 búsquedas.",
+
+		"dash.alerts": "Alertas abiertas",
 	},
 	"en": {
 		"app.name":           "Help center",
@@ -286,5 +288,7 @@ var catalog = map[string]map[string]string{
 		"saved.delete":  "Delete",
 		"saved.saved":   "Search saved.",
 		"saved.invalid": "Give it a name (up to 80 characters); at most 12 searches are kept.",
+
+		"dash.alerts": "Open alerts",
 	},
 }

@@ -37,8 +37,14 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 		}
 	}
 	l := lang(c)
+	// Alerts change by the minute and are few: read them fresh, outside the cached figures.
+	alerts, err := s.store.OpenAlerts(ctx, 10)
+	if err != nil {
+		return err
+	}
 	return s.render(c, "dashboard", page{Title: s.t(c, "nav.dashboard"), Data: map[string]any{
-		"D": d, "Cached": cached, "Compliance": i18n.Percent(l, d.SLACompliance), "MTTR": humanDuration(l, d.MTTR),
+		"Alerts": alerts,
+		"D":      d, "Cached": cached, "Compliance": i18n.Percent(l, d.SLACompliance), "MTTR": humanDuration(l, d.MTTR),
 		"PriorityChart": barChart(l, priorityBars(l, d.OpenByPriority), s.t(c, "dash.open_by_priority")),
 		"DailyChart":    dailyChart(l, d.DailyOpened, s.t(c, "dash.daily")),
 	}})

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Alert warns staff about a ticket, for now about its SLA.
@@ -53,4 +55,47 @@ func (s *Store) Alerts(ctx context.Context, openOnly bool, limit, offset int) ([
 		ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`, openOnly, limit, offset)
 	list, err := all[Alert](rows, err, "list alerts")
 	return list, total, err
+}
+
+// SLACandidate is an open ticket still waiting for its first response, with its deadline.
+type SLACandidate struct {
+	TicketID      int64     `db:"ticket_id"`
+	Title         string    `db:"title"`
+	ClientName    string    `db:"client_name"`
+	Priority      string    `db:"priority"`
+	Due           time.Time `db:"due"`
+	AssigneeEmail *string   `db:"assignee_email"`
+}
+
+// SLACandidates lists open tickets without a first response whose deadline (created_at plus
+// the client's SLA) falls before now+horizon, overdue ones included, soonest first.
+func (s *Store) SLACandidates(ctx context.Context, now time.Time, horizon time.Duration) ([]SLACandidate, error) {
+	rows, err := s.db.Query(ctx, `SELECT t.id AS ticket_id, t.title, c.name AS client_name, t.priority,
+			t.created_at + c.sla_response_minutes * interval '1 minute' AS due, u.email AS assignee_email
+		FROM tickets t JOIN clients c ON c.id = t.client_id LEFT JOIN users u ON u.id = t.assignee_id
+		WHERE t.status IN ('open', 'in_progress', 'waiting') AND t.first_response_at IS NULL
+		  AND t.created_at + c.sla_response_minutes * interval '1 minute' <= $1
+		ORDER BY due, t.id`, now.Add(horizon))
+	return all[SLACandidate](rows, err, "sla candidates")
+}
+
+// ResolveAnsweredAlerts closes the open alerts of tickets that got their first response or
+// were closed, and returns how many.
+func (s *Store) ResolveAnsweredAlerts(ctx context.Context, now time.Time) (int64, error) {
+	tag, err := s.db.Exec(ctx, `UPDATE alerts a SET resolved_at = $1 FROM tickets t
+		WHERE a.ticket_id = t.id AND a.resolved_at IS NULL
+		  AND (t.first_response_at IS NOT NULL OR t.status IN ('resolved', 'closed'))`, now)
+	if err != nil {
+		return 0, fmt.Errorf("resolve alerts: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// StaffEmails returns the addresses of every agent and admin.
+func (s *Store) StaffEmails(ctx context.Context) ([]string, error) {
+	rows, err := s.db.Query(ctx, `SELECT email FROM users WHERE role IN ('agent', 'admin') ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("staff emails: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
 }

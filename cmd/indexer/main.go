@@ -19,6 +19,7 @@ import (
 	"helpdesk/config"
 	"helpdesk/indexer"
 	"helpdesk/search/elasticsearch"
+	"helpdesk/sla"
 	"helpdesk/store"
 )
 
@@ -76,6 +77,13 @@ func run() error {
 			log.Error("metrics server", "err", err)
 		}
 	}()
+
+	// The SLA monitor runs here too: one process to operate, and several may run safely.
+	var notifier sla.Notifier = sla.LogNotifier{Log: log}
+	if cfg.SMTPAddr != "" {
+		notifier = sla.SMTPNotifier{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword}
+	}
+	go sla.New(st, notifier, time.Now, log.With("component", "sla")).Run(ctx, time.Minute)
 
 	ix := indexer.New(st, es, log, indexer.NewMetrics(reg), indexer.Options{})
 	log.Info("indexer running", "metrics", "http://"+cfg.IndexerAddr+"/metrics", "prefix", cfg.SearchIndexPrefix)
