@@ -26,6 +26,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"helpdesk/auth"
 	"helpdesk/indexer"
 	"helpdesk/internal/estest"
 	"helpdesk/internal/pgtest"
@@ -511,11 +512,28 @@ func TestPortalThroughOutages(t *testing.T) {
 		t.Fatalf("before: %d", code)
 	}
 
+	staff, err := st.CreateUser(ctx, store.NewUser{Email: "ops@drill.example", Role: "agent", PasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, hash, prefix, err := auth.NewToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateToken(ctx, staff.ID, "drill", hash, prefix); err != nil {
+		t.Fatal(err)
+	}
 	services(t, "stop", "redis")
 	for _, path := range []string{"/", "/kb", "/kb/configuracion-de-la-vpn", "/search?q=vpn", "/login"} {
 		if code, _ := get(path); code != 200 {
 			t.Errorf("redis down: %s answered %d", path, code)
 		}
+	}
+	// The API's rate limiter fails open: requests are served, and the outage is logged.
+	req := httptest.NewRequest("GET", "/api/v1/search?q=vpn", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	if res, err := app.Test(req, 15000); err != nil || res.StatusCode != 200 {
+		t.Errorf("redis down: API answered %v %v", res.StatusCode, err)
 	}
 	services(t, "start", "redis")
 

@@ -198,17 +198,20 @@ func TestAPITicketWritesAndBadInput(t *testing.T) {
 func TestAPIRateLimit(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	app := e.newApp(portal.Limit{Requests: 5, Window: time.Hour})
+	app := e.newApp(portal.Limit{}) // the defaults: 300 per 5 minutes per address
 	tok := e.token("agent")
-	for i := 1; i <= 5; i++ {
+	for i := 1; i <= 300; i++ {
 		r := callAPI(t, app, tok, "GET", "/api/v1/clients", "")
-		if r.status != 200 || r.header.Get("RateLimit-Remaining") != fmt.Sprint(5-i) || r.header.Get("RateLimit-Limit") != "5" {
+		if r.status != 200 || r.header.Get("RateLimit-Remaining") != fmt.Sprint(300-i) || r.header.Get("RateLimit-Limit") != "300" {
 			t.Fatalf("request %d: %d remaining %q", i, r.status, r.header.Get("RateLimit-Remaining"))
 		}
 	}
 	r := callAPI(t, app, tok, "GET", "/api/v1/clients", "")
 	if r.status != 429 || r.errCode() != "rate_limited" || r.header.Get("Retry-After") == "" {
-		t.Fatalf("6th request: %d %s retry-after %q", r.status, r.raw, r.header.Get("Retry-After"))
+		t.Fatalf("301st request: %d %s retry-after %q", r.status, r.raw, r.header.Get("Retry-After"))
+	}
+	if _, err := time.ParseDuration(r.header.Get("Retry-After") + "s"); err != nil {
+		t.Errorf("Retry-After %q is not seconds", r.header.Get("Retry-After"))
 	}
 	blocked := e.newApp(portal.Limit{}, netip.MustParsePrefix("0.0.0.0/8"))
 	if r := callAPI(t, blocked, tok, "GET", "/api/v1/clients", ""); r.status != 403 || r.errCode() != "blocked" {
