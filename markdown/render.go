@@ -5,8 +5,11 @@ import (
 	"html/template"
 	"regexp"
 	"strings"
+	"sync"
 
+	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/lexers"
 	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -131,6 +134,8 @@ func Render(src string) Rendered {
 			}
 		case *ast.Link, *ast.AutoLink:
 			n.SetAttributeString("rel", []byte(linkRel))
+		case *ast.FencedCodeBlock:
+			source = resolveFence(n, source)
 		}
 		return ast.WalkContinue, nil
 	})
@@ -145,6 +150,99 @@ func Render(src string) Rendered {
 		return Rendered{HTML: template.HTML("<pre>" + template.HTMLEscapeString(src) + "</pre>")}
 	}
 	return Rendered{HTML: template.HTML(policy.SanitizeReader(&buf).String()), TOC: toc}
+}
+
+// resolveFence makes sure goldmark-highlighting finds the block's lexer with a map lookup, or
+// does not look at all. Given a word chroma knows by no name or alias, chroma's lexers.Get
+// tries it as a file name against every lexer's globs: about 8ms for "yml" or "cmd", 5s for a
+// 10KB word, on every block. So a word that names a lexer is left alone, a file extension is
+// replaced by the lexer's name, and any other word is removed (the block is shown as plain code).
+// The replacement info string is appended to source, which is this Render's own copy: the AST
+// addresses text by offsets into source, and nothing before the appended bytes moves.
+func resolveFence(n *ast.FencedCodeBlock, source []byte) []byte {
+	if n.Info == nil {
+		return source
+	}
+	info := n.Info.Segment.Value(source)
+	lang, rest, _ := bytes.Cut(info, []byte(" ")) // as FencedCodeBlock.Language cuts it
+	word, ok := fenceLanguage(string(lang))
+	switch {
+	case !ok:
+		n.Info = nil
+	case word != string(lang):
+		start := len(source)
+		source = append(source, word...)
+		if len(rest) > 0 { // attributes like {linenos=table}
+			source = append(source, ' ')
+			source = append(source, rest...)
+		}
+		n.Info = ast.NewTextSegment(text.NewSegment(start, len(source)))
+	}
+	return source
+}
+
+// fenceLanguage says what to put after ``` for chroma to find the lexer of lang by name or
+// alias, if any lexer fits.
+func fenceLanguage(lang string) (string, bool) {
+	t := fenceLanguages()
+	if t.names[strings.ToLower(lang)] {
+		return lang, true
+	}
+	word, ok := t.files[lang]
+	return word, ok
+}
+
+// fenceLanguages is built on first use from chroma's lexer registry: names holds every lexer name
+// and alias, lower-cased (chroma looks them up in both cases); files maps file extensions
+// ("yml") and file names ("Dockerfile") that lexers claim to a name or alias of the lexer. Where
+// several lexers claim one, the highest priority wins, as in chroma.
+var fenceLanguages = sync.OnceValue(func() (t struct {
+	names map[string]bool
+	files map[string]string
+}) {
+	t.names, t.files = map[string]bool{}, map[string]string{}
+	claimed := map[string]float32{}
+	for _, l := range lexers.GlobalLexerRegistry.Lexers {
+		c := l.Config()
+		for _, a := range append([]string{c.Name}, c.Aliases...) {
+			t.names[strings.ToLower(a)] = true
+		}
+		word := lexerWord(l)
+		if word == "" {
+			continue
+		}
+		prio := c.Priority
+		if prio == 0 {
+			prio = 1 // chroma's reading of an unset priority
+		}
+		for _, glob := range c.Filenames {
+			file := strings.TrimPrefix(glob, "*.")
+			if file == "" || strings.ContainsAny(file, `*?[\`) {
+				continue // a pattern, not a plain extension or name
+			}
+			if p, seen := claimed[file]; !seen || prio > p {
+				claimed[file] = prio
+				t.files[file] = word
+			}
+		}
+	}
+	return t
+})
+
+// lexerWord is a name or alias of l that survives in an info string (no spaces) and that
+// lexers.Get resolves to l by map lookup; "" if it has none.
+func lexerWord(l chroma.Lexer) string {
+	c := l.Config()
+	for _, w := range append([]string{c.Name, strings.ToLower(c.Name)}, c.Aliases...) {
+		if w == "" || strings.ContainsAny(w, " {") {
+			continue
+		}
+		// Configs, not lexers, are compared: they are pointers, lexers need not be comparable.
+		if g := lexers.Get(w); g != nil && g.Config() == c {
+			return w
+		}
+	}
+	return ""
 }
 
 // attrString reads an attribute goldmark set, which may be a []byte or a string.

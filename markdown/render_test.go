@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 )
@@ -43,9 +44,14 @@ func TestRender(t *testing.T) {
 		want:    []string{`<div class="chroma">`, `<table class="lntable">`, `<td class="lntd">`, `<span class="line hl">`, `<span class="lnt">`},
 		notWant: []string{"style="},
 	}, {
-		name: "unknown language is plain code with a language class",
-		src:  "```klingon\nqapla'\n```\n",
-		want: []string{`<pre><code class="language-klingon">qapla&#39;`},
+		name: "file extensions find their lexer",
+		src:  "```yml\na: 1\n```\n\n```cmd\necho %PATH%\n```\n\n```Dockerfile {hl_lines=[1]}\nFROM alpine\n```\n",
+		want: []string{`<span class="nt">a</span>`, `<span class="nv">%PATH%</span>`, `<span class="line hl"><span class="cl"><span class="k">FROM</span>`},
+	}, {
+		name:    "unknown language is plain code",
+		src:     "```klingon {linenos=table}\nqapla'\n```\n",
+		want:    []string{"<pre><code>qapla&#39;\n</code></pre>"},
+		notWant: []string{"chroma", "klingon"},
 	}, {
 		name: "autolinks become external links",
 		src:  "Vea https://support.example.com/vpn o www.example.org.",
@@ -224,6 +230,20 @@ func TestRenderXSS(t *testing.T) {
 				t.Errorf("%v: %s", err, out)
 			}
 		})
+	}
+}
+
+// Chroma tries a word that is no lexer's name as a file name against every lexer's patterns,
+// which took 5s for a 10KB word; Render must not let it.
+func TestRenderLongFenceWords(t *testing.T) {
+	src := strings.Repeat("```"+strings.Repeat("*a", 5000)+"\nx\n```\n\n", 20)
+	start := time.Now()
+	out := string(Render(src).HTML)
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("20 blocks took %v", d)
+	}
+	if strings.Count(out, "<pre><code>x\n</code></pre>") != 20 {
+		t.Errorf("rendered %.200s", out)
 	}
 }
 
