@@ -7,7 +7,7 @@ SERVICES := scripts/services
 # Each recipe line is its own shell: this prefix gives it the running services' URLs.
 WITH_ENV = eval "$$($(SERVICES) env)" &&
 
-.PHONY: all build test drills vet run services services-down seed-1m clean
+.PHONY: all build test drills fuzz vet run services services-down seed-1m clean
 
 all: build
 
@@ -29,11 +29,17 @@ services-down:
 test: services vet
 	scripts/ensure-chromium
 	$(WITH_ENV) $(GO) test -count=1 -timeout 20m ./...
-	$(MAKE) --no-print-directory drills
+	$(MAKE) --no-print-directory drills fuzz FUZZTIME=10s
 
 drills: services
 	$(WITH_ENV) $(GO) test -tags drills -count=1 -p 1 -timeout 20m -v ./drills/ 2>&1 | grep -v -E '^ *=== (RUN|PAUSE|CONT)|^ +--- PASS'
 
+
+# Fuzzing of what people type and write: search text, and markdown through the sanitiser.
+FUZZTIME ?= 60s
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzQueryText -fuzztime $(FUZZTIME) ./search
+	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME) ./markdown
 
 # Services up, schema migrated, demo data on first run, then the portal in the foreground.
 run: services build

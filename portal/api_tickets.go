@@ -24,8 +24,7 @@ func (s *Server) apiTicket(c *fiber.Ctx) (*store.Ticket, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := currentUser(c)
-	if !u.IsStaff() && (u.ClientID == nil || *u.ClientID != t.ClientID) {
+	if !canSeeTicket(currentUser(c), t) {
 		return nil, apiError(fiber.StatusNotFound, "not_found", "no such ticket")
 	}
 	return t, nil

@@ -53,11 +53,16 @@ func (s *Server) visibleTicket(c *fiber.Ctx) (*store.Ticket, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := currentUser(c)
-	if !u.IsStaff() && (u.ClientID == nil || *u.ClientID != t.ClientID) {
+	if !canSeeTicket(currentUser(c), t) {
 		return nil, notFound()
 	}
 	return t, nil
+}
+
+// canSeeTicket is the ticket access rule of pages and API alike: staff see every ticket, a
+// client their own company's.
+func canSeeTicket(u *store.User, t *store.Ticket) bool {
+	return u != nil && (u.IsStaff() || (u.ClientID != nil && *u.ClientID == t.ClientID))
 }
 
 func (s *Server) ticketPage(c *fiber.Ctx) error {
