@@ -345,6 +345,10 @@ func TestAgentTriage(t *testing.T) {
 	b := e.browser()
 	b.login("agent")
 	r := b.do("GET", "/tickets", nil)
+	if r.status != http.StatusFound || r.header.Get("Location") != "/tickets?status=open&status=in_progress&status=waiting" {
+		t.Fatalf("triage starts with what is open: %d %s", r.status, r.header.Get("Location"))
+	}
+	r = b.do("GET", r.header.Get("Location"), nil)
 	if !strings.Contains(r.body, "London") || !strings.Contains(r.body, "impresora") {
 		t.Fatal("agent sees every company's tickets")
 	}
@@ -508,7 +512,7 @@ func TestSavedSearches(t *testing.T) {
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("save: %d", r.status)
 	}
-	page := agent.do("GET", "/tickets", nil)
+	page := agent.do("GET", "/tickets?sort=newest", nil)
 	if !regexp.MustCompile(`href="/tickets\?priority=high">Altas</a> <span class="count">1</span>`).MatchString(page.body) {
 		t.Errorf("saved search with its live count not in the sidebar:\n%s", page.body)
 	}

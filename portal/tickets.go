@@ -36,6 +36,11 @@ func (s *Server) requireStaff(c *fiber.Ctx) error {
 // ticketList is the triage view for staff and the company's tickets for clients: the search
 // page over tickets, newest first when there is no text.
 func (s *Server) ticketList(c *fiber.Ctx) error {
+	// Staff triage what is still open: the plain list starts there, with the filter shown as
+	// chips to remove (on a million tickets it is also the difference between 30 and 500 ms).
+	if len(c.Request().URI().QueryString()) == 0 && currentUser(c).IsStaff() {
+		return c.Redirect("/tickets?status=open&status=in_progress&status=waiting", fiber.StatusFound)
+	}
 	return s.searchView(c, "/tickets", []string{search.TypeTicket})
 }
 
