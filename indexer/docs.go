@@ -4,7 +4,6 @@ import (
 	"slices"
 	"time"
 
-	"helpdesk/markdown"
 	"helpdesk/search"
 	"helpdesk/store"
 )
@@ -43,7 +42,7 @@ func TicketDocument(t store.TicketDoc) *search.Document {
 func ArticleDocument(a store.Article) *search.Document {
 	return &search.Document{
 		Type: search.TypeKB, ID: a.ID, Version: a.Version,
-		Title: a.Title, Body: markdown.PlainText(a.Body),
+		Title: a.Title, Body: a.BodyText,
 		Category: a.Category, Tags: a.Tags,
 		Slug: a.Slug, Locale: a.Locale, Audience: a.Audience, Published: a.Status == "published",
 		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt,

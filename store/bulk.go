@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"helpdesk/markdown"
 )
 
 // BulkLoader writes large amounts of generated data with COPY inside one transaction. Row
@@ -247,13 +249,13 @@ func (b *BulkLoader) CopyCategories(ctx context.Context, next func(*CategoryRow)
 // CopyArticles loads KB articles.
 func (b *BulkLoader) CopyArticles(ctx context.Context, next func(*ArticleRow) bool) (int64, error) {
 	var r ArticleRow
-	return b.copyRows(ctx, "kb_articles", []string{"id", "slug", "title", "body", "category_id", "tags", "locale",
+	return b.copyRows(ctx, "kb_articles", []string{"id", "slug", "title", "body", "body_text", "category_id", "tags", "locale",
 		"audience", "status", "author_id", "created_at", "updated_at", "published_at"},
 		func() ([]any, bool) {
 			if !next(&r) {
 				return nil, false
 			}
-			return []any{r.ID, r.Slug, r.Title, r.Body, r.CategoryID, r.Tags, r.Locale, r.Audience, r.Status,
+			return []any{r.ID, r.Slug, r.Title, r.Body, markdown.PlainText(r.Body), r.CategoryID, r.Tags, r.Locale, r.Audience, r.Status,
 				r.AuthorID, r.CreatedAt, r.UpdatedAt, r.PublishedAt}, true
 		})
 }

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
 	"golang.org/x/text/unicode/norm"
+	"helpdesk/markdown"
 )
 
 // Category groups KB articles.
@@ -25,6 +27,7 @@ type Article struct {
 	Slug        string     `db:"slug" json:"slug"`
 	Title       string     `db:"title" json:"title"`
 	Body        string     `db:"body" json:"body"`
+	BodyText    string     `db:"body_text" json:"-"` // Body without markdown, what search matches
 	CategoryID  *int64     `db:"category_id" json:"-"`
 	Category    string     `db:"category" json:"category"`
 	Tags        []string   `db:"tags" json:"tags"`
@@ -38,7 +41,7 @@ type Article struct {
 	Version     int64      `db:"version" json:"version"`
 }
 
-const articleSelect = `SELECT a.id, a.slug, a.title, a.body, a.category_id, coalesce(c.name, '') AS category,
+const articleSelect = `SELECT a.id, a.slug, a.title, a.body, a.body_text, a.category_id, coalesce(c.name, '') AS category,
 	a.tags, a.locale, a.audience, a.status, a.author_id, a.created_at, a.updated_at, a.published_at, a.version
 	FROM kb_articles a LEFT JOIN kb_categories c ON c.id = a.category_id`
 
@@ -80,10 +83,10 @@ func (s *Store) CreateArticle(ctx context.Context, a NewArticle) (*Article, erro
 		}
 		var id int64
 		err = tx.db.QueryRow(ctx, `INSERT INTO kb_articles
-			(slug, title, body, category_id, tags, locale, audience, status, author_id, published_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $8 = 'published' THEN now() END)
+			(slug, title, body, body_text, category_id, tags, locale, audience, status, author_id, published_at)
+			VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $8, $9, CASE WHEN $8 = 'published' THEN now() END)
 			RETURNING id`,
-			a.Slug, a.Title, a.Body, catID, a.Tags, a.Locale, a.Audience, a.Status, a.AuthorID).Scan(&id)
+			a.Slug, a.Title, a.Body, catID, a.Tags, a.Locale, a.Audience, a.Status, a.AuthorID, markdown.PlainText(a.Body)).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("create article: %w", classify(err))
 		}
@@ -145,6 +148,7 @@ func (s *Store) UpdateArticle(ctx context.Context, id int64, p ArticlePatch) (*A
 				slug        = coalesce($2, slug),
 				title       = coalesce($3, title),
 				body        = coalesce($4, body),
+				body_text   = coalesce($11, body_text),
 				category_id = CASE WHEN $5 THEN $6 ELSE category_id END,
 				tags        = coalesce($7, tags),
 				locale      = coalesce($8, locale),
@@ -153,7 +157,7 @@ func (s *Store) UpdateArticle(ctx context.Context, id int64, p ArticlePatch) (*A
 				published_at = CASE WHEN coalesce($10, status) = 'published' THEN coalesce(published_at, now()) END,
 				updated_at  = greatest(now(), created_at)
 			WHERE id = $1`,
-			id, p.Slug, p.Title, p.Body, p.Category != nil, catID, tags, p.Locale, p.Audience, p.Status)
+			id, p.Slug, p.Title, p.Body, p.Category != nil, catID, tags, p.Locale, p.Audience, p.Status, plainText(p.Body))
 		if err != nil {
 			return fmt.Errorf("update article %d: %w", id, classify(err))
 		}
@@ -218,6 +222,15 @@ func (s *Store) categoryID(ctx context.Context, name string) (*int64, error) {
 	return &id, nil
 }
 
+// plainText is the body_text of a patched body; nil leaves it as it is.
+func plainText(body *string) *string {
+	if body == nil {
+		return nil
+	}
+	t := markdown.PlainText(*body)
+	return &t
+}
+
 var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
 
 // Slugify turns a title into a URL slug: accents folded, lowercase, hyphen-separated.
@@ -254,7 +267,7 @@ type CategoryArticles struct {
 // recently updated of them. Drafts are listed only when withDrafts is set (staff).
 func (s *Store) KBIndex(ctx context.Context, audiences []string, withDrafts bool, perCategory int) ([]CategoryArticles, error) {
 	rows, err := s.db.Query(ctx, `SELECT * FROM (
-			SELECT a.id, a.slug, a.title, ''::text AS body, a.category_id, coalesce(c.name, '') AS category, a.tags, a.locale,
+			SELECT a.id, a.slug, a.title, ''::text AS body, ''::text AS body_text, a.category_id, coalesce(c.name, '') AS category, a.tags, a.locale,
 				a.audience, a.status, a.author_id, a.created_at, a.updated_at, a.published_at, a.version,
 				coalesce(c.slug, '') AS category_slug,
 				row_number() OVER (PARTITION BY a.category_id ORDER BY a.updated_at DESC, a.id DESC) AS n,

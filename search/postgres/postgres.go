@@ -13,7 +13,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"helpdesk/markdown"
 	"helpdesk/search"
 )
 
@@ -127,10 +126,7 @@ type hitRow struct {
 }
 
 func (r hitRow) hit(terms []string, staff bool) search.Hit {
-	body := r.Body
-	if r.Type == search.TypeKB {
-		body = markdown.PlainText(body)
-	}
+	body := r.Body // for articles, already the text without markdown
 	var internal []string
 	if staff {
 		internal = r.Internal
@@ -261,11 +257,11 @@ func (b *builder) kbPart(q search.Query, terms []string) (string, bool) {
 	if len(terms) > 0 {
 		where = append(where, fmt.Sprintf(`a.id IN (
 			SELECT id FROM kb_articles WHERE search_fold(title) ~ %s
-			UNION SELECT id FROM kb_articles WHERE search_fold(body) ~ %s)`,
+			UNION SELECT id FROM kb_articles WHERE search_fold(body_text) ~ %s)`,
 			b.arg(anyPattern(terms, true)), b.arg(anyPattern(terms, false))))
 	}
-	score, matched := b.scoreExprs(terms, "search_fold(a.title)", "search_fold(a.body)", nil, phrasePattern(q.Text))
-	return fmt.Sprintf(`SELECT 'kb'::text AS type, a.id, a.title, a.body, ''::text AS status, ''::text AS priority,
+	score, matched := b.scoreExprs(terms, "search_fold(a.title)", "search_fold(a.body_text)", nil, phrasePattern(q.Text))
+	return fmt.Sprintf(`SELECT 'kb'::text AS type, a.id, a.title, a.body_text AS body, ''::text AS status, ''::text AS priority,
 			coalesce(k.name, '') AS category, a.tags, NULL::bigint AS client_id, ''::text AS client_name,
 			NULL::bigint AS assignee_id, NULL::text AS assignee_name, a.slug, a.created_at, a.updated_at,
 			%s AS score, %s AS matched, NULL::timestamptz AS sla_due

@@ -37,6 +37,9 @@ func Cases() []Case {
 			Want: []string{}},
 		{Name: "query syntax words still match", Viewer: "anonymous", Query: search.Query{Text: `+forticlient -vpn*`},
 			Want: []string{"kVPN"}},
+		{Name: "markdown syntax and link addresses are not text", Viewer: "anonymous", Query: search.Query{Text: "tunelvpnsetup"},
+			Want: []string{}},
+		{Name: "link text is text", Viewer: "anonymous", Query: search.Query{Text: "guía forticlient"}, Want: []string{"kVPN"}},
 		{Name: "only symbols: browse", Viewer: "anonymous", Query: search.Query{Text: `*:* ( ) " \`},
 			Want: publicKB},
 

@@ -30,7 +30,7 @@ type kbSpec struct {
 }
 
 var kbSpecs = []kbSpec{
-	{"kVPN", "Configuración de la VPN con FortiClient", "Instale FortiClient y cree el túnel. Si falla la conexión, revise el certificado.", "public", "published", "VPN", "es", []string{"vpn", "forticlient"}},
+	{"kVPN", "Configuración de la VPN con FortiClient", "Instale FortiClient y cree el túnel. Si falla la conexión, revise el certificado. Más en [la guía](https://soporte.example.com/tunelvpnsetup).", "public", "published", "VPN", "es", []string{"vpn", "forticlient"}},
 	{"kPrinter", "Impresora no imprime: pasos básicos", "Compruebe el cable y reinicie el equipo. Después envíe una página de prueba.", "public", "published", "Impresoras", "es", []string{"impresora"}},
 	{"kQueue", "Cola de impresión atascada", "Cuando la impresora deja de responder, vacíe la cola desde el panel de control.", "public", "published", "Impresoras", "es", []string{"impresora", "cola"}},
 	{"kPhrase", "Guía de la oficina", "Para usar la impresora de red de la oficina, añádala desde Configuración.", "public", "published", "Oficina", "es", nil},
