@@ -131,7 +131,7 @@ func (b *Backend) Apply(ctx context.Context, ops []Op) ([]OpResult, error) {
 			owner = append(owner, i)
 		}
 	}
-	res, err := b.es.Bulk(bytes.NewReader(buf.Bytes()), b.es.Bulk.WithContext(ctx))
+	res, err := b.es.Bulk(bytes.NewReader(buf.Bytes()), b.es.Bulk.WithContext(ctx), b.es.Bulk.WithRequireAlias(true))
 	if err != nil {
 		return nil, fmt.Errorf("%w: bulk: %v", search.ErrUnavailable, err)
 	}

@@ -214,18 +214,27 @@ func (b *Backend) indicesOf(ctx context.Context, alias string) ([]string, error)
 	return out, nil
 }
 
-// WriteTargets returns every index a change of kind must reach: the live one and, while a
-// reindex runs, the one being built.
+// WriteTargets returns the aliases a change of kind must be written through: the live one and,
+// while a reindex runs, the pending one. Writing through aliases (with require_alias) means a
+// write racing an alias swap lands in whichever index is live when it arrives, and a write to
+// an index just dropped fails and is retried instead of creating a stray index.
 func (b *Backend) WriteTargets(ctx context.Context, kind string) ([]string, error) {
 	live, err := b.indicesOf(ctx, b.Alias(kind))
 	if err != nil {
 		return nil, err
 	}
+	if len(live) == 0 {
+		return nil, nil
+	}
+	targets := []string{b.Alias(kind)}
 	pending, err := b.indicesOf(ctx, b.pendingAlias(kind))
 	if err != nil {
 		return nil, err
 	}
-	return append(live, pending...), nil
+	if len(pending) > 0 {
+		targets = append(targets, b.pendingAlias(kind))
+	}
+	return targets, nil
 }
 
 // Ping reports whether the cluster answers.
