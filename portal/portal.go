@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
-	"strconv"
 	"strings"
 	"time"
 
@@ -208,15 +207,4 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 func requestID(c *fiber.Ctx) string {
 	id, _ := c.Locals(requestid.ConfigDefault.ContextKey).(string)
 	return id
-}
-
-func atoiDefault(s string, def int) int {
-	if s == "" {
-		return def
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return -1 // invalid: rejected by whoever validates it
-	}
-	return n
 }

@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -61,16 +62,13 @@ func (s *Server) render(c *fiber.Ctx, name string, p page) error {
 		data[k] = v
 	}
 	c.Type("html", "utf-8")
-	var buf bytesBuffer
+	// Render fully before sending: a template error then becomes an error page, not half a page.
+	var buf bytes.Buffer
 	if err := s.views.engine.Render(&buf, name, data, "layout"); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
-	return c.Send(buf.b)
+	return c.Send(buf.Bytes())
 }
-
-type bytesBuffer struct{ b []byte }
-
-func (w *bytesBuffer) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
 
 func (s *Server) t(c *fiber.Ctx, key string, args ...any) string {
 	return i18n.T(lang(c), key, args...)

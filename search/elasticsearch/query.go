@@ -1,7 +1,6 @@
 package elasticsearch
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -199,5 +198,3 @@ func phraseOf(text string) string {
 	}
 	return strings.Join(words, " ")
 }
-
-func idString(id int64) string { return strconv.FormatInt(id, 10) }
