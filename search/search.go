@@ -254,6 +254,11 @@ func (v Viewer) KBAudiences() []string {
 	return []string{"public"}
 }
 
+// NewResult is an engine's empty answer to a normalised query, with every facet present.
+func NewResult(engine string, q Query) *Result {
+	return &Result{Engine: engine, Page: q.Page, PerPage: q.PerPage, Hits: []Hit{}, Facets: EmptyFacets()}
+}
+
 // EmptyFacets returns every facet with no values, so results always have the same keys.
 func EmptyFacets() map[string][]Facet {
 	m := make(map[string][]Facet, len(FacetNames))

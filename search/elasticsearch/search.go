@@ -18,11 +18,9 @@ func (b *Backend) Search(ctx context.Context, q search.Query) (*search.Result, e
 	if err != nil {
 		return nil, err
 	}
-	res := &search.Result{Engine: search.EngineElasticsearch, Page: q.Page, PerPage: q.PerPage,
-		Hits: []search.Hit{}, Facets: search.EmptyFacets()}
+	res := search.NewResult(search.EngineElasticsearch, q)
 	types := q.VisibleTypes()
-	if len(types) == 0 {
-		res.TookMS = time.Since(start).Milliseconds()
+	if len(types) == 0 { // an anonymous visitor asking for tickets: nothing to look at
 		return res, nil
 	}
 	var indices []string

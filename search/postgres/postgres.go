@@ -55,11 +55,9 @@ func (b *Backend) Search(ctx context.Context, q search.Query) (*search.Result, e
 	if err != nil {
 		return nil, err
 	}
-	res := &search.Result{Engine: search.EnginePostgres, Page: q.Page, PerPage: q.PerPage,
-		Hits: []search.Hit{}, Facets: search.EmptyFacets()}
+	res := search.NewResult(search.EnginePostgres, q)
 	types := q.VisibleTypes()
-	if len(types) == 0 {
-		res.TookMS = time.Since(start).Milliseconds()
+	if len(types) == 0 { // an anonymous visitor asking for tickets: nothing to look at
 		return res, nil
 	}
 	terms := search.Terms(q.Text)
