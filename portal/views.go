@@ -53,7 +53,7 @@ func (s *Server) render(c *fiber.Ctx, name string, p page) error {
 		"Lang":         lang(c),
 		"Title":        p.Title,
 		"User":         currentUser(c),
-		"CSRF":         s.csrfToken(c),
+		"CSRF":         s.pageCSRF(c, name),
 		"Path":         c.OriginalURL(),
 		"Flash":        s.takeFlash(c),
 		"AssetVersion": s.views.version,
@@ -68,6 +68,19 @@ func (s *Server) render(c *fiber.Ctx, name string, p page) error {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	return c.Send(buf.Bytes())
+}
+
+// pageCSRF is the token for the page's forms. Signed-in people have a session already; an
+// anonymous visitor only meets a form on the login page, so only that page starts a session:
+// browsing the KB costs no session write and sets no cookie.
+func (s *Server) pageCSRF(c *fiber.Ctx, name string) string {
+	if st, ok := c.Locals(sessKey).(*sessionState); ok {
+		return st.data.CSRF
+	}
+	if name == "login" {
+		return s.csrfToken(c)
+	}
+	return ""
 }
 
 func (s *Server) t(c *fiber.Ctx, key string, args ...any) string {
