@@ -7,7 +7,7 @@ SERVICES := scripts/services
 # Each recipe line is its own shell: this prefix gives it the running services' URLs.
 WITH_ENV = eval "$$($(SERVICES) env)" &&
 
-.PHONY: all build test drills fuzz vet run services services-down seed-1m clean
+.PHONY: all build test drills fuzz bench vet run services services-down seed-1m clean
 
 all: build
 
@@ -40,6 +40,12 @@ FUZZTIME ?= 60s
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzQueryText -fuzztime $(FUZZTIME) ./search
 	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME) ./markdown
+
+# Benchmarks on seeded data sets of 100,000 and 1,000,000 tickets (each seeded and indexed on
+# the first run, then reused), report under bench/results/. BENCH_FLAGS=--help lists the knobs.
+BENCH_FLAGS ?=
+bench: services build
+	$(WITH_ENV) $(BIN)/bench $(BENCH_FLAGS)
 
 # Services up, schema migrated, demo data on first run, then the portal in the foreground.
 run: services build

@@ -225,3 +225,20 @@ func (b *Backend) Versions(ctx context.Context, kind string) (map[int64]int64, e
 		after = reply.Hits.Hits[len(reply.Hits.Hits)-1].Sort
 	}
 }
+
+// AppendBulkIndex appends to dst the two _bulk lines that index d with its external version:
+// exactly what a Loader sends for it. The benchmark prepares NDJSON with it to measure the
+// ceiling a reindex is compared against.
+func AppendBulkIndex(dst []byte, d *search.Document) ([]byte, error) {
+	meta, err := json.Marshal(map[string]any{"index": map[string]any{
+		"_id": strconv.FormatInt(d.ID, 10), "version": d.Version, "version_type": "external_gte"}})
+	if err != nil {
+		return dst, err
+	}
+	src, err := json.Marshal(source(d))
+	if err != nil {
+		return dst, err
+	}
+	dst = append(append(dst, meta...), '\n')
+	return append(append(dst, src...), '\n'), nil
+}

@@ -19,16 +19,11 @@ func (b *Backend) Search(ctx context.Context, q search.Query) (*search.Result, e
 		return nil, err
 	}
 	res := search.NewResult(search.EngineElasticsearch, q)
-	types := q.VisibleTypes()
-	if len(types) == 0 { // an anonymous visitor asking for tickets: nothing to look at
+	indices, body := b.request(q)
+	if len(indices) == 0 { // an anonymous visitor asking for tickets: nothing to look at
 		return res, nil
 	}
-	var indices []string
-	for _, t := range types {
-		indices = append(indices, b.Alias(t))
-	}
 	terms := search.Terms(q.Text)
-	body := buildQuery(q, terms, phraseOf(q.Text))
 	resp, err := b.es.Search(b.es.Search.WithContext(ctx), b.es.Search.WithIndex(indices...),
 		b.es.Search.WithBody(jsonBody(body)), b.es.Search.WithIgnoreUnavailable(true),
 		b.es.Search.WithAllowNoIndices(true))
@@ -72,6 +67,28 @@ func (b *Backend) Search(ctx context.Context, q search.Query) (*search.Result, e
 	}
 	res.TookMS = time.Since(start).Milliseconds()
 	return res, nil
+}
+
+// request is the indices and the body Search sends for a normalised query.
+func (b *Backend) request(q search.Query) ([]string, obj) {
+	var indices []string
+	for _, t := range q.VisibleTypes() {
+		indices = append(indices, b.Alias(t))
+	}
+	return indices, buildQuery(q, search.Terms(q.Text), phraseOf(q.Text))
+}
+
+// SearchRequest returns what Search would send to Elasticsearch for q: the indices (empty when
+// the viewer may see none) and the JSON body. The benchmark sends it straight to _search to
+// measure the portal against Elasticsearch itself.
+func (b *Backend) SearchRequest(q search.Query) (indices []string, body []byte, err error) {
+	q, err = q.Normalize()
+	if err != nil {
+		return nil, nil, err
+	}
+	indices, o := b.request(q)
+	body, err = json.Marshal(o)
+	return indices, body, err
 }
 
 type searchReply struct {

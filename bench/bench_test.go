@@ -1,0 +1,133 @@
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"helpdesk/search/elasticsearch"
+	"helpdesk/store"
+)
+
+// TestRunSmall runs the whole benchmark on a small data set against the real services and the
+// real binaries: every phase must work and report figures that mean something. (The figures
+// themselves are not judged here; `make bench` is for that.)
+func TestRunSmall(t *testing.T) {
+	cfg := Config{DatabaseURL: os.Getenv("DATABASE_URL"), RedisURL: os.Getenv("REDIS_URL"), ElasticsearchURL: os.Getenv("ELASTICSEARCH_URL")}
+	if cfg.DatabaseURL == "" || cfg.RedisURL == "" || cfg.ElasticsearchURL == "" {
+		t.Fatal("DATABASE_URL, REDIS_URL and ELASTICSEARCH_URL must name the services: eval \"$(scripts/services env)\"")
+	}
+	cfg.Bin = t.TempDir()
+	build := exec.Command("go", "build", "-o", cfg.Bin+"/", "./cmd/portal", "./cmd/indexer", "./cmd/portalctl")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	cfg.Namespace = "bt" + hex.EncodeToString(b)
+	const size = 1500
+	cfg.Sizes, cfg.Articles, cfg.Clients = []int{size}, 150, 8
+	cfg.Runs, cfg.Duration, cfg.WriteDuration = 1, time.Second, 2*time.Second
+	cfg.WriteRates, cfg.Concurrency, cfg.KBPages = []int{20, 60}, []int{1, 4}, 40
+	var log strings.Builder
+	cfg.Log = &log
+	t.Cleanup(func() { cleanup(t, cfg, size) })
+
+	ctx := context.Background()
+	rep, err := Run(ctx, cfg)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if len(rep.Sets) != 1 {
+		t.Fatalf("%d data sets reported", len(rep.Sets))
+	}
+	s := rep.Sets[0]
+	if s.Tickets != size || s.Articles != 150 {
+		t.Errorf("data set: %d tickets, %d articles", s.Tickets, s.Articles)
+	}
+	positive := func(name string, v float64) {
+		t.Helper()
+		if !(v > 0) || math.IsInf(v, 0) {
+			t.Errorf("%s = %v", name, v)
+		}
+	}
+	positive("reindex rate", s.Reindex.ReindexRate)
+	positive("raw rate", s.Reindex.RawRate)
+	positive("reindex ratio", s.Reindex.Ratio)
+	if len(s.Search.Queries) != len(queryMix()) {
+		t.Errorf("%d queries checked", len(s.Search.Queries))
+	}
+	for _, l := range append(s.Search.Levels, s.Search.Fallback...) {
+		positive(fmt.Sprintf("c=%d portal p50", l.Concurrency), float64(l.Portal.P50))
+		positive(fmt.Sprintf("c=%d portal req/s", l.Concurrency), l.Portal.RPS)
+	}
+	for _, l := range s.Search.Levels {
+		positive(fmt.Sprintf("c=%d ratio", l.Concurrency), l.Ratio)
+	}
+	if len(s.Search.Levels) != 2 || len(s.Search.Fallback) != 2 {
+		t.Errorf("levels: %d, fallback levels: %d", len(s.Search.Levels), len(s.Search.Fallback))
+	}
+	// The portal's own counters prove what the KB passes measured.
+	if s.KB.ColdMisses != int64(s.KB.Pages) || s.KB.WarmHits != int64(s.KB.Pages) {
+		t.Errorf("KB: %d pages, %d renders in the cold pass, %d cache hits in the warm one", s.KB.Pages, s.KB.ColdMisses, s.KB.WarmHits)
+	}
+	for _, f := range s.Fresh {
+		if want := f.Rate * 2; f.Writes != want || f.NeverSeen != 0 || f.Delay.N != want {
+			t.Errorf("%d writes/s: %d writes, %d delays, %d never seen; want %d", f.Rate, f.Writes, f.Delay.N, f.NeverSeen, want)
+		}
+		positive("delay", float64(f.Delay.P50))
+	}
+	// The writes were taken back: a second run reuses the data set as it was.
+	url, _, err := store.EnsureDatabase(ctx, cfg.DatabaseURL, fmt.Sprintf("%s_%d", cfg.Namespace, size))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if c, err := st.Counts(ctx); err != nil || c.Tickets != size {
+		t.Errorf("after the run: %d tickets, %v", c.Tickets, err)
+	}
+	md := rep.Markdown()
+	for _, want := range []string{"## Summary", "Reindex / ceiling", "Portal p50 / raw p50, concurrency 4", "Postgres fallback at concurrency 1",
+		"Change-to-searchable at 60 writes/s", "KB page `/kb/{slug}`, cache warm", rep.Machine.Elasticsearch} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if _, err := rep.JSON(); err != nil {
+		t.Error(err)
+	}
+}
+
+// cleanup drops what the run made: the database, the indices and the cached renderings.
+func cleanup(t *testing.T, cfg Config, size int) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	prefix := fmt.Sprintf("%s%d", cfg.Namespace, size)
+	if es, err := elasticsearch.New(cfg.ElasticsearchURL, prefix); err == nil {
+		if err := es.DeleteAll(ctx); err != nil {
+			t.Logf("cleanup: %v", err)
+		}
+	}
+	if err := store.DropDatabase(ctx, cfg.DatabaseURL, fmt.Sprintf("%s_%d", cfg.Namespace, size)); err != nil {
+		t.Logf("cleanup: %v", err)
+	}
+	if opts, err := redis.ParseURL(cfg.RedisURL); err == nil {
+		rdb := redis.NewClient(opts)
+		defer rdb.Close()
+		_ = forget(ctx, rdb, prefix+":*")
+	}
+}

@@ -1,0 +1,286 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/redis/go-redis/v9"
+)
+
+// Report is everything one benchmark run measured.
+type Report struct {
+	Date    time.Time
+	Config  Config
+	Machine Machine
+	Sets    []SetReport
+}
+
+// SetReport holds the figures of one data set.
+type SetReport struct {
+	Tickets, Comments, Articles, Clients int64
+	Reindex                              *ReindexResult
+	Search                               *SearchResult
+	KB                                   *KBResult
+	Fresh                                []FreshResult
+}
+
+// Machine says where the figures come from.
+type Machine struct {
+	CPU, OS, Kernel                    string
+	Cores                              int
+	MemoryGiB                          float64
+	Go, Postgres, Elasticsearch, Redis string
+	ESHeap                             string
+}
+
+func (r *runner) machine(ctx context.Context) (Machine, error) {
+	m := Machine{Cores: runtime.NumCPU(), Go: runtime.Version()}
+	m.CPU = firstField("/proc/cpuinfo", "model name")
+	if kb := firstField("/proc/meminfo", "MemTotal"); kb != "" {
+		var n float64
+		fmt.Sscan(strings.TrimSuffix(kb, " kB"), &n)
+		m.MemoryGiB = n / (1 << 20)
+	}
+	m.OS = strings.Trim(firstField("/etc/os-release", "PRETTY_NAME"), `"`)
+	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		m.Kernel = strings.TrimSpace(string(b))
+	}
+	conn, err := pgx.Connect(ctx, r.cfg.DatabaseURL)
+	if err != nil {
+		return m, fmt.Errorf("postgres: %w", err)
+	}
+	err = conn.QueryRow(ctx, "SHOW server_version").Scan(&m.Postgres)
+	conn.Close(ctx)
+	if err != nil {
+		return m, fmt.Errorf("postgres version: %w", err)
+	}
+	opts, err := redis.ParseURL(r.cfg.RedisURL)
+	if err != nil {
+		return m, err
+	}
+	rdb := redis.NewClient(opts)
+	info, err := rdb.Info(ctx, "server").Result()
+	rdb.Close()
+	if err != nil {
+		return m, fmt.Errorf("redis: %w", err)
+	}
+	for _, line := range strings.Split(info, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "redis_version:"); ok {
+			m.Redis = v
+		}
+	}
+	// The version from the node info: the test distribution has no GET / handler.
+	var nodes struct {
+		Nodes map[string]struct {
+			Version string `json:"version"`
+			JVM     struct {
+				Mem struct {
+					HeapMax int64 `json:"heap_max_in_bytes"`
+				} `json:"mem"`
+			} `json:"jvm"`
+		} `json:"nodes"`
+	}
+	req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimRight(r.cfg.ElasticsearchURL, "/")+"/_nodes/jvm", nil)
+	if _, err := r.fetchJSON(req, &nodes); err != nil {
+		return m, fmt.Errorf("elasticsearch: %w", err)
+	}
+	for _, n := range nodes.Nodes {
+		m.Elasticsearch, m.ESHeap = n.Version, fmt.Sprintf("%d MiB heap", n.JVM.Mem.HeapMax>>20)
+	}
+	return m, nil
+}
+
+// firstField returns the value of the first "key: value" or "key=value" line of a file.
+func firstField(path, key string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, key) {
+			continue
+		}
+		rest := strings.TrimSpace(strings.TrimPrefix(line, key))
+		rest = strings.TrimSpace(strings.TrimLeft(rest, ":="))
+		return rest
+	}
+	return ""
+}
+
+// JSON is the report as data, kept beside the markdown for later comparisons.
+func (rep *Report) JSON() ([]byte, error) {
+	c := rep.Config
+	c.Log = nil
+	return json.MarshalIndent(struct {
+		Date    time.Time
+		Config  Config
+		Machine Machine
+		Sets    []SetReport
+	}{rep.Date, c, rep.Machine, rep.Sets}, "", "  ")
+}
+
+// Markdown renders the report.
+func (rep *Report) Markdown() string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	m := rep.Machine
+	p("# Benchmark report, %s", rep.Date.Format("2006-01-02 15:04 UTC"))
+	p("")
+	p("Machine: %s, %d cores, %.0f GiB; %s, kernel %s.  ", m.CPU, m.Cores, m.MemoryGiB, m.OS, m.Kernel)
+	p("Versions: %s; PostgreSQL %s; Elasticsearch %s (%s); Redis %s.  ", m.Go, m.Postgres, m.Elasticsearch, m.ESHeap, m.Redis)
+	p("Everything (services, portal, indexer and this load generator) ran on that one machine, over loopback.")
+	p("Each figure is the median of %d runs; comparisons are ratios of figures measured in the same run,", rep.Config.Runs)
+	p("each pair alternating which side goes first. Search and KB load runs last %s each.", rep.Config.Duration)
+	p("")
+	p("## Summary")
+	p("")
+	head, sep := "| Figure |", "|---|"
+	for _, s := range rep.Sets {
+		head += fmt.Sprintf(" %s tickets |", count(s.Tickets))
+		sep += "---:|"
+	}
+	p("%s Goal |", head)
+	p("%s---|", sep)
+	row := func(name, goal string, f func(s SetReport) string) {
+		line := "| " + name + " |"
+		for _, s := range rep.Sets {
+			line += " " + f(s) + " |"
+		}
+		p("%s %s |", line, goal)
+	}
+	row("Reindex, docs/s (`portalctl reindex`)", "", func(s SetReport) string { return fmt.Sprintf("%.0f", s.Reindex.ReindexRate) })
+	row("Raw NDJSON `_bulk` ceiling, docs/s", "", func(s SetReport) string { return fmt.Sprintf("%.0f", s.Reindex.RawRate) })
+	row("**Reindex / ceiling**", "≥ 0.80", func(s SetReport) string { return fmt.Sprintf("**%.2f**", s.Reindex.Ratio) })
+	for i, f := range rep.Sets[0].Fresh {
+		row(fmt.Sprintf("Change-to-searchable at %d writes/s: median / p99 / max", f.Rate), "", func(s SetReport) string {
+			if i >= len(s.Fresh) {
+				return "–"
+			}
+			d := s.Fresh[i].Delay
+			return fmt.Sprintf("%s / %s / %s", ms(d.P50), ms(d.P99), ms(d.Max))
+		})
+	}
+	for i, l := range rep.Sets[0].Search.Levels {
+		row(fmt.Sprintf("Search API at concurrency %d: p50 / p99, req/s", l.Concurrency), "", func(s SetReport) string {
+			x := s.Search.Levels[i].Portal
+			return fmt.Sprintf("%s / %s, %.0f/s", ms(x.P50), ms(x.P99), x.RPS)
+		})
+		row(fmt.Sprintf("Raw Elasticsearch at concurrency %d: p50 / p99, req/s", l.Concurrency), "", func(s SetReport) string {
+			x := s.Search.Levels[i].Raw
+			return fmt.Sprintf("%s / %s, %.0f/s", ms(x.P50), ms(x.P99), x.RPS)
+		})
+		row(fmt.Sprintf("**Portal p50 / raw p50, concurrency %d**", l.Concurrency), "≤ 1.20", func(s SetReport) string {
+			return fmt.Sprintf("**%.2f**", s.Search.Levels[i].Ratio)
+		})
+	}
+	for i, l := range rep.Sets[0].Search.Fallback {
+		row(fmt.Sprintf("Postgres fallback at concurrency %d: p50 / p99", l.Concurrency), "", func(s SetReport) string {
+			x := s.Search.Fallback[i].Portal
+			return fmt.Sprintf("%s / %s", ms(x.P50), ms(x.P99))
+		})
+	}
+	row(fmt.Sprintf("KB page `/kb/{slug}`, cache cold, pages/s (concurrency %d)", kbConcurrency), "", func(s SetReport) string { return fmt.Sprintf("%.0f", s.KB.Cold.RPS) })
+	row(fmt.Sprintf("KB page `/kb/{slug}`, cache warm, pages/s (concurrency %d)", kbConcurrency), "", func(s SetReport) string { return fmt.Sprintf("%.0f", s.KB.Warm.RPS) })
+
+	for _, s := range rep.Sets {
+		p("")
+		p("## %s tickets", count(s.Tickets))
+		p("")
+		p("Data: %s tickets, %s comments, %s KB articles, %s client companies (`portalctl seed`).", count(s.Tickets), count(s.Comments), count(s.Articles), count(s.Clients))
+		p("")
+		rr := s.Reindex
+		p("### Reindex")
+		p("")
+		p("%s documents (tickets with their comments, and KB articles). `portalctl reindex` reads them from", count(rr.Docs))
+		p("Postgres, builds the documents and bulk-loads them into new indices, then swaps the aliases. The")
+		p("ceiling sends the same documents, prepared beforehand as %d MiB of NDJSON (in %s), straight to", rr.NDJSONBytes>>20, rr.PrepareElapsed.Round(time.Second))
+		p("`_bulk` with the same index settings, two requests in flight and 4 MiB bodies, up to the final refresh.")
+		p("")
+		p("| Run | `portalctl reindex` | docs/s | raw `_bulk` | docs/s |")
+		p("|---:|---:|---:|---:|---:|")
+		for i := range rr.Reindex {
+			p("| %d | %s | %.0f | %s | %.0f |", i+1, rr.Reindex[i].Round(time.Millisecond), rate(rr.Docs, rr.Reindex[i]), rr.Raw[i].Round(time.Millisecond), rate(rr.Docs, rr.Raw[i]))
+		}
+		p("| median | | **%.0f** | | **%.0f** |", rr.ReindexRate, rr.RawRate)
+		p("")
+		p("Ratio: **%.2f** (goal ≥ 0.80).", rr.Ratio)
+		p("")
+		p("### Search")
+		p("")
+		p("The mix, sent round-robin through `GET /api/v1/search` with a bearer token (rate limits lifted), and")
+		p("the body the Elasticsearch backend builds for each query sent straight to `_search` (what the")
+		p("portal adds: HTTP, token lookup, rate-limit counters in Redis, access rules, highlighting, JSON).")
+		p("Both found the same number of hits for every query, checked before timing.")
+		p("")
+		p("| Query | Parameters | Hits | Portal p50 | Raw p50 |")
+		p("|---|---|---:|---:|---:|")
+		for _, q := range s.Search.Queries {
+			p("| %s | `%s` | %d | %s | %s |", q.Name, q.Params, q.Total, ms(q.PortalP50), ms(q.RawP50))
+		}
+		p("")
+		p("| Concurrency | Portal p50 | p99 | req/s | Raw p50 | p99 | req/s | p50 ratio |")
+		p("|---:|---:|---:|---:|---:|---:|---:|---:|")
+		for _, l := range s.Search.Levels {
+			p("| %d | %s | %s | %.0f | %s | %s | %.0f | **%.2f** |", l.Concurrency, ms(l.Portal.P50), ms(l.Portal.P99), l.Portal.RPS,
+				ms(l.Raw.P50), ms(l.Raw.P99), l.Raw.RPS, l.Ratio)
+		}
+		p("")
+		p("Fallback: the same mix through a portal with no Elasticsearch configured (Postgres `pg_trgm` search):")
+		p("")
+		p("| Concurrency | p50 | p99 | req/s |")
+		p("|---:|---:|---:|---:|")
+		for _, l := range s.Search.Fallback {
+			p("| %d | %s | %s | %.0f |", l.Concurrency, ms(l.Portal.P50), ms(l.Portal.P99), l.Portal.RPS)
+		}
+		p("")
+		p("### Change-to-searchable")
+		p("")
+		p("Tickets created through `POST /api/v1/tickets` at a steady rate (open loop) while the indexer runs;")
+		p("the delay runs from the API's 201 to the first `_search` on the live tickets alias that returns the")
+		p("ticket (polled every %s; the index refreshes every second).", freshPoll)
+		p("")
+		p("| Writes/s | Writes | Median | p99 | Max | API write p50 | p99 |")
+		p("|---:|---:|---:|---:|---:|---:|---:|")
+		for _, f := range s.Fresh {
+			p("| %d | %d | %s | %s | %s | %s | %s |", f.Rate, f.Writes, ms(f.Delay.P50), ms(f.Delay.P99), ms(f.Delay.Max), ms(f.WriteLatency.P50), ms(f.WriteLatency.P99))
+		}
+		p("")
+		p("### KB pages")
+		p("")
+		p("`GET /kb/{slug}` as an anonymous visitor over %d distinct published articles, %d at a time: first", s.KB.Pages, s.KB.Concurrency)
+		p("with the render cache emptied and a fresh portal process (the portal counted %d renders), then", s.KB.ColdMisses)
+		p("again over the same articles (%d cache hits). The page includes the related-articles search.", s.KB.WarmHits)
+		p("")
+		p("| Cache | pages/s | p50 | p99 |")
+		p("|---|---:|---:|---:|")
+		p("| cold | %.0f | %s | %s |", s.KB.Cold.RPS, ms(s.KB.Cold.P50), ms(s.KB.Cold.P99))
+		p("| warm | %.0f | %s | %s |", s.KB.Warm.RPS, ms(s.KB.Warm.P50), ms(s.KB.Warm.P99))
+	}
+	p("")
+	p("Reproduce: `make bench` (see README, *Benchmarks*).")
+	return b.String()
+}
+
+// count writes n with thousands separators.
+func count(n int64) string {
+	s := fmt.Sprint(n)
+	var out []byte
+	for i := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}

@@ -1,0 +1,121 @@
+// Command bench measures the portal on seeded data sets against Elasticsearch itself and
+// writes a markdown report (and its data as JSON) under bench/results/. `make bench` runs it.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"helpdesk/bench"
+	"helpdesk/config"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:])
+	stop()
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `usage: bench [flags]
+
+Seeds (once, then reuses) one database and index set per size, runs real portal, indexer and
+portalctl binaries from --bin over loopback, and measures: reindex rate against raw _bulk,
+search latency through /api/v1/search against the same query sent straight to Elasticsearch,
+the Postgres fallback, KB pages with the render cache cold and warm, and change-to-searchable
+delay at steady write rates. Services come from DATABASE_URL, REDIS_URL and ELASTICSEARCH_URL
+(eval "$(scripts/services env)").
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	sizes := fs.String("sizes", "100000,1000000", "tickets per data set, comma-separated")
+	articles := fs.Int("articles", 20000, "KB articles per data set")
+	clients := fs.Int("clients", 200, "client companies per data set")
+	runs := fs.Int("runs", 3, "runs per figure (the report gives the median)")
+	duration := fs.Duration("duration", 8*time.Second, "length of each timed load run")
+	writeFor := fs.Duration("write-duration", 20*time.Second, "length of each steady write rate")
+	rates := fs.String("write-rates", "50,200", "steady write rates, writes/s")
+	conc := fs.String("concurrency", "1,8,32", "search load levels")
+	kbPages := fs.Int("kb-pages", 2000, "distinct articles per KB pass")
+	bin := fs.String("bin", "bin", "directory with the portal, indexer and portalctl binaries")
+	out := fs.String("out", "bench/results", "directory of the report")
+	prepare := fs.Bool("prepare-only", false, "seed and index the data sets, then stop")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return err
+	}
+	if cfg.RedisURL == "" || cfg.ElasticsearchURL == "" {
+		return errors.New("REDIS_URL and ELASTICSEARCH_URL must be set: the benchmark compares against Elasticsearch")
+	}
+	bc := bench.Config{Bin: *bin, Namespace: "bench", DatabaseURL: cfg.DatabaseURL, RedisURL: cfg.RedisURL, ElasticsearchURL: cfg.ElasticsearchURL,
+		Articles: *articles, Clients: *clients, Runs: *runs, Duration: *duration, WriteDuration: *writeFor,
+		KBPages: *kbPages, PrepareOnly: *prepare, Log: os.Stderr}
+	for _, p := range []struct {
+		name string
+		src  string
+		dst  *[]int
+	}{{"sizes", *sizes, &bc.Sizes}, {"write-rates", *rates, &bc.WriteRates}, {"concurrency", *conc, &bc.Concurrency}} {
+		if *p.dst, err = ints(p.src); err != nil {
+			return fmt.Errorf("--%s: %w", p.name, err)
+		}
+	}
+	if *runs < 1 || *duration < time.Second || *writeFor < time.Second || *kbPages < 1 {
+		return errors.New("--runs, --kb-pages must be at least 1 and durations at least 1s")
+	}
+	began := time.Now()
+	rep, err := bench.Run(ctx, bc)
+	if err != nil || *prepare {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	name := filepath.Join(*out, rep.Date.Format("2006-01-02-1504"))
+	data, err := rep.JSON()
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(name+".md", []byte(rep.Markdown()), 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(name+".json", data, 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("report: %s.md (%s)\n", name, time.Since(began).Round(time.Second))
+	return nil
+}
+
+func ints(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q is not a positive number", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
