@@ -40,3 +40,17 @@ func FuzzQueryText(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFold checks the fast Fold against its definition on any text.
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"", "Configuración", "CONTRASEÑA", "Ärger über Öl", "ﬁle", "Ǆemal", "İstanbul", "ß",
+		"e\u0301le\u0300ve", "Tiếng Việt", "한국어", "ひらがな", "Ελληνικά ΣΊΣΥΦΟΣ", "a\u0308\u0301b", "\xff\xfeé", "ª º µ",
+		"ǅ ǈ ǋ", "ᾼ ῌ", "Å Å", "\u0345\u0301x", "x\u0f73", "ଓ ଖ\u0b3e", "ᄀ\u1161\u11a8"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Fold(s), foldExact(s); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

@@ -39,13 +39,78 @@ func Fold(s string) string {
 	if ascii {
 		return strings.ToLower(s)
 	}
-	// A transformer keeps state: one per call, so Fold is safe from any goroutine.
+	if !utf8.ValidString(s) { // the transform gives up on such text; so does Fold
+		return foldExact(s)
+	}
+	// Latin letters fold one rune to one rune: a table does it. Any other run of runes goes
+	// through the full transform; FuzzFold checks that the result is foldExact's.
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b.WriteByte(c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if f := latinFolded(r); f != 0 {
+			b.WriteRune(f)
+			i += n
+			continue
+		}
+		if unicode.Is(unicode.Mn, r) { // a combining mark: the diacritic itself
+			i += n
+			continue
+		}
+		j := i + n
+		for j < len(s) && s[j] >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(s[j:])
+			if latinFolded(r) != 0 {
+				break
+			}
+			j += n
+		}
+		b.WriteString(foldExact(s[i:j]))
+		i = j
+	}
+	return b.String()
+}
+
+// foldExact is Fold by definition: decompose, drop the combining marks, recompose, lowercase.
+func foldExact(s string) string {
+	// A transformer keeps state: one per call, so it is safe from any goroutine.
 	folder := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(folder, s)
 	if err != nil {
 		out = s
 	}
 	return strings.ToLower(out)
+}
+
+// latinTable holds foldExact of each rune from U+0080 to U+024F that folds to one rune that
+// is not itself a combining mark (0 otherwise). Filled once at start, read-only after.
+var latinTable = func() (t [0x250 - 0x80]rune) {
+	for i := range t {
+		r := rune(0x80 + i)
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		if f := []rune(foldExact(string(r))); len(f) == 1 {
+			t[i] = f[0]
+		}
+	}
+	return t
+}()
+
+func latinFolded(r rune) rune {
+	if r < 0x80 || r >= 0x250 {
+		return 0
+	}
+	return latinTable[r-0x80]
 }
 
 // isWordRune says what words are made of: letters, digits and "_", as Postgres regular
@@ -102,23 +167,36 @@ func MatchWord(term, word string, title bool) bool {
 }
 
 // withinOneEdit reports whether a and b differ by at most one inserted, deleted or
-// substituted rune.
+// substituted rune. It runs for every word of every highlighted hit: no allocation.
 func withinOneEdit(a, b string) bool {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > len(rb) {
-		ra, rb = rb, ra
+	if a == b {
+		return true
 	}
-	if len(rb)-len(ra) > 1 {
+	la, lb := utf8.RuneCountInString(a), utf8.RuneCountInString(b)
+	if la > lb {
+		a, b, la, lb = b, a, lb, la
+	}
+	if lb-la > 1 {
 		return false
 	}
-	i := 0
-	for i < len(ra) && ra[i] == rb[i] {
-		i++
+	i, j := 0, 0 // past the common prefix
+	for i < len(a) {
+		ra, na := utf8.DecodeRuneInString(a[i:])
+		rb, nb := utf8.DecodeRuneInString(b[j:])
+		if ra != rb {
+			break
+		}
+		i, j = i+na, j+nb
 	}
-	if len(ra) == len(rb) {
-		return i == len(ra) || string(ra[i+1:]) == string(rb[i+1:])
+	if i == len(a) { // a is b without its last rune
+		return true
 	}
-	return string(ra[i:]) == string(rb[i+1:])
+	_, na := utf8.DecodeRuneInString(a[i:])
+	_, nb := utf8.DecodeRuneInString(b[j:])
+	if la == lb {
+		return a[i+na:] == b[j+nb:]
+	}
+	return a[i:] == b[j+nb:]
 }
 
 // stopWords are dropped from queries: they match nearly every document.

@@ -95,3 +95,26 @@ func TestFoldConcurrently(t *testing.T) {
 		<-done
 	}
 }
+
+// Fold takes shortcuts for Latin text; next to every rune of the first planes' scripts, and
+// around the combining marks and Latin letters that meet them, it must equal its definition.
+func TestFoldAgreesWithDefinition(t *testing.T) {
+	neighbours := []rune{'E', 'é', 'ß', 'İ', '\u0301', '\u0345', '\u0b3e', '\u1161'}
+	bad := 0
+	for r := rune(0); r < 0x2000 && bad < 10; r++ {
+		for _, s := range []string{string(r)} {
+			if got, want := Fold(s), foldExact(s); got != want {
+				t.Errorf("Fold(%q) = %q, want %q", s, got, want)
+				bad++
+			}
+		}
+		for _, n := range neighbours {
+			for _, s := range []string{string([]rune{r, n}), string([]rune{n, r})} {
+				if got, want := Fold(s), foldExact(s); got != want {
+					t.Errorf("Fold(%q) = %q, want %q", s, got, want)
+					bad++
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,40 @@
+package search
+
+import (
+	"strings"
+	"testing"
+
+	"helpdesk/seed"
+)
+
+// The longest KB article of the seed corpus: Spanish text, as a search hit carries it.
+func benchArticle(b *testing.B) string {
+	b.Helper()
+	longest := ""
+	for _, a := range seed.KBArticles {
+		if len(a.Body) > len(longest) && strings.ContainsAny(a.Body, "áéíóúñ") {
+			longest = a.Body
+		}
+	}
+	return longest
+}
+
+// BenchmarkFold folds a whole article, as the indexer does for every document.
+func BenchmarkFold(b *testing.B) {
+	text := benchArticle(b)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		_ = Fold(text)
+	}
+}
+
+// BenchmarkHighlights highlights an article for a two-word query, as every search hit is.
+func BenchmarkHighlights(b *testing.B) {
+	text := benchArticle(b)
+	title := strings.SplitN(text, "\n", 2)[0]
+	terms := Terms("impresora contraseña")
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		_ = Highlights(title, text, nil, nil, terms)
+	}
+}
