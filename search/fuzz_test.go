@@ -52,5 +52,8 @@ func FuzzFold(f *testing.F) {
 		if got, want := Fold(s), foldExact(s); got != want {
 			t.Errorf("Fold(%q) = %q, want %q", s, got, want)
 		}
+		if got, want := FoldWords(s), strings.Join(Words(foldExact(s)), " "); got != want {
+			t.Errorf("FoldWords(%q) = %q, want %q", s, got, want)
+		}
 	})
 }

@@ -122,6 +122,42 @@ func Words(folded string) []string {
 	return strings.FieldsFunc(folded, func(r rune) bool { return !isWordRune(r) })
 }
 
+// FoldWords is the folded words of s joined by single spaces: what the index stores for a
+// text, so that Elasticsearch's tokenizer sees exactly the words the search package matches.
+// Same as strings.Join(Words(Fold(s)), " "), in one pass.
+func FoldWords(s string) string {
+	f := Fold(s)
+	var b strings.Builder
+	b.Grow(len(f))
+	inWord := false
+	for i := 0; i < len(f); {
+		c := f[i]
+		if c < utf8.RuneSelf {
+			word := 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '_' || 'A' <= c && c <= 'Z'
+			if word {
+				if !inWord && b.Len() > 0 {
+					b.WriteByte(' ')
+				}
+				b.WriteByte(c)
+			}
+			inWord = word
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(f[i:])
+		word := isWordRune(r)
+		if word {
+			if !inWord && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(f[i : i+n])
+		}
+		inWord = word
+		i += n
+	}
+	return b.String()
+}
+
 // Terms returns the distinct folded search terms of a query text, without stop words unless
 // they are all there is.
 func Terms(text string) []string {
