@@ -236,7 +236,8 @@ func (b *builder) ticketPart(q search.Query, terms []string) string {
 		FROM tickets t JOIN clients c ON c.id = t.client_id LEFT JOIN users u ON u.id = t.assignee_id
 		CROSS JOIN LATERAL (SELECT search_fold(t.title) AS ft, search_fold(t.description) AS fb,
 			coalesce((SELECT string_agg(search_fold(m.body), ' ') FROM comments m WHERE m.ticket_id = t.id AND NOT m.internal), '') AS fc,
-			coalesce((SELECT string_agg(search_fold(m.body), ' ') FROM comments m WHERE m.ticket_id = t.id AND m.internal), '') AS fi) x
+			coalesce((SELECT string_agg(search_fold(m.body), ' ') FROM comments m WHERE m.ticket_id = t.id AND m.internal), '') AS fi
+			OFFSET 0) x -- a fence: folded once per row, not once per pattern that reads them
 		WHERE %s`, score, matched, andAll(where))
 }
 
@@ -258,12 +259,13 @@ func (b *builder) kbPart(q search.Query, terms []string) (string, bool) {
 			UNION SELECT id FROM kb_articles WHERE search_fold(body_text) ~ %s)`,
 			b.arg(anyPattern(terms, true)), b.arg(anyPattern(terms, false))))
 	}
-	score, matched := b.scoreExprs(terms, "search_fold(a.title)", "search_fold(a.body_text)", nil, phrasePattern(q.Text))
+	score, matched := b.scoreExprs(terms, "x.ft", "x.fb", nil, phrasePattern(q.Text))
 	return fmt.Sprintf(`SELECT 'kb'::text AS type, a.id, a.title, a.body_text AS body, ''::text AS status, ''::text AS priority,
 			coalesce(k.name, '') AS category, a.tags, NULL::bigint AS client_id, ''::text AS client_name,
 			NULL::bigint AS assignee_id, NULL::text AS assignee_name, a.slug, a.created_at, a.updated_at,
 			%s AS score, %s AS matched, NULL::timestamptz AS sla_due
 		FROM kb_articles a LEFT JOIN kb_categories k ON k.id = a.category_id
+		CROSS JOIN LATERAL (SELECT search_fold(a.title) AS ft, search_fold(a.body_text) AS fb OFFSET 0) x
 		WHERE %s`, score, matched, andAll(where)), true
 }
 
