@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -83,16 +84,25 @@ func (s *Server) apiAuth(c *fiber.Ctx) error {
 			}
 		}
 	}
-	if err := s.limit(c, "ip:"+c.IP(), s.ipLimit); err != nil {
+	// Both limits are counted in one round trip, the address's first: past it, the token is
+	// not even looked up.
+	h := c.Get(fiber.HeaderAuthorization)
+	token, hasToken := strings.CutPrefix(h, "Bearer ")
+	hasToken = hasToken && strings.TrimSpace(token) != ""
+	hash := auth.HashToken(token)
+	keys, lims := []string{"ip:" + c.IP()}, []Limit{s.ipLimit}
+	if hasToken {
+		keys, lims = append(keys, fmt.Sprintf("token:%x", hash[:8])), append(lims, s.tokenLimit)
+	}
+	now := time.Now()
+	counts := s.limiter.take(c.UserContext(), now, keys, lims)
+	if err := s.enforce(c, now, counts[0]); err != nil {
 		return err
 	}
-	h := c.Get(fiber.HeaderAuthorization)
-	token, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || strings.TrimSpace(token) == "" {
+	if !hasToken {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="api"`)
 		return apiError(fiber.StatusUnauthorized, "unauthorized", "send Authorization: Bearer <token>")
 	}
-	hash := auth.HashToken(token)
 	u, err := s.store.UserByToken(c.UserContext(), hash)
 	if errors.Is(err, store.ErrNotFound) {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="api", error="invalid_token"`)
@@ -101,7 +111,7 @@ func (s *Server) apiAuth(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.limit(c, fmt.Sprintf("token:%x", hash[:8]), s.tokenLimit); err != nil {
+	if err := s.enforce(c, now, counts[1]); err != nil {
 		return err
 	}
 	c.Locals(userKey, u)

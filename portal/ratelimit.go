@@ -38,39 +38,62 @@ func newLimiter(rdb *redis.Client, prefix string, log *slog.Logger) *limiter {
 	return &limiter{rdb: rdb, prefix: prefix, log: log, mem: map[string]int{}}
 }
 
-// take counts one request against key and reports whether it is allowed, how many remain
-// and when the window resets.
-func (l *limiter) take(ctx context.Context, key string, lim Limit, now time.Time) (ok bool, remaining int, reset time.Time) {
-	start := now.Truncate(lim.Window)
-	reset = start.Add(lim.Window)
-	k := l.prefix + "rl:" + key + ":" + strconv.FormatInt(start.Unix(), 10)
-	var n int64
+// counted is a limit after one more request was counted against it.
+type counted struct {
+	lim       Limit
+	ok        bool
+	remaining int
+	reset     time.Time
+}
+
+// take counts one request against each key under its limit, in one round trip to Redis.
+func (l *limiter) take(ctx context.Context, now time.Time, keys []string, lims []Limit) []counted {
+	out := make([]counted, len(keys))
+	names := make([]string, len(keys))
+	for i, key := range keys {
+		start := now.Truncate(lims[i].Window)
+		out[i] = counted{lim: lims[i], reset: start.Add(lims[i].Window)}
+		names[i] = l.prefix + "rl:" + key + ":" + strconv.FormatInt(start.Unix(), 10)
+	}
+	ns := make([]int64, len(keys))
 	if l.rdb != nil {
 		pipe := l.rdb.TxPipeline()
-		incr := pipe.Incr(ctx, k)
-		pipe.ExpireAt(ctx, k, reset.Add(time.Second))
+		incrs := make([]*redis.IntCmd, len(keys))
+		for i, k := range names {
+			incrs[i] = pipe.Incr(ctx, k)
+			pipe.ExpireAt(ctx, k, out[i].reset.Add(time.Second))
+		}
 		if _, err := pipe.Exec(ctx); err != nil {
 			l.log.Warn("rate limiter unavailable; allowing the request", "err", err)
-			return true, lim.Requests, reset
+			for i := range out {
+				out[i].ok, out[i].remaining = true, lims[i].Requests
+			}
+			return out
 		}
-		n = incr.Val()
+		for i, incr := range incrs {
+			ns[i] = incr.Val()
+		}
 	} else {
 		l.mu.Lock()
 		if len(l.mem) > 100_000 {
 			l.mem = map[string]int{}
 		}
-		l.mem[k]++
-		n = int64(l.mem[k])
+		for i, k := range names {
+			l.mem[k]++
+			ns[i] = int64(l.mem[k])
+		}
 		l.mu.Unlock()
 	}
-	remaining = max(lim.Requests-int(n), 0)
-	return n <= int64(lim.Requests), remaining, reset
+	for i, n := range ns {
+		out[i].remaining = max(lims[i].Requests-int(n), 0)
+		out[i].ok = n <= int64(lims[i].Requests)
+	}
+	return out
 }
 
-// limit answers 429 with Retry-After past the limit, and sets RateLimit-* headers always.
-func (s *Server) limit(c *fiber.Ctx, key string, lim Limit) error {
-	now := time.Now()
-	ok, remaining, reset := s.limiter.take(c.UserContext(), key, lim, now)
+// enforce answers 429 with Retry-After past the limit, and sets RateLimit-* headers always.
+func (s *Server) enforce(c *fiber.Ctx, now time.Time, l counted) error {
+	ok, remaining, reset, lim := l.ok, l.remaining, l.reset, l.lim
 	secs := int(reset.Sub(now).Seconds()) + 1
 	// Several limits apply (address, token): the headers describe the tightest one.
 	if prev, err := strconv.Atoi(string(c.Response().Header.Peek("RateLimit-Remaining"))); err != nil || remaining < prev {

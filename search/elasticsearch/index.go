@@ -44,6 +44,9 @@ func New(url, prefix string) (*Backend, error) {
 			MaxIdleConnsPerHost:   32,
 			ResponseHeaderTimeout: 30 * time.Second,
 			IdleConnTimeout:       90 * time.Second,
+			// Elasticsearch sits next to the portal: gzip would cost CPU on both sides (a
+			// search reply carries whole texts for highlighting) and save nothing on the wire.
+			DisableCompression: true,
 		},
 	})
 	if err != nil {
