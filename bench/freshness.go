@@ -91,6 +91,17 @@ func (r *runner) steadyWrites(ctx context.Context, d *dataset, portal *process, 
 	words := []string{"impresora", "vpn", "correo", "outlook", "wifi", "backup", "licencia", "portátil"}
 	interval := time.Second / time.Duration(rate)
 	n := int(r.cfg.WriteDuration / interval)
+	// The poller runs beside the writers from the first write on.
+	type polled struct {
+		delays []time.Duration
+		never  int
+		err    error
+	}
+	pollDone := make(chan polled, 1)
+	go func() {
+		delays, never, err := r.pollSearchable(ctx, d, seen)
+		pollDone <- polled{delays, never, err}
+	}()
 	began := time.Now()
 	tick := time.NewTicker(interval)
 	for i := range n {
@@ -110,22 +121,24 @@ func (r *runner) steadyWrites(ctx context.Context, d *dataset, portal *process, 
 			}
 			_, err := r.fetchJSON(req, &reply)
 			committed := time.Now()
-			mu.Lock()
-			defer mu.Unlock()
 			if err != nil {
+				mu.Lock()
 				failures = append(failures, err)
+				mu.Unlock()
 				return
 			}
+			mu.Lock()
 			ids = append(ids, reply.ID)
 			writeLat = append(writeLat, committed.Sub(t0))
+			mu.Unlock()
 			seen <- write{reply.ID, committed}
 		}()
 	}
 	tick.Stop()
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(seen); close(done) }()
-	delays, never, err := r.pollSearchable(ctx, d, seen)
-	<-done
+	wg.Wait()
+	close(seen)
+	p := <-pollDone
+	delays, never, err := p.delays, p.never, p.err
 	elapsed := time.Since(began)
 	if err != nil {
 		return nil, ids, err
@@ -169,6 +182,8 @@ func (r *runner) pollSearchable(ctx context.Context, d *dataset, in <-chan write
 		if len(pending) > 0 {
 			found, at, err := r.searchIDs(ctx, d, pending)
 			if err != nil {
+				for range in { // let the writers finish
+				}
 				return nil, 0, err
 			}
 			for _, id := range found {

@@ -54,7 +54,7 @@ func (r *runner) kbPages(ctx context.Context, d *dataset) (*KBResult, error) {
 			return nil, err
 		}
 		pass := func() (Stats, error) {
-			s, err := closedLoop(ctx, r.client, kbConcurrency, 10*time.Minute, len(slugs), func(ctx context.Context, i int) (*http.Request, error) {
+			s, err := closedLoop(ctx, r.client, kbConcurrency, time.Hour, 0, len(slugs), func(ctx context.Context, i int) (*http.Request, error) {
 				return http.NewRequestWithContext(ctx, "GET", portal.url("/kb/"+slugs[i]), nil)
 			})
 			if err == nil && s.Errors > 0 {

@@ -81,10 +81,9 @@ func medianStats(runs []Stats) Stats {
 type requestFunc func(ctx context.Context, i int) (*http.Request, error)
 
 // closedLoop runs concurrency workers, each sending its next request as soon as the previous
-// answer is read, until the duration is over or, when limit > 0, limit requests were sent.
-func closedLoop(ctx context.Context, client *http.Client, concurrency int, duration time.Duration, limit int, next requestFunc) (Stats, error) {
-	ctx, cancel := context.WithTimeout(ctx, duration)
-	defer cancel()
+// answer is read. They start requests until the duration is over and at least minimum were
+// started, or until limit were started when limit > 0; requests under way are waited for.
+func closedLoop(ctx context.Context, client *http.Client, concurrency int, duration time.Duration, minimum, limit int, next requestFunc) (Stats, error) {
 	var (
 		seq    atomic.Int64
 		mu     sync.Mutex
@@ -94,6 +93,7 @@ func closedLoop(ctx context.Context, client *http.Client, concurrency int, durat
 		wg     sync.WaitGroup
 	)
 	start := time.Now()
+	deadline := start.Add(duration)
 	for range concurrency {
 		wg.Add(1)
 		go func() {
@@ -103,7 +103,7 @@ func closedLoop(ctx context.Context, client *http.Client, concurrency int, durat
 			var firstErr error
 			for ctx.Err() == nil {
 				i := int(seq.Add(1) - 1)
-				if limit > 0 && i >= limit {
+				if limit > 0 && i >= limit || i >= minimum && time.Now().After(deadline) {
 					break
 				}
 				req, err := next(ctx, i)
@@ -120,10 +120,6 @@ func closedLoop(ctx context.Context, client *http.Client, concurrency int, durat
 						err = fmt.Errorf("%s %s: status %d", req.Method, req.URL.Path, res.StatusCode)
 					}
 				}
-				d := time.Since(t0)
-				if ctx.Err() != nil && err != nil {
-					break // cut off by the end of the run, not a failure
-				}
 				if err != nil {
 					bad++
 					if firstErr == nil {
@@ -131,7 +127,7 @@ func closedLoop(ctx context.Context, client *http.Client, concurrency int, durat
 					}
 					continue
 				}
-				local = append(local, d)
+				local = append(local, time.Since(t0))
 			}
 			mu.Lock()
 			lat = append(lat, local...)
@@ -144,6 +140,9 @@ func closedLoop(ctx context.Context, client *http.Client, concurrency int, durat
 	}
 	wg.Wait()
 	s := summarise(lat, errors, time.Since(start))
+	if err := ctx.Err(); err != nil {
+		return s, err
+	}
 	if s.N == 0 && first != nil {
 		return s, first
 	}

@@ -282,7 +282,7 @@ var unthrottled = []string{"API_RATE_LIMIT_IP=1000000000/1m", "API_RATE_LIMIT_TO
 // mixLoad sends the mix round-robin at concurrency c for d, to the portal or straight to
 // Elasticsearch. Every answer must be a 2xx: errors fail the run.
 func (r *runner) mixLoad(ctx context.Context, mix []prepared, c int, d time.Duration, base string, raw bool) (Stats, error) {
-	s, err := closedLoop(ctx, r.client, c, d, 0, func(ctx context.Context, i int) (*http.Request, error) {
+	s, err := closedLoop(ctx, r.client, c, d, len(mix), 0, func(ctx context.Context, i int) (*http.Request, error) {
 		p := mix[i%len(mix)]
 		if raw {
 			return p.rawRequest(ctx, base)
