@@ -151,6 +151,7 @@ func closedLoop(ctx context.Context, client *http.Client, concurrency int, durat
 
 // newClient is an HTTP client keeping enough idle connections for the highest concurrency.
 func newClient() *http.Client {
-	return &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{
+	// A long timeout: the Postgres fallback on a million tickets takes a while.
+	return &http.Client{Timeout: 10 * time.Minute, Transport: &http.Transport{
 		MaxIdleConns: 256, MaxIdleConnsPerHost: 256, IdleConnTimeout: time.Minute, DisableCompression: true}}
 }

@@ -236,7 +236,8 @@ func (rep *Report) Markdown() string {
 				ms(l.Raw.P50), ms(l.Raw.P99), l.Raw.RPS, l.Ratio)
 		}
 		p("")
-		p("Fallback: the same mix through a portal with no Elasticsearch configured (Postgres `pg_trgm` search):")
+		p("Fallback: the same mix through a portal with no Elasticsearch configured (Postgres `pg_trgm` search),")
+		p("one run per level of at least one pass over the mix:")
 		p("")
 		p("| Concurrency | p50 | p99 | req/s |")
 		p("|---:|---:|---:|---:|")
