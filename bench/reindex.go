@@ -74,29 +74,15 @@ func prepareNDJSON(ctx context.Context, st *store.Store) (map[string][][]byte, i
 	var total int64
 	for _, kind := range elasticsearch.Kinds {
 		var cur []byte
-		var after int64
-		for {
-			var docs []*search.Document
-			if kind == search.TypeTicket {
-				rows, err := st.TicketDocsAfter(ctx, after, 1000)
-				if err != nil {
-					return nil, 0, err
-				}
-				for _, row := range rows {
-					docs = append(docs, indexer.TicketDocument(row))
-				}
-			} else {
-				rows, err := st.ArticleDocsAfter(ctx, after, 1000)
-				if err != nil {
-					return nil, 0, err
-				}
-				for _, row := range rows {
-					docs = append(docs, indexer.ArticleDocument(row))
-				}
-			}
-			if len(docs) == 0 {
-				break
-			}
+		pages := make(chan []*search.Document, 2)
+		readErr := make(chan error, 1)
+		readCtx, stop := context.WithCancel(ctx)
+		defer stop() // on an early return, the reader ends too
+		go func() {
+			defer close(pages)
+			readErr <- indexer.ReadDocuments(readCtx, st, kind, pages)
+		}()
+		for docs := range pages {
 			for _, doc := range docs {
 				before := len(cur)
 				var err error
@@ -108,7 +94,9 @@ func prepareNDJSON(ctx context.Context, st *store.Store) (map[string][][]byte, i
 					cur = append([]byte(nil), cur[before:]...)
 				}
 			}
-			after = docs[len(docs)-1].ID
+		}
+		if err := <-readErr; err != nil {
+			return nil, 0, err
 		}
 		if len(cur) > 0 {
 			out[kind] = append(out[kind], cur)

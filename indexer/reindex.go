@@ -72,46 +72,35 @@ func reindexKind(ctx context.Context, st *store.Store, es *elasticsearch.Backend
 			progress(ReindexProgress{Kind: kind, Done: done, Total: total, Elapsed: time.Since(start), Final: final})
 		}
 	}
+	// Pages are read ahead while the loader encodes and sends the previous ones: Postgres and
+	// Elasticsearch work at the same time.
+	pages := make(chan []*search.Document, 2)
+	readErr := make(chan error, 1)
+	readCtx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
+	go func() {
+		defer close(pages)
+		readErr <- ReadDocuments(readCtx, st, kind, pages)
+	}()
 	var done int64
-	var after int64
 	lastReport := time.Now()
-	for {
-		var docs []*search.Document
-		if kind == search.TypeTicket {
-			rows, err := st.TicketDocsAfter(ctx, after, reindexPage)
-			if err != nil {
-				_ = loader.Close(context.WithoutCancel(ctx))
-				return err
-			}
-			for _, r := range rows {
-				docs = append(docs, TicketDocument(r))
-			}
-		} else {
-			rows, err := st.ArticleDocsAfter(ctx, after, reindexPage)
-			if err != nil {
-				_ = loader.Close(context.WithoutCancel(ctx))
-				return err
-			}
-			for _, r := range rows {
-				docs = append(docs, ArticleDocument(r))
-			}
-		}
-		if len(docs) == 0 {
-			break
-		}
+	for docs := range pages {
 		for _, d := range docs {
 			if err := loader.Add(ctx, d); err != nil {
+				stopReading()
 				_ = loader.Close(context.WithoutCancel(ctx))
 				return err
 			}
 		}
-		after = docs[len(docs)-1].ID
 		done += int64(len(docs))
 		if time.Since(lastReport) >= time.Second || done == int64(len(docs)) { // first page too
-
 			report(done, false)
 			lastReport = time.Now()
 		}
+	}
+	if err := <-readErr; err != nil {
+		_ = loader.Close(context.WithoutCancel(ctx))
+		return err
 	}
 	if err := loader.Close(ctx); err != nil {
 		return err
@@ -124,4 +113,39 @@ func reindexKind(ctx context.Context, st *store.Store, es *elasticsearch.Backend
 	}
 	report(done, true)
 	return nil
+}
+
+// ReadDocuments sends every document of kind as the index holds it, a page at a time in id
+// order, until done or ctx ends.
+func ReadDocuments(ctx context.Context, st *store.Store, kind string, out chan<- []*search.Document) error {
+	var after int64
+	for {
+		var docs []*search.Document
+		if kind == search.TypeTicket {
+			rows, err := st.TicketDocsAfter(ctx, after, reindexPage)
+			if err != nil {
+				return err
+			}
+			for _, r := range rows {
+				docs = append(docs, TicketDocument(r))
+			}
+		} else {
+			rows, err := st.ArticleDocsAfter(ctx, after, reindexPage)
+			if err != nil {
+				return err
+			}
+			for _, r := range rows {
+				docs = append(docs, ArticleDocument(r))
+			}
+		}
+		if len(docs) == 0 {
+			return nil
+		}
+		select {
+		case out <- docs:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		after = docs[len(docs)-1].ID
+	}
 }
