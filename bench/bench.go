@@ -42,7 +42,8 @@ type runner struct {
 	client *http.Client
 }
 
-// Run measures every data set size in turn and returns the report.
+// Run measures every data set size in turn and returns the report; after a failure, the report
+// holds the data sets measured before it.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	r := &runner{cfg: cfg, client: newClient()}
 	rep := &Report{Date: time.Now().UTC(), Config: cfg}
@@ -61,7 +62,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		sr, err := r.measure(ctx, size)
 		if err != nil {
-			return nil, fmt.Errorf("%d tickets: %w", size, err)
+			// What was measured before the failure is still worth a report.
+			rep.Failure = fmt.Sprintf("%d tickets: %v", size, err)
+			return rep, fmt.Errorf("%d tickets: %w", size, err)
 		}
 		rep.Sets = append(rep.Sets, *sr)
 	}

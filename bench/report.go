@@ -21,6 +21,7 @@ type Report struct {
 	Config  Config
 	Machine Machine
 	Sets    []SetReport
+	Failure string // why the run stopped early, if it did
 }
 
 // SetReport holds the figures of one data set.
@@ -127,7 +128,8 @@ func (rep *Report) JSON() ([]byte, error) {
 		Config  Config
 		Machine Machine
 		Sets    []SetReport
-	}{rep.Date, c, rep.Machine, rep.Sets}, "", "  ")
+		Failure string `json:",omitempty"`
+	}{rep.Date, c, rep.Machine, rep.Sets, rep.Failure}, "", "  ")
 }
 
 // Markdown renders the report.
@@ -143,6 +145,13 @@ func (rep *Report) Markdown() string {
 	p("Each figure is the median of %d runs; comparisons are ratios of figures measured in the same run,", rep.Config.Runs)
 	p("each pair alternating which side goes first. Search and KB load runs last %s each.", rep.Config.Duration)
 	p("")
+	if rep.Failure != "" {
+		p("**Incomplete run:** %s", rep.Failure)
+		p("")
+	}
+	if len(rep.Sets) == 0 {
+		return b.String()
+	}
 	p("## Summary")
 	p("")
 	head, sep := "| Figure |", "|---|"

@@ -86,9 +86,9 @@ Flags:
 		return errors.New("--runs, --kb-pages must be at least 1 and durations at least 1s")
 	}
 	began := time.Now()
-	rep, err := bench.Run(ctx, bc)
-	if err != nil || *prepare {
-		return err
+	rep, runErr := bench.Run(ctx, bc)
+	if rep == nil || *prepare {
+		return runErr
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
@@ -105,7 +105,7 @@ Flags:
 		return err
 	}
 	fmt.Printf("report: %s.md (%s)\n", name, time.Since(began).Round(time.Second))
-	return nil
+	return runErr
 }
 
 func ints(s string) ([]int, error) {
