@@ -66,7 +66,8 @@ func New(st *store.Store, sink Sink, log *slog.Logger, m *Metrics, opts Options)
 // (within its timeout) before Run returns.
 func (ix *Indexer) Run(ctx context.Context) error {
 	wake := make(chan struct{}, 1)
-	go ix.listen(ctx, wake)
+	listening := make(chan struct{}, 1)
+	go ix.listen(ctx, wake, listening)
 	backoff := time.Duration(0)
 	for ctx.Err() == nil {
 		_, err := ix.Drain(ctx)
@@ -80,16 +81,32 @@ func (ix *Indexer) Run(ctx context.Context) error {
 		if backoff > 0 {
 			wait = backoff
 		}
-		select {
-		case <-ctx.Done():
-		case <-wake:
-			if backoff > 0 { // a notification does not make Elasticsearch come back sooner
-				sleep(ctx, backoff)
-			}
-		case <-time.After(wait):
-		}
+		waitForWork(ctx, wait, backoff > 0, wake, listening)
 	}
 	return nil
+}
+
+// waitForWork returns after wait, or sooner when there is reason to look at the outbox again.
+// While backing off, a notification is no such reason (it does not make Elasticsearch come back
+// sooner), but a listener that has just connected is: the database is reachable again, and
+// whatever it notified while the connection was down was missed.
+func waitForWork(ctx context.Context, wait time.Duration, backingOff bool, wake, listening <-chan struct{}) {
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+			return
+		case <-listening:
+			return
+		case <-wake:
+			if !backingOff {
+				return
+			}
+		}
+	}
 }
 
 // Drain processes batches until the outbox has nothing ready or ctx ends; it returns how many
@@ -182,10 +199,10 @@ func (ix *Indexer) apply(ctx context.Context, b *store.OutboxBatch) (store.Outbo
 }
 
 // listen forwards outbox notifications to wake, reconnecting as needed; the poll in Run covers
-// whatever it misses.
-func (ix *Indexer) listen(ctx context.Context, wake chan<- struct{}) {
+// whatever it misses. Each time LISTEN takes effect it signals listening.
+func (ix *Indexer) listen(ctx context.Context, wake, listening chan<- struct{}) {
 	for ctx.Err() == nil {
-		err := ix.listenOnce(ctx, wake)
+		err := ix.listenOnce(ctx, wake, listening)
 		if ctx.Err() != nil {
 			return
 		}
@@ -194,7 +211,7 @@ func (ix *Indexer) listen(ctx context.Context, wake chan<- struct{}) {
 	}
 }
 
-func (ix *Indexer) listenOnce(ctx context.Context, wake chan<- struct{}) error {
+func (ix *Indexer) listenOnce(ctx context.Context, wake, listening chan<- struct{}) error {
 	conn, err := pgx.ConnectConfig(ctx, ix.store.Pool().Config().ConnConfig.Copy())
 	if err != nil {
 		return err
@@ -202,6 +219,10 @@ func (ix *Indexer) listenOnce(ctx context.Context, wake chan<- struct{}) error {
 	defer conn.Close(context.WithoutCancel(ctx))
 	if _, err := conn.Exec(ctx, `LISTEN search_outbox`); err != nil {
 		return err
+	}
+	select {
+	case listening <- struct{}{}:
+	default:
 	}
 	for {
 		if _, err := conn.WaitForNotification(ctx); err != nil {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,4 +43,43 @@ func TestConformance(t *testing.T) {
 		}
 		return es
 	})
+}
+
+// TestBeginReindexDropsLeftovers: a reindex killed half-way leaves an index behind the pending
+// alias, one killed between its alias swap and dropping the old index leaves one with no
+// alias; the next reindex drops both, and never the live index.
+func TestBeginReindexDropsLeftovers(t *testing.T) {
+	es := estest.New(t)
+	ctx := context.Background()
+	pending, err := es.BeginReindex(ctx, search.TypeTicket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orphan, err := es.BeginReindex(ctx, search.TypeTicket) // drops pending, then makes another
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := estest.URL(t)
+	req, _ := http.NewRequest("POST", base+"/_aliases", strings.NewReader(
+		`{"actions":[{"remove":{"index":"`+orphan+`","alias":"`+es.Alias(search.TypeTicket)+`_pending"}}]}`))
+	req.Header.Set("Content-Type", "application/json")
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
+		t.Fatalf("remove alias: %v %v", res, err)
+	}
+	next, err := es.BeginReindex(ctx, search.TypeTicket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{pending, orphan} {
+		res, err := http.Head(base + "/" + name)
+		if err != nil || res.StatusCode != 404 {
+			t.Errorf("%s still exists: %v %v", name, res.StatusCode, err)
+		}
+	}
+	if err := es.AbortReindex(ctx, next); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := es.Count(ctx, search.TypeTicket); err != nil || n != 0 {
+		t.Errorf("the live index: %d documents, %v", n, err)
+	}
 }

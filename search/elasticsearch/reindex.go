@@ -24,7 +24,13 @@ func (b *Backend) BeginReindex(ctx context.Context, kind string) (string, error)
 	if err != nil {
 		return "", err
 	}
-	for _, name := range stale {
+	// So is an index with no alias at all: a reindex killed between its alias swap and dropping
+	// the old index leaves one.
+	orphans, err := b.unaliased(ctx, kind)
+	if err != nil {
+		return "", err
+	}
+	for _, name := range append(stale, orphans...) {
 		if err := b.deleteIndex(ctx, name); err != nil {
 			return "", err
 		}
@@ -37,6 +43,35 @@ func (b *Backend) BeginReindex(ctx context.Context, kind string) (string, error)
 		return "", err
 	}
 	return name, nil
+}
+
+// unaliased lists kind's physical indices that no alias points at.
+func (b *Backend) unaliased(ctx context.Context, kind string) ([]string, error) {
+	pattern := b.Alias(kind) + "_v*"
+	res, err := b.es.Indices.GetAlias(b.es.Indices.GetAlias.WithContext(ctx), b.es.Indices.GetAlias.WithIndex(pattern))
+	if err != nil {
+		return nil, fmt.Errorf("%w: list indices %s: %v", search.ErrUnavailable, pattern, err)
+	}
+	defer drain(res)
+	if res.StatusCode == http.StatusNotFound {
+		return nil, nil
+	}
+	if res.IsError() {
+		return nil, responseError(res, "list indices "+pattern)
+	}
+	var byIndex map[string]struct {
+		Aliases map[string]any `json:"aliases"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&byIndex); err != nil {
+		return nil, fmt.Errorf("list indices %s: %w", pattern, err)
+	}
+	var out []string
+	for name, idx := range byIndex {
+		if len(idx.Aliases) == 0 {
+			out = append(out, name)
+		}
+	}
+	return out, nil
 }
 
 // Loader bulk-loads documents into one index with several requests in flight.
