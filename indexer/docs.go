@@ -28,12 +28,11 @@ func TicketDocument(t store.TicketDoc) *search.Document {
 			d.AssigneeName = *t.AssigneeName
 		}
 	}
-	for _, c := range t.Comments {
-		if c.Internal {
-			d.Internal = append(d.Internal, c.Body)
-		} else {
-			d.Comments = append(d.Comments, c.Body)
-		}
+	if len(t.Comments) > 0 {
+		d.Comments = t.Comments
+	}
+	if len(t.Internal) > 0 {
+		d.Internal = t.Internal
 	}
 	return d
 }

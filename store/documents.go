@@ -9,27 +9,24 @@ import (
 // TicketDoc is a ticket's current state with everything its search document holds.
 type TicketDoc struct {
 	Ticket
-	ClientName   string           `db:"client_name"`
-	SLAMinutes   int              `db:"sla_response_minutes"`
-	AssigneeName *string          `db:"assignee_name"`
-	Comments     []CommentSummary `db:"comments"`
-}
-
-// CommentSummary is a comment as the search document carries it.
-type CommentSummary struct {
-	Body     string    `json:"body"`
-	Internal bool      `json:"internal"`
-	At       time.Time `json:"created_at"`
+	ClientName   string  `db:"client_name"`
+	SLAMinutes   int     `db:"sla_response_minutes"`
+	AssigneeName *string `db:"assignee_name"`
+	// The bodies of the public and of the internal comments, oldest first.
+	Comments []string `db:"comments"`
+	Internal []string `db:"internal"`
 }
 
 // TicketDocs loads the current state of the tickets with these ids, in one query. Ids with no
-// row (deleted tickets) are absent from the result.
+// row (deleted tickets) are absent from the result. Comments come as arrays, which the binary
+// protocol carries far more cheaply than JSON (a reindex loads millions).
 func (s *Store) TicketDocs(ctx context.Context, ids []int64) ([]TicketDoc, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+prefixed("t.", ticketColumns)+`,
 			c.name AS client_name, c.sla_response_minutes, u.name AS assignee_name,
-			coalesce((SELECT json_agg(json_build_object('body', m.body, 'internal', m.internal,
-			                 'created_at', m.created_at) ORDER BY m.created_at, m.id)
-			          FROM comments m WHERE m.ticket_id = t.id), '[]') AS comments
+			coalesce((SELECT array_agg(m.body ORDER BY m.created_at, m.id) FROM comments m
+			          WHERE m.ticket_id = t.id AND NOT m.internal), '{}') AS comments,
+			coalesce((SELECT array_agg(m.body ORDER BY m.created_at, m.id) FROM comments m
+			          WHERE m.ticket_id = t.id AND m.internal), '{}') AS internal
 		FROM tickets t
 		JOIN clients c ON c.id = t.client_id
 		LEFT JOIN users u ON u.id = t.assignee_id

@@ -6,12 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/elastic/go-elasticsearch/v8/esutil"
+	"time"
 
 	"helpdesk/search"
 )
@@ -74,37 +74,45 @@ func (b *Backend) unaliased(ctx context.Context, kind string) ([]string, error) 
 	return out, nil
 }
 
-// Loader bulk-loads documents into one index with several requests in flight.
+// Loader bulk-loads documents into one index: it encodes them into _bulk bodies of about
+// loaderFlushBytes and keeps loaderWorkers requests in flight.
 type Loader struct {
-	bi     esutil.BulkIndexer
+	b     *Backend
+	index string
+	buf   []byte
+	work  chan []byte
+	wg    sync.WaitGroup
+
 	mu     sync.Mutex
 	errs   []error
 	failed int
 }
 
+const (
+	loaderWorkers    = 2
+	loaderFlushBytes = 4 << 20
+	loaderRetries    = 5
+)
+
 // NewLoader starts a loader for index.
 func (b *Backend) NewLoader(index string) (*Loader, error) {
-	l := &Loader{}
-	bi, err := esutil.NewBulkIndexer(esutil.BulkIndexerConfig{
-		Client:     b.es,
-		Index:      index,
-		NumWorkers: 2,
-		FlushBytes: 4 << 20,
-		OnError: func(_ context.Context, err error) {
-			l.record(err)
-		},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("bulk loader: %w", err)
+	l := &Loader{b: b, index: index, work: make(chan []byte), buf: make([]byte, 0, loaderFlushBytes+64<<10)}
+	for range loaderWorkers {
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			for body := range l.work {
+				l.send(body)
+			}
+		}()
 	}
-	l.bi = bi
 	return l, nil
 }
 
-func (l *Loader) record(err error) {
+func (l *Loader) record(n int, err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.failed++
+	l.failed += n
 	if len(l.errs) < 5 {
 		l.errs = append(l.errs, err)
 	}
@@ -112,32 +120,112 @@ func (l *Loader) record(err error) {
 
 // Add queues a document with its external version.
 func (l *Loader) Add(ctx context.Context, d *search.Document) error {
-	body, err := json.Marshal(source(d))
-	if err != nil {
+	var err error
+	if l.buf, err = AppendBulkIndex(l.buf, d); err != nil {
 		return err
 	}
-	return l.bi.Add(ctx, esutil.BulkIndexerItem{
-		Action:      "index",
-		DocumentID:  strconv.FormatInt(d.ID, 10),
-		Version:     &d.Version,
-		VersionType: "external_gte",
-		Body:        bytes.NewReader(body),
-		OnFailure: func(_ context.Context, _ esutil.BulkIndexerItem, res esutil.BulkIndexerResponseItem, err error) {
-			if res.Status == 409 { // a newer version arrived through the indexer meanwhile
-				return
-			}
-			if err == nil {
-				err = fmt.Errorf("status %d: %s: %s", res.Status, res.Error.Type, res.Error.Reason)
-			}
-			l.record(fmt.Errorf("document %d: %w", d.ID, err))
-		},
-	})
+	if len(l.buf) >= loaderFlushBytes {
+		return l.flush(ctx)
+	}
+	return nil
 }
 
-// Close flushes what is queued and reports any document that failed.
+func (l *Loader) flush(ctx context.Context) error {
+	if len(l.buf) == 0 {
+		return nil
+	}
+	body := l.buf
+	l.buf = make([]byte, 0, cap(body))
+	select {
+	case l.work <- body:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// send posts one body. Items refused for load (429) make it go again after a pause: with
+// external versions a document sent twice is simply indexed twice. A 409 means a newer
+// version arrived through the indexer meanwhile: that document is done.
+func (l *Loader) send(body []byte) {
+	for attempt := 0; ; attempt++ {
+		retry, err := l.post(body)
+		if err == nil {
+			return
+		}
+		if !retry || attempt == loaderRetries {
+			l.record(bytes.Count(body, []byte("\n"))/2, err)
+			return
+		}
+		time.Sleep(time.Duration(250<<attempt) * time.Millisecond)
+	}
+}
+
+func (l *Loader) post(body []byte) (retry bool, err error) {
+	res, err := l.b.es.Bulk(bytes.NewReader(body), l.b.es.Bulk.WithIndex(l.index))
+	if err != nil {
+		return false, fmt.Errorf("%w: bulk: %v", search.ErrUnavailable, err)
+	}
+	defer drain(res)
+	if res.StatusCode == http.StatusTooManyRequests {
+		return true, responseError(res, "bulk")
+	}
+	if res.IsError() {
+		return false, responseError(res, "bulk")
+	}
+	reply, err := io.ReadAll(res.Body)
+	if err != nil {
+		return false, fmt.Errorf("%w: bulk reply: %v", search.ErrUnavailable, err)
+	}
+	// The usual answer says so first thing: no need to decode thousands of items.
+	if i := bytes.Index(reply, []byte(`"errors":`)); i >= 0 && i < 64 && bytes.HasPrefix(reply[i+len(`"errors":`):], []byte("false")) {
+		return false, nil
+	}
+	var parsed struct {
+		Items []map[string]struct {
+			ID     string `json:"_id"`
+			Status int    `json:"status"`
+			Error  struct {
+				Type   string `json:"type"`
+				Reason string `json:"reason"`
+			} `json:"error"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(reply, &parsed); err != nil {
+		return false, fmt.Errorf("bulk reply: %w", err)
+	}
+	var first error
+	failed := 0
+	for _, item := range parsed.Items {
+		for _, r := range item {
+			switch {
+			case r.Status < 300, r.Status == http.StatusConflict:
+			case r.Status == http.StatusTooManyRequests:
+				retry = true
+			default:
+				failed++
+				if first == nil {
+					first = fmt.Errorf("document %s: status %d: %s: %s", r.ID, r.Status, r.Error.Type, r.Error.Reason)
+				}
+			}
+		}
+	}
+	if retry { // the whole body goes again: its other failures are counted on the last try
+		return true, fmt.Errorf("bulk: items refused with 429 (Elasticsearch overloaded)")
+	}
+	if failed > 0 {
+		l.record(failed, first)
+	}
+	return false, nil
+}
+
+// Close sends what is queued, waits for every request and reports any document that failed.
 func (l *Loader) Close(ctx context.Context) error {
-	if err := l.bi.Close(ctx); err != nil {
-		return fmt.Errorf("%w: bulk load: %v", search.ErrUnavailable, err)
+	err := l.flush(ctx)
+	close(l.work)
+	l.wg.Wait()
+	if err != nil {
+		return err
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
