@@ -107,8 +107,17 @@ func TestRunSmall(t *testing.T) {
 			t.Errorf("report lacks %q", want)
 		}
 	}
-	if _, err := rep.JSON(); err != nil {
-		t.Error(err)
+	data, err := rep.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A saved report renders again exactly (bench --render).
+	again, err := ReadReport(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Markdown() != md {
+		t.Error("the report read back from its JSON renders differently")
 	}
 }
 

@@ -132,6 +132,23 @@ func (rep *Report) JSON() ([]byte, error) {
 	}{rep.Date, c, rep.Machine, rep.Sets, rep.Failure}, "", "  ")
 }
 
+// ReadReport reads a report back from its JSON, to render it again.
+func ReadReport(data []byte) (*Report, error) {
+	var rep Report
+	if err := json.Unmarshal(data, &rep); err != nil {
+		return nil, fmt.Errorf("read report: %w", err)
+	}
+	return &rep, nil
+}
+
+// perSecond writes a rate, with a decimal when it is small.
+func perSecond(x float64) string {
+	if x < 10 {
+		return fmt.Sprintf("%.1f", x)
+	}
+	return fmt.Sprintf("%.0f", x)
+}
+
 // Markdown renders the report.
 func (rep *Report) Markdown() string {
 	var b strings.Builder
@@ -194,9 +211,9 @@ func (rep *Report) Markdown() string {
 		})
 	}
 	for i, l := range rep.Sets[0].Search.Fallback {
-		row(fmt.Sprintf("Postgres fallback at concurrency %d: p50 / p99", l.Concurrency), "", func(s SetReport) string {
+		row(fmt.Sprintf("Postgres fallback at concurrency %d: p50 / p99, req/s", l.Concurrency), "", func(s SetReport) string {
 			x := s.Search.Fallback[i].Portal
-			return fmt.Sprintf("%s / %s", ms(x.P50), ms(x.P99))
+			return fmt.Sprintf("%s / %s, %s/s", ms(x.P50), ms(x.P99), perSecond(x.RPS))
 		})
 	}
 	row(fmt.Sprintf("KB page `/kb/{slug}`, cache cold, pages/s (concurrency %d)", kbConcurrency), "", func(s SetReport) string { return fmt.Sprintf("%.0f", s.KB.Cold.RPS) })
@@ -251,7 +268,7 @@ func (rep *Report) Markdown() string {
 		p("| Concurrency | p50 | p99 | req/s |")
 		p("|---:|---:|---:|---:|")
 		for _, l := range s.Search.Fallback {
-			p("| %d | %s | %s | %.0f |", l.Concurrency, ms(l.Portal.P50), ms(l.Portal.P99), l.Portal.RPS)
+			p("| %d | %s | %s | %s |", l.Concurrency, ms(l.Portal.P50), ms(l.Portal.P99), perSecond(l.Portal.RPS))
 		}
 		p("")
 		p("### Change-to-searchable")

@@ -60,8 +60,12 @@ Flags:
 	bin := fs.String("bin", "bin", "directory with the portal, indexer and portalctl binaries")
 	out := fs.String("out", "bench/results", "directory of the report")
 	prepare := fs.Bool("prepare-only", false, "seed and index the data sets, then stop")
+	render := fs.String("render", "", "write the markdown of a saved report (its .json) again, measure nothing")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *render != "" {
+		return rerender(*render)
 	}
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {
@@ -106,6 +110,24 @@ Flags:
 	}
 	fmt.Printf("report: %s.md (%s)\n", name, time.Since(began).Round(time.Second))
 	return runErr
+}
+
+// rerender writes FILE.md again from FILE.json.
+func rerender(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	rep, err := bench.ReadReport(data)
+	if err != nil {
+		return err
+	}
+	md := strings.TrimSuffix(path, ".json") + ".md"
+	if err := os.WriteFile(md, []byte(rep.Markdown()), 0o644); err != nil {
+		return err
+	}
+	fmt.Println("report:", md)
+	return nil
 }
 
 func ints(s string) ([]int, error) {
