@@ -51,14 +51,16 @@ func matches(text string, terms []string, title bool) []span {
 func mark(b *strings.Builder, text string, from, to int, spans []span) {
 	pos := from
 	for _, s := range spans {
-		if s.end <= from || s.start >= to {
+		if s.end <= pos || s.start >= to {
 			continue
 		}
-		b.WriteString(html.EscapeString(text[pos:s.start]))
+		// A fragment can end inside a word (text without spaces): mark only what it shows.
+		start, end := max(s.start, pos), min(s.end, to)
+		b.WriteString(html.EscapeString(text[pos:start]))
 		b.WriteString("<mark>")
-		b.WriteString(html.EscapeString(text[s.start:s.end]))
+		b.WriteString(html.EscapeString(text[start:end]))
 		b.WriteString("</mark>")
-		pos = s.end
+		pos = end
 	}
 	b.WriteString(html.EscapeString(text[pos:to]))
 }
