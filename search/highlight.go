@@ -96,6 +96,12 @@ func Snippets(text string, terms []string) []string {
 		}
 		from := wordStart(text, max(0, s.start-snippetLead))
 		to := wordEnd(text, min(len(text), from+snippetLen))
+		if to <= max(from, s.start) { // no space in the window after the match: cut mid-word, on a rune
+			to = min(len(text), from+snippetLen)
+			for to < len(text) && !utf8.RuneStart(text[to]) {
+				to--
+			}
+		}
 		var b strings.Builder
 		if from > 0 {
 			b.WriteString("…")

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestFoldAndTerms(t *testing.T) {
@@ -114,6 +115,23 @@ func TestFoldAgreesWithDefinition(t *testing.T) {
 					t.Errorf("Fold(%q) = %q, want %q", s, got, want)
 					bad++
 				}
+			}
+		}
+	}
+}
+
+// Snippets of text with few or no spaces: never a panic, always valid fragments.
+func TestSnippetsWithoutSpaces(t *testing.T) {
+	long := strings.Repeat("0", 84)
+	for _, text := range []string{
+		long + " " + strings.Repeat("0", 160),
+		strings.Repeat("x", 40) + " " + strings.Repeat("y", 8) + "impresora" + strings.Repeat("z", 40) + " " + strings.Repeat("w", 200),
+		strings.Repeat("a", 60) + "impresora" + strings.Repeat("b", 300),
+		"impresora",
+	} {
+		for _, s := range Snippets(text, Terms(text+" impresora")) {
+			if !utf8.ValidString(s) {
+				t.Errorf("invalid snippet %q", s)
 			}
 		}
 	}
