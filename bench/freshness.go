@@ -15,14 +15,13 @@ import (
 
 // FreshResult is the change-to-searchable delay at one steady write rate.
 type FreshResult struct {
-	Rate          int // writes/s asked for
-	Achieved      float64
-	Writes        int
-	Delay         Stats // from the API's 201 to the ticket being returned by search
-	WriteLatency  Stats // of the API call itself
-	PollInterval  time.Duration
-	NeverSeen     int
-	RefreshPeriod string
+	Rate         int // writes/s asked for
+	Achieved     float64
+	Writes       int
+	Delay        Stats // from the API's 201 to the ticket being returned by search
+	WriteLatency Stats // of the API call itself
+	PollInterval time.Duration
+	NeverSeen    int
 }
 
 const freshPoll = 10 * time.Millisecond
@@ -78,7 +77,7 @@ type write struct {
 }
 
 func (r *runner) steadyWrites(ctx context.Context, d *dataset, portal *process, token string, clientID int64, rate int) (*FreshResult, []int64, error) {
-	res := &FreshResult{Rate: rate, PollInterval: freshPoll, RefreshPeriod: "1s (index default)"}
+	res := &FreshResult{Rate: rate, PollInterval: freshPoll}
 	seen := make(chan write, 1024)
 	var (
 		mu       sync.Mutex

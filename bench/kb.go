@@ -49,48 +49,52 @@ func (r *runner) kbPages(ctx context.Context, d *dataset) (*KBResult, error) {
 		if err := forget(ctx, rdb, d.prefix+":cache:kb:*"); err != nil {
 			return nil, err
 		}
-		portal, err := start(ctx, r.cfg.Bin, "portal", "PORTAL_ADDR", "/readyz", d.env)
+		c, w, misses, hits, err := r.kbRun(ctx, d, slugs)
 		if err != nil {
 			return nil, err
 		}
-		pass := func() (Stats, error) {
-			s, err := closedLoop(ctx, r.client, kbConcurrency, time.Hour, 0, len(slugs), func(ctx context.Context, i int) (*http.Request, error) {
-				return http.NewRequestWithContext(ctx, "GET", portal.url("/kb/"+slugs[i]), nil)
-			})
-			if err == nil && s.Errors > 0 {
-				err = fmt.Errorf("%d KB pages failed", s.Errors)
-			}
-			return s, err
-		}
-		misses0, _, err := r.cacheCounts(ctx, portal)
-		if err == nil {
-			var s Stats
-			if s, err = pass(); err == nil {
-				cold = append(cold, s)
-			}
-		}
-		misses1, hits1, err2 := r.cacheCounts(ctx, portal)
-		var hits2 int64
-		if err == nil && err2 == nil {
-			var s Stats
-			if s, err = pass(); err == nil {
-				warm = append(warm, s)
-				_, hits2, err = r.cacheCounts(ctx, portal)
-			}
-		}
-		portal.stop()
-		if err == nil {
-			err = err2
-		}
-		if err != nil {
-			return nil, err
-		}
-		res.ColdMisses, res.WarmHits = misses1-misses0, hits2-hits1
+		cold, warm = append(cold, c), append(warm, w)
+		res.ColdMisses, res.WarmHits = misses, hits
 		r.logf("kb run %d/%d: cold %.0f pages/s (%d renders), warm %.0f pages/s (%d cache hits)", run+1, r.cfg.Runs,
-			cold[len(cold)-1].RPS, res.ColdMisses, warm[len(warm)-1].RPS, res.WarmHits)
+			c.RPS, misses, w.RPS, hits)
 	}
 	res.Cold, res.Warm = medianStats(cold), medianStats(warm)
 	return res, nil
+}
+
+// kbRun starts a fresh portal and reads every slug twice: the first pass renders each article
+// (the portal's misses count them), the second finds each in the cache (its hits count them).
+func (r *runner) kbRun(ctx context.Context, d *dataset, slugs []string) (cold, warm Stats, misses, hits int64, err error) {
+	portal, err := start(ctx, r.cfg.Bin, "portal", "PORTAL_ADDR", "/readyz", d.env)
+	if err != nil {
+		return
+	}
+	defer portal.stop()
+	pass := func() (Stats, error) {
+		s, err := closedLoop(ctx, r.client, kbConcurrency, time.Hour, 0, len(slugs), func(ctx context.Context, i int) (*http.Request, error) {
+			return http.NewRequestWithContext(ctx, "GET", portal.url("/kb/"+slugs[i]), nil)
+		})
+		if err == nil && s.Errors > 0 {
+			err = fmt.Errorf("%d KB pages failed", s.Errors)
+		}
+		return s, err
+	}
+	misses0, _, err := r.cacheCounts(ctx, portal)
+	if err != nil {
+		return
+	}
+	if cold, err = pass(); err != nil {
+		return
+	}
+	misses1, hits1, err := r.cacheCounts(ctx, portal)
+	if err != nil {
+		return
+	}
+	if warm, err = pass(); err != nil {
+		return
+	}
+	_, hits2, err := r.cacheCounts(ctx, portal)
+	return cold, warm, misses1 - misses0, hits2 - hits1, err
 }
 
 // forget deletes the Redis keys matching pattern.

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"helpdesk/indexer"
-	"helpdesk/search"
 	"helpdesk/search/elasticsearch"
 	"helpdesk/store"
 )
@@ -74,14 +73,9 @@ func prepareNDJSON(ctx context.Context, st *store.Store) (map[string][][]byte, i
 	var total int64
 	for _, kind := range elasticsearch.Kinds {
 		var cur []byte
-		pages := make(chan []*search.Document, 2)
-		readErr := make(chan error, 1)
 		readCtx, stop := context.WithCancel(ctx)
 		defer stop() // on an early return, the reader ends too
-		go func() {
-			defer close(pages)
-			readErr <- indexer.ReadDocuments(readCtx, st, kind, pages)
-		}()
+		pages, readErr := indexer.ReadAhead(readCtx, st, kind)
 		for docs := range pages {
 			for _, doc := range docs {
 				before := len(cur)
@@ -95,7 +89,7 @@ func prepareNDJSON(ctx context.Context, st *store.Store) (map[string][][]byte, i
 				}
 			}
 		}
-		if err := <-readErr; err != nil {
+		if err := readErr(); err != nil {
 			return nil, 0, err
 		}
 		if len(cur) > 0 {

@@ -275,7 +275,11 @@ func (rep *Report) Markdown() string {
 		p("")
 		p("Tickets created through `POST /api/v1/tickets` at a steady rate (open loop) while the indexer runs;")
 		p("the delay runs from the API's 201 to the first `_search` on the live tickets alias that returns the")
-		p("ticket (polled every %s; the index refreshes every second).", freshPoll)
+		poll := freshPoll // as recorded: a saved report renders with its own interval
+		if len(s.Fresh) > 0 {
+			poll = s.Fresh[0].PollInterval
+		}
+		p("ticket (polled every %s; the index refreshes every second).", poll)
 		p("")
 		p("| Writes/s | Writes | Median | p99 | Max | API write p50 | p99 |")
 		p("|---:|---:|---:|---:|---:|---:|---:|")

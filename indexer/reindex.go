@@ -74,14 +74,9 @@ func reindexKind(ctx context.Context, st *store.Store, es *elasticsearch.Backend
 	}
 	// Pages are read ahead while the loader encodes and sends the previous ones: Postgres and
 	// Elasticsearch work at the same time.
-	pages := make(chan []*search.Document, 2)
-	readErr := make(chan error, 1)
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
-	go func() {
-		defer close(pages)
-		readErr <- ReadDocuments(readCtx, st, kind, pages)
-	}()
+	pages, readErr := ReadAhead(readCtx, st, kind)
 	var done int64
 	lastReport := time.Now()
 	for docs := range pages {
@@ -98,7 +93,7 @@ func reindexKind(ctx context.Context, st *store.Store, es *elasticsearch.Backend
 			lastReport = time.Now()
 		}
 	}
-	if err := <-readErr; err != nil {
+	if err := readErr(); err != nil {
 		_ = loader.Close(context.WithoutCancel(ctx))
 		return err
 	}
@@ -115,9 +110,22 @@ func reindexKind(ctx context.Context, st *store.Store, es *elasticsearch.Backend
 	return nil
 }
 
-// ReadDocuments sends every document of kind as the index holds it, a page at a time in id
+// ReadAhead reads kind's documents in a goroutine of its own, a couple of
+// pages ahead of the caller, who ranges over pages and then asks wait for the reader's error.
+// Cancelling ctx stops the reader when the caller gives up early.
+func ReadAhead(ctx context.Context, st *store.Store, kind string) (pages <-chan []*search.Document, wait func() error) {
+	ch := make(chan []*search.Document, 2)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(ch)
+		errc <- readDocuments(ctx, st, kind, ch)
+	}()
+	return ch, func() error { return <-errc }
+}
+
+// readDocuments sends every document of kind as the index holds it, a page at a time in id
 // order, until done or ctx ends.
-func ReadDocuments(ctx context.Context, st *store.Store, kind string, out chan<- []*search.Document) error {
+func readDocuments(ctx context.Context, st *store.Store, kind string, out chan<- []*search.Document) error {
 	var after int64
 	for {
 		var docs []*search.Document

@@ -19,11 +19,11 @@ func (b *Backend) Search(ctx context.Context, q search.Query) (*search.Result, e
 		return nil, err
 	}
 	res := search.NewResult(search.EngineElasticsearch, q)
-	indices, body := b.request(q)
+	terms := search.Terms(q.Text)
+	indices, body := b.request(q, terms)
 	if len(indices) == 0 { // an anonymous visitor asking for tickets: nothing to look at
 		return res, nil
 	}
-	terms := search.Terms(q.Text)
 	resp, err := b.es.Search(b.es.Search.WithContext(ctx), b.es.Search.WithIndex(indices...),
 		b.es.Search.WithBody(jsonBody(body)), b.es.Search.WithIgnoreUnavailable(true),
 		b.es.Search.WithAllowNoIndices(true))
@@ -69,13 +69,13 @@ func (b *Backend) Search(ctx context.Context, q search.Query) (*search.Result, e
 	return res, nil
 }
 
-// request is the indices and the body Search sends for a normalised query.
-func (b *Backend) request(q search.Query) ([]string, obj) {
+// request is the indices and the body Search sends for a normalised query and its terms.
+func (b *Backend) request(q search.Query, terms []string) ([]string, obj) {
 	var indices []string
 	for _, t := range q.VisibleTypes() {
 		indices = append(indices, b.Alias(t))
 	}
-	return indices, buildQuery(q, search.Terms(q.Text), phraseOf(q.Text))
+	return indices, buildQuery(q, terms, phraseOf(q.Text))
 }
 
 // SearchRequest returns what Search would send to Elasticsearch for q: the indices (empty when
@@ -86,7 +86,7 @@ func (b *Backend) SearchRequest(q search.Query) (indices []string, body []byte, 
 	if err != nil {
 		return nil, nil, err
 	}
-	indices, o := b.request(q)
+	indices, o := b.request(q, search.Terms(q.Text))
 	body, err = json.Marshal(o)
 	return indices, body, err
 }
