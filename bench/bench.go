@@ -9,6 +9,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"helpdesk/internal/procs"
 	"io"
 	"net/http"
 	"time"
@@ -96,7 +97,7 @@ func (r *runner) open(ctx context.Context, size int) (*dataset, error) {
 		}
 		d.env = []string{"DATABASE_URL=" + url, "SEARCH_INDEX_PREFIX=" + d.prefix,
 			"REDIS_URL=" + r.cfg.RedisURL, "ELASTICSEARCH_URL=" + r.cfg.ElasticsearchURL}
-		if _, err := runTool(ctx, r.cfg.Bin, d.env, io.Discard, "migrate"); err != nil {
+		if _, err := procs.RunTool(ctx, r.cfg.Bin, d.env, io.Discard, "migrate"); err != nil {
 			return nil, err
 		}
 		if d.st, err = store.Open(ctx, url); err != nil {
@@ -121,14 +122,14 @@ func (r *runner) open(ctx context.Context, size int) (*dataset, error) {
 			continue
 		}
 		r.logf("%s: seeding %d tickets and %d articles", d.name, size, r.cfg.Articles)
-		if _, err := runTool(ctx, r.cfg.Bin, d.env, r.cfg.Log, "seed", "--clients", fmt.Sprint(r.cfg.Clients),
+		if _, err := procs.RunTool(ctx, r.cfg.Bin, d.env, r.cfg.Log, "seed", "--clients", fmt.Sprint(r.cfg.Clients),
 			"--tickets", fmt.Sprint(size), "--articles", fmt.Sprint(r.cfg.Articles)); err != nil {
 			return nil, err
 		}
 		d.st.Close()
 	}
 	var err error
-	if d.es, err = elasticsearch.New(r.cfg.ElasticsearchURL, d.prefix); err != nil {
+	if d.es, err = elasticsearch.New(r.cfg.ElasticsearchURL, d.prefix, d.st.Analyzer()); err != nil {
 		return nil, err
 	}
 	if err := d.es.EnsureIndices(ctx); err != nil {
@@ -142,12 +143,12 @@ func (r *runner) open(ctx context.Context, size int) (*dataset, error) {
 	}
 	if ob.Pending > 0 {
 		r.logf("%s: indexing %d outbox changes with the indexer", d.name, ob.Pending)
-		ix, err := start(ctx, r.cfg.Bin, "indexer", "INDEXER_ADDR", "/healthz", d.env)
+		ix, err := procs.Start(ctx, r.cfg.Bin, "indexer", "INDEXER_ADDR", "/healthz", d.env)
 		if err != nil {
 			return nil, err
 		}
 		err = r.waitDrained(ctx, d, time.Hour)
-		ix.stop()
+		ix.Stop()
 		if err != nil {
 			return nil, err
 		}
@@ -158,7 +159,7 @@ func (r *runner) open(ctx context.Context, size int) (*dataset, error) {
 	}
 	if nt != d.counts.Tickets {
 		r.logf("%s: rebuilding the index (%d of %d tickets indexed)", d.name, nt, d.counts.Tickets)
-		if _, err := runTool(ctx, r.cfg.Bin, d.env, r.cfg.Log, "reindex"); err != nil {
+		if _, err := procs.RunTool(ctx, r.cfg.Bin, d.env, r.cfg.Log, "reindex"); err != nil {
 			return nil, err
 		}
 	}

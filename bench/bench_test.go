@@ -14,6 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"helpdesk/search/analysis"
 	"helpdesk/search/elasticsearch"
 	"helpdesk/store"
 )
@@ -126,7 +127,7 @@ func cleanup(t *testing.T, cfg Config, size int) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	prefix := fmt.Sprintf("%s%d", cfg.Namespace, size)
-	if es, err := elasticsearch.New(cfg.ElasticsearchURL, prefix); err == nil {
+	if es, err := elasticsearch.New(cfg.ElasticsearchURL, prefix, analysis.New()); err == nil {
 		if err := es.DeleteAll(ctx); err != nil {
 			t.Logf("cleanup: %v", err)
 		}

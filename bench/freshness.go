@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"helpdesk/internal/procs"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -29,16 +30,16 @@ const freshPoll = 10 * time.Millisecond
 // freshness writes tickets through the API at each steady rate while a real indexer runs,
 // and polls Elasticsearch's live alias for them; it deletes what it wrote afterwards.
 func (r *runner) freshness(ctx context.Context, d *dataset) ([]FreshResult, error) {
-	ix, err := start(ctx, r.cfg.Bin, "indexer", "INDEXER_ADDR", "/healthz", d.env)
+	ix, err := procs.Start(ctx, r.cfg.Bin, "indexer", "INDEXER_ADDR", "/healthz", d.env)
 	if err != nil {
 		return nil, err
 	}
-	defer ix.stop()
-	portal, err := start(ctx, r.cfg.Bin, "portal", "PORTAL_ADDR", "/readyz", append(d.env, unthrottled...))
+	defer ix.Stop()
+	portal, err := procs.Start(ctx, r.cfg.Bin, "portal", "PORTAL_ADDR", "/readyz", append(d.env, unthrottled...))
 	if err != nil {
 		return nil, err
 	}
-	defer portal.stop()
+	defer portal.Stop()
 	_, _, token, _, err := viewers(ctx, d.st)
 	if err != nil {
 		return nil, err
@@ -76,7 +77,7 @@ type write struct {
 	committed time.Time
 }
 
-func (r *runner) steadyWrites(ctx context.Context, d *dataset, portal *process, token string, clientID int64, rate int) (*FreshResult, []int64, error) {
+func (r *runner) steadyWrites(ctx context.Context, d *dataset, portal *procs.Process, token string, clientID int64, rate int) (*FreshResult, []int64, error) {
 	res := &FreshResult{Rate: rate, PollInterval: freshPoll}
 	seen := make(chan write, 1024)
 	var (
@@ -111,7 +112,7 @@ func (r *runner) steadyWrites(ctx context.Context, d *dataset, portal *process, 
 		wg.Add(1)
 		go func() { // open loop: a slow answer does not slow the rate
 			defer wg.Done()
-			req, _ := http.NewRequestWithContext(ctx, "POST", portal.url("/api/v1/tickets"), bytes.NewReader(body))
+			req, _ := http.NewRequestWithContext(ctx, "POST", portal.URL("/api/v1/tickets"), bytes.NewReader(body))
 			req.Header.Set("Authorization", "Bearer "+token)
 			req.Header.Set("Content-Type", "application/json")
 			t0 := time.Now()

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"helpdesk/internal/procs"
 	"net/http"
 	"strconv"
 	"strings"
@@ -65,14 +66,14 @@ func (r *runner) kbPages(ctx context.Context, d *dataset) (*KBResult, error) {
 // kbRun starts a fresh portal and reads every slug twice: the first pass renders each article
 // (the portal's misses count them), the second finds each in the cache (its hits count them).
 func (r *runner) kbRun(ctx context.Context, d *dataset, slugs []string) (cold, warm Stats, misses, hits int64, err error) {
-	portal, err := start(ctx, r.cfg.Bin, "portal", "PORTAL_ADDR", "/readyz", d.env)
+	portal, err := procs.Start(ctx, r.cfg.Bin, "portal", "PORTAL_ADDR", "/readyz", d.env)
 	if err != nil {
 		return
 	}
-	defer portal.stop()
+	defer portal.Stop()
 	pass := func() (Stats, error) {
 		s, err := closedLoop(ctx, r.client, kbConcurrency, time.Hour, 0, len(slugs), func(ctx context.Context, i int) (*http.Request, error) {
-			return http.NewRequestWithContext(ctx, "GET", portal.url("/kb/"+slugs[i]), nil)
+			return http.NewRequestWithContext(ctx, "GET", portal.URL("/kb/"+slugs[i]), nil)
 		})
 		if err == nil && s.Errors > 0 {
 			err = fmt.Errorf("%d KB pages failed", s.Errors)
@@ -118,8 +119,8 @@ func forget(ctx context.Context, rdb *redis.Client, pattern string) error {
 }
 
 // cacheCounts reads the portal's KB render cache counters from its /metrics.
-func (r *runner) cacheCounts(ctx context.Context, p *process) (misses, hits int64, err error) {
-	req, err := http.NewRequestWithContext(ctx, "GET", p.url("/metrics"), nil)
+func (r *runner) cacheCounts(ctx context.Context, p *procs.Process) (misses, hits int64, err error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", p.URL("/metrics"), nil)
 	if err != nil {
 		return 0, 0, err
 	}

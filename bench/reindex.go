@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"helpdesk/internal/procs"
 	"io"
 	"net/http"
 	"strings"
@@ -38,14 +39,14 @@ func (r *runner) reindex(ctx context.Context, d *dataset) (*ReindexResult, error
 	res := &ReindexResult{Docs: d.counts.Tickets + d.counts.Articles}
 	r.logf("reindex: preparing NDJSON of %d documents for the ceiling", res.Docs)
 	t0 := time.Now()
-	chunks, size, err := prepareNDJSON(ctx, d.st)
+	chunks, size, err := prepareNDJSON(ctx, d.st, d.es)
 	if err != nil {
 		return nil, err
 	}
 	res.PrepareElapsed, res.NDJSONBytes = time.Since(t0), size
 	r.logf("reindex: %d MiB of NDJSON in %s", size>>20, res.PrepareElapsed.Round(time.Millisecond))
 	for run := range r.cfg.Runs {
-		took, err := runTool(ctx, r.cfg.Bin, d.env, r.cfg.Log, "reindex")
+		took, err := procs.RunTool(ctx, r.cfg.Bin, d.env, r.cfg.Log, "reindex")
 		if err != nil {
 			return nil, err
 		}
@@ -68,7 +69,7 @@ func rate(n int64, d time.Duration) float64 { return float64(n) / d.Seconds() }
 
 // prepareNDJSON reads every document the way a reindex does and encodes it as _bulk lines,
 // in bodies of at most rawFlushBytes, per kind.
-func prepareNDJSON(ctx context.Context, st *store.Store) (map[string][][]byte, int64, error) {
+func prepareNDJSON(ctx context.Context, st *store.Store, es *elasticsearch.Backend) (map[string][][]byte, int64, error) {
 	out := map[string][][]byte{}
 	var total int64
 	for _, kind := range elasticsearch.Kinds {
@@ -80,7 +81,7 @@ func prepareNDJSON(ctx context.Context, st *store.Store) (map[string][][]byte, i
 			for _, doc := range docs {
 				before := len(cur)
 				var err error
-				if cur, err = elasticsearch.AppendBulkIndex(cur, doc); err != nil {
+				if cur, err = es.AppendBulkIndex(cur, doc); err != nil {
 					return nil, 0, err
 				}
 				if len(cur) > rawFlushBytes && before > 0 {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"helpdesk/internal/procs"
 	"io"
 	"net/http"
 	"net/url"
@@ -137,6 +138,12 @@ func (r *runner) prepare(ctx context.Context, d *dataset) ([]prepared, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The raw query must be the one the portal sends: with the same synonyms.
+	groups, _, err := d.st.SynonymGroups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d.st.Analyzer().SetSynonyms(groups)
 	var out []prepared
 	for _, m := range queryMix() {
 		p := prepared{mixQuery: m, path: "/api/v1/search?" + apiParams(m.Q).Encode(), token: agentToken}
@@ -180,16 +187,16 @@ func (r *runner) searchLoad(ctx context.Context, d *dataset) (*SearchResult, err
 	if err != nil {
 		return nil, err
 	}
-	portal, err := start(ctx, r.cfg.Bin, "portal", "PORTAL_ADDR", "/readyz", append(d.env, unthrottled...))
+	portal, err := procs.Start(ctx, r.cfg.Bin, "portal", "PORTAL_ADDR", "/readyz", append(d.env, unthrottled...))
 	if err != nil {
 		return nil, err
 	}
-	defer portal.stop()
+	defer portal.Stop()
 	esBase := strings.TrimRight(r.cfg.ElasticsearchURL, "/")
 	res := &SearchResult{}
 	// Both paths must find the same: otherwise the comparison compares different work.
 	for _, p := range mix {
-		total, err := r.portalTotal(ctx, p, portal.url(""))
+		total, err := r.portalTotal(ctx, p, portal.URL(""))
 		if err != nil {
 			return nil, err
 		}
@@ -208,7 +215,7 @@ func (r *runner) searchLoad(ctx context.Context, d *dataset) (*SearchResult, err
 	// Per query at concurrency 1: where the time goes.
 	for i, p := range mix {
 		one := []prepared{p}
-		ps, err := r.mixLoad(ctx, one, 1, r.cfg.Duration/4, portal.url(""), false)
+		ps, err := r.mixLoad(ctx, one, 1, r.cfg.Duration/4, portal.URL(""), false)
 		if err != nil {
 			return nil, err
 		}
@@ -222,7 +229,7 @@ func (r *runner) searchLoad(ctx context.Context, d *dataset) (*SearchResult, err
 		var ps, rs []Stats
 		for run := range r.cfg.Runs {
 			for _, raw := range []bool{run%2 == 1, run%2 == 0} { // alternate which goes first
-				base := portal.url("")
+				base := portal.URL("")
 				if raw {
 					base = esBase
 				}
@@ -243,16 +250,16 @@ func (r *runner) searchLoad(ctx context.Context, d *dataset) (*SearchResult, err
 			ms(l.Portal.P50), ms(l.Portal.P99), l.Portal.RPS, ms(l.Raw.P50), ms(l.Raw.P99), l.Raw.RPS, l.Ratio)
 		res.Levels = append(res.Levels, l)
 	}
-	portal.stop()
+	portal.Stop()
 
 	// The fallback: the same portal with no Elasticsearch configured answers from Postgres.
-	pgPortal, err := start(ctx, r.cfg.Bin, "portal", "PORTAL_ADDR", "/readyz", append(append(d.env, unthrottled...), "ELASTICSEARCH_URL="))
+	pgPortal, err := procs.Start(ctx, r.cfg.Bin, "portal", "PORTAL_ADDR", "/readyz", append(append(d.env, unthrottled...), "ELASTICSEARCH_URL="))
 	if err != nil {
 		return nil, err
 	}
-	defer pgPortal.stop()
+	defer pgPortal.Stop()
 	for _, p := range mix {
-		total, err := r.portalTotal(ctx, p, pgPortal.url(""))
+		total, err := r.portalTotal(ctx, p, pgPortal.URL(""))
 		if err != nil {
 			return nil, fmt.Errorf("fallback: %w", err)
 		}
@@ -262,7 +269,7 @@ func (r *runner) searchLoad(ctx context.Context, d *dataset) (*SearchResult, err
 	}
 	// One run per level: on large data sets a single pass over the mix takes minutes.
 	for _, c := range r.cfg.Concurrency[:min(2, len(r.cfg.Concurrency))] {
-		s, err := r.mixLoad(ctx, mix, c, r.cfg.Duration, pgPortal.url(""), false)
+		s, err := r.mixLoad(ctx, mix, c, r.cfg.Duration, pgPortal.URL(""), false)
 		if err != nil {
 			return nil, err
 		}

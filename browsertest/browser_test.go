@@ -54,7 +54,7 @@ func startSite(t *testing.T) *site {
 	t.Helper()
 	ctx := context.Background()
 	st := pg.NewStore(t)
-	es := estest.New(t)
+	es := estest.New(t, st.Analyzer())
 	opts, err := redis.ParseURL(os.Getenv("REDIS_URL"))
 	if err != nil {
 		t.Fatalf("REDIS_URL: %v (run with make test)", err)
@@ -75,7 +75,7 @@ func startSite(t *testing.T) *site {
 	if err := es.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	app, err := portal.New(portal.Deps{Store: st, Search: search.NewFailover(es, postgres.New(st.Pool()), search.FailoverOptions{}),
+	app, err := portal.New(portal.Deps{Store: st, Search: search.NewFailover(es, postgres.New(st.Pool(), st.Analyzer()), search.FailoverOptions{}),
 		Sessions: session.NewRedis(rdb), Redis: rdb, Logger: log})
 	if err != nil {
 		t.Fatal(err)

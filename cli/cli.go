@@ -28,12 +28,13 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"migrate": {"apply pending database migrations", runMigrate},
-		"seed":    {"load deterministic demo data (clients, users, KB, tickets)", runSeed},
-		"user":    {"manage users: user create", runUser},
-		"token":   {"manage API tokens: token create, token revoke", runToken},
-		"status":  {"compare index and database, show the indexer backlog and engine", runStatus},
-		"reindex": {"rebuild the search indices without downtime", runReindex},
+		"migrate":  {"apply pending database migrations", runMigrate},
+		"seed":     {"load deterministic demo data (clients, users, KB, tickets)", runSeed},
+		"user":     {"manage users: user create", runUser},
+		"token":    {"manage API tokens: token create, token revoke", runToken},
+		"status":   {"compare index and database, show the indexer backlog and engine", runStatus},
+		"reindex":  {"rebuild the search indices without downtime", runReindex},
+		"synonyms": {"manage search synonyms: list, export, import, add, delete", runSynonyms},
 	}
 }
 

@@ -38,7 +38,7 @@ func runReindex(ctx context.Context, env Env, args []string) error {
 	if cfg.ElasticsearchURL == "" {
 		return errors.New("ELASTICSEARCH_URL is not set: there is no index to rebuild (search uses Postgres)")
 	}
-	es, err := elasticsearch.New(cfg.ElasticsearchURL, cfg.SearchIndexPrefix)
+	es, err := elasticsearch.New(cfg.ElasticsearchURL, cfg.SearchIndexPrefix, st.Analyzer())
 	if err != nil {
 		return err
 	}

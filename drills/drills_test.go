@@ -408,7 +408,7 @@ func withAlias(indices map[string][]string, alias string) []string {
 func TestReindexUnderWrites(t *testing.T) {
 	dbURL := pg.NewDatabase(t)
 	st := pgtest.Open(t, dbURL)
-	es := estest.New(t)
+	es := estest.New(t, st.Analyzer())
 	ctx := context.Background()
 	if _, err := seed.Run(ctx, st, seed.Options{Clients: 4, Tickets: 3000, Articles: 200, Seed: 3,
 		Until: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), PasswordHash: "x"}); err != nil {
@@ -471,7 +471,7 @@ func (e engineCheck) Search(ctx context.Context, q search.Query) (*search.Result
 // with Elasticsearch stopped (Postgres must answer them all) and again once it is back.
 func TestFailoverWhenElasticsearchStops(t *testing.T) {
 	st := pg.NewStore(t)
-	es := estest.New(t)
+	es := estest.New(t, st.Analyzer())
 	f := searchtest.Load(t, st)
 	ctx := context.Background()
 	ix := indexer.New(st, es, slog.New(slog.NewTextHandler(io.Discard, nil)), indexer.NewMetrics(prometheus.NewRegistry()), indexer.Options{})
@@ -481,7 +481,7 @@ func TestFailoverWhenElasticsearchStops(t *testing.T) {
 	if err := es.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	failover := search.NewFailover(es, postgres.New(st.Pool()), search.FailoverOptions{Timeout: time.Second, Threshold: 2, Cooldown: 300 * time.Millisecond})
+	failover := search.NewFailover(es, postgres.New(st.Pool(), st.Analyzer()), search.FailoverOptions{Timeout: time.Second, Threshold: 2, Cooldown: 300 * time.Millisecond})
 
 	t.Run("elasticsearch up", func(t *testing.T) {
 		searchtest.RunCases(t, f, engineCheck{t, failover, search.EngineElasticsearch})
@@ -514,7 +514,7 @@ func TestFailoverWhenElasticsearchStops(t *testing.T) {
 // It fails only when a change never becomes searchable; the figures are logged, not asserted.
 func TestChangeToSearchableDelay(t *testing.T) {
 	st := pg.NewStore(t)
-	es := estest.New(t)
+	es := estest.New(t, st.Analyzer())
 	ctx := context.Background()
 	w := newWriter(t, st, 9)
 	ix := indexer.New(st, es, slog.New(slog.NewTextHandler(io.Discard, nil)), indexer.NewMetrics(prometheus.NewRegistry()), indexer.Options{})

@@ -171,7 +171,7 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	// The writer's random choices differ from drill to drill, not from run to run.
 	writerSeed := fnv.New64a()
 	_, _ = writerSeed.Write([]byte(t.Name()))
-	h := &harness{t: t, prefix: prefix, st: st, es: estest.NewWithPrefix(t, prefix), w: newWriter(t, st, writerSeed.Sum64())}
+	h := &harness{t: t, prefix: prefix, st: st, es: estest.NewWithPrefix(t, prefix, st.Analyzer()), w: newWriter(t, st, writerSeed.Sum64())}
 	h.env = append(os.Environ(), "DATABASE_URL="+dbURL, "SEARCH_INDEX_PREFIX="+prefix, "LOG_LEVEL=warn")
 	h.fx = newFixture(t, st, h.w)
 

@@ -5,10 +5,13 @@ package portal
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -40,6 +43,9 @@ type Deps struct {
 	Logger    *slog.Logger
 	// SecureCookies marks cookies Secure: set it when the portal is served over HTTPS.
 	SecureCookies bool
+	// SynonymsRefresh is how often the portal looks for changes to the synonym table that
+	// others made (it loads it at start and after its own changes); zero never looks.
+	SynonymsRefresh time.Duration
 }
 
 // Server holds the portal's dependencies; its methods are the handlers.
@@ -58,6 +64,10 @@ type Server struct {
 	ipLimit    Limit
 	tokenLimit Limit
 	blocklist  []netip.Prefix
+
+	synonymsMu     sync.Mutex
+	synonymsSeen   atomic.Int64
+	synonymsLoaded atomic.Bool
 }
 
 // New builds the fiber app with every route.
@@ -77,6 +87,12 @@ func New(d Deps) (*fiber.App, error) {
 	if s.tokenLimit.Requests <= 0 {
 		s.tokenLimit = DefaultTokenLimit
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	err = s.syncSynonyms(ctx)
+	cancel()
+	if err != nil {
+		return nil, fmt.Errorf("load synonyms: %w", err)
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "helpdesk-portal",
 		DisableStartupMessage: true,
@@ -86,6 +102,11 @@ func New(d Deps) (*fiber.App, error) {
 		BodyLimit:             1 << 20,
 		ErrorHandler:          s.handleError,
 	})
+	if d.SynonymsRefresh > 0 {
+		ctx, stop := context.WithCancel(context.Background())
+		go s.watchSynonyms(ctx, d.SynonymsRefresh)
+		app.Hooks().OnShutdown(func() error { stop(); return nil })
+	}
 	app.Use(requestid.New())
 	app.Use(s.observe)
 	highlightCSS := markdown.HighlightCSS()
@@ -119,6 +140,10 @@ func New(d Deps) (*fiber.App, error) {
 	api.Get("/kb_articles/:id", s.apiGetArticle)
 	api.Patch("/kb_articles/:id", s.apiStaffOnly, s.apiUpdateArticle)
 	api.Delete("/kb_articles/:id", s.apiStaffOnly, s.apiDeleteArticle)
+	api.Get("/synonyms", s.apiStaffOnly, s.apiListSynonyms)
+	api.Post("/synonyms", s.apiStaffOnly, s.apiCreateSynonym)
+	api.Patch("/synonyms/:id", s.apiStaffOnly, s.apiUpdateSynonym)
+	api.Delete("/synonyms/:id", s.apiStaffOnly, s.apiDeleteSynonym)
 	api.Use(func(c *fiber.Ctx) error { return apiError(fiber.StatusNotFound, "not_found", "no such API route") })
 
 	pages := app.Group("", s.loadSession, s.checkCSRF, s.securityHeaders)
@@ -136,6 +161,10 @@ func New(d Deps) (*fiber.App, error) {
 	pages.Get("/kb/:slug/edit", s.requireStaff, s.kbEditor)
 	pages.Post("/kb/:slug", s.requireStaff, s.kbSave)
 	pages.Get("/dashboard", s.requireStaff, s.dashboard)
+	pages.Get("/synonyms", s.requireStaff, s.synonymsPage)
+	pages.Post("/synonyms", s.requireStaff, s.saveSynonym)
+	pages.Post("/synonyms/:id<int>", s.requireStaff, s.saveSynonym)
+	pages.Post("/synonyms/:id<int>/delete", s.requireStaff, s.deleteSynonym)
 	pages.Get("/tickets", s.requireUser, s.ticketList)
 	pages.Post("/tickets/saved", s.requireStaff, s.saveSearch)
 	pages.Post("/tickets/saved/:id<int>/delete", s.requireStaff, s.deleteSavedSearch)

@@ -71,7 +71,7 @@ func newEnv(t *testing.T) *env {
 // newApp builds a portal over the env's database with its own Redis key prefix.
 func (e *env) newApp(ipLimit portal.Limit, blocklist ...netip.Prefix) *fiber.App {
 	e.t.Helper()
-	app, err := portal.New(portal.Deps{Store: e.st, Search: search.NewFailover(nil, postgres.New(e.st.Pool()), search.FailoverOptions{}),
+	app, err := portal.New(portal.Deps{Store: e.st, Search: search.NewFailover(nil, postgres.New(e.st.Pool(), e.st.Analyzer()), search.FailoverOptions{}),
 		Sessions: session.NewRedis(e.rdb), Redis: e.rdb, KeyPrefix: fmt.Sprintf("test%d:", time.Now().UnixNano()),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), IPLimit: ipLimit, Blocklist: blocklist})
 	if err != nil {

@@ -88,6 +88,12 @@ func (s *Server) searchView(c *fiber.Ctx, action string, types []string) error {
 	data["Hits"] = hitViews(l, res.Hits)
 	data["Facets"], data["Selected"] = facetViews(l, action, params, res)
 	data["ClearURL"] = action + "?" + encode(url.Values{"q": {q.Text}})
+	if res.Suggestion != "" {
+		alt := cloneValues(params)
+		alt.Del("page")
+		alt.Set("q", res.Suggestion)
+		data["SuggestURL"] = action + "?" + encode(alt)
+	}
 	if res.Total == 1 {
 		data["TotalText"] = i18n.T(l, "search.result_one")
 	} else {

@@ -19,22 +19,13 @@ func benchArticle(b *testing.B) string {
 	return longest
 }
 
-// BenchmarkFold folds a whole article, as the indexer does for every document.
-func BenchmarkFold(b *testing.B) {
-	text := benchArticle(b)
-	b.SetBytes(int64(len(text)))
-	for b.Loop() {
-		_ = Fold(text)
-	}
-}
-
 // BenchmarkHighlights highlights an article for a two-word query, as every search hit is.
 func BenchmarkHighlights(b *testing.B) {
 	text := benchArticle(b)
 	title := strings.SplitN(text, "\n", 2)[0]
-	terms := Terms("impresora contraseña")
+	m := matcher("impresora contraseña")
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
-		_ = Highlights(title, text, nil, nil, terms)
+		_ = Highlights(title, text, nil, nil, m)
 	}
 }

@@ -5,57 +5,23 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"helpdesk/search/analysis"
 )
 
 // Highlights are made here, in Go, for every engine: from the stored original text and the
-// query terms, with the same word rules the engines match by. Each engine thus returns the
-// same marks, and only text we escaped ourselves reaches the page.
-
-// span is a matched word's byte range in the original text.
-type span struct{ start, end int }
-
-// matches finds the words of text that match any term.
-func matches(text string, terms []string, title bool) []span {
-	if len(terms) == 0 {
-		return nil
-	}
-	var out []span
-	start := -1
-	flush := func(end int) {
-		if start < 0 {
-			return
-		}
-		w := Fold(text[start:end])
-		for _, t := range terms {
-			if MatchWord(t, w, title) {
-				out = append(out, span{start, end})
-				break
-			}
-		}
-		start = -1
-	}
-	for i, r := range text {
-		if isWordRune(r) || (start >= 0 && unicode.Is(unicode.Mn, r)) {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		flush(i)
-	}
-	flush(len(text))
-	return out
-}
+// analysed query, with the same word rules the engines match by (analysis.Matcher). Each
+// engine thus returns the same marks, and only text we escaped ourselves reaches the page.
 
 // mark escapes text[from:to] and wraps the matched spans inside it in <mark>.
-func mark(b *strings.Builder, text string, from, to int, spans []span) {
+func mark(b *strings.Builder, text string, from, to int, spans []analysis.Span) {
 	pos := from
 	for _, s := range spans {
-		if s.end <= pos || s.start >= to {
+		if s.End <= pos || s.Start >= to {
 			continue
 		}
 		// A fragment can end inside a word (text without spaces): mark only what it shows.
-		start, end := max(s.start, pos), min(s.end, to)
+		start, end := max(s.Start, pos), min(s.End, to)
 		b.WriteString(html.EscapeString(text[pos:start]))
 		b.WriteString("<mark>")
 		b.WriteString(html.EscapeString(text[start:end]))
@@ -67,8 +33,8 @@ func mark(b *strings.Builder, text string, from, to int, spans []span) {
 
 // HighlightTitle returns the whole escaped title with its matching words marked, and whether
 // any word matched.
-func HighlightTitle(title string, terms []string) (string, bool) {
-	spans := matches(title, terms, true)
+func HighlightTitle(title string, m *analysis.Matcher) (string, bool) {
+	spans := m.Spans(title, true)
 	var b strings.Builder
 	mark(&b, title, 0, len(title), spans)
 	return b.String(), len(spans) > 0
@@ -83,20 +49,20 @@ const (
 
 // Snippets returns up to two escaped fragments of text around its matching words, with the
 // words marked; nil when nothing matches.
-func Snippets(text string, terms []string) []string {
-	spans := matches(text, terms, false)
+func Snippets(text string, m *analysis.Matcher) []string {
+	spans := m.Spans(text, false)
 	if len(spans) == 0 {
 		return nil
 	}
 	var out []string
 	covered := -1
 	for _, s := range spans {
-		if s.start < covered {
+		if s.Start < covered {
 			continue
 		}
-		from := wordStart(text, max(0, s.start-snippetLead))
+		from := wordStart(text, max(0, s.Start-snippetLead))
 		to := wordEnd(text, min(len(text), from+snippetLen))
-		if to <= max(from, s.start) { // no space in the window after the match: cut mid-word, on a rune
+		if to <= max(from, s.Start) { // no space in the window after the match: cut mid-word, on a rune
 			to = min(len(text), from+snippetLen)
 			for to < len(text) && !utf8.RuneStart(text[to]) {
 				to--
@@ -160,27 +126,27 @@ func collapseSpace(s string) string { return strings.Join(strings.Fields(s), " "
 // Highlights builds a hit's highlights from its original text: the title always (escaped,
 // marked where it matches), and snippets of the body, the public comments and, for staff,
 // the internal comments where they match.
-func Highlights(title, body string, comments, internal []string, terms []string) map[string][]string {
-	t, _ := HighlightTitle(title, terms)
+func Highlights(title, body string, comments, internal []string, m *analysis.Matcher) map[string][]string {
+	t, _ := HighlightTitle(title, m)
 	out := map[string][]string{"title": {t}}
 	// Articles usually open with their title as a heading: a snippet of it says nothing new.
 	body = strings.TrimPrefix(strings.TrimSpace(body), title)
-	if s := Snippets(body, terms); s != nil {
+	if s := Snippets(body, m); s != nil {
 		out["body"] = s
 	}
-	if s := commentSnippets(comments, terms); s != nil {
+	if s := commentSnippets(comments, m); s != nil {
 		out["comments"] = s
 	}
-	if s := commentSnippets(internal, terms); s != nil {
+	if s := commentSnippets(internal, m); s != nil {
 		out["internal"] = s
 	}
 	return out
 }
 
-func commentSnippets(comments []string, terms []string) []string {
+func commentSnippets(comments []string, m *analysis.Matcher) []string {
 	var out []string
 	for _, c := range comments {
-		for _, s := range Snippets(c, terms) {
+		for _, s := range Snippets(c, m) {
 			out = append(out, s)
 			if len(out) == maxSnippets {
 				return out

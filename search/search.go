@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"helpdesk/search/analysis"
 )
 
 // Searcher answers queries. Implementations apply the viewer's access rules inside the query.
@@ -96,6 +98,8 @@ type Result struct {
 	PerPage int                `json:"per_page"`
 	Hits    []Hit              `json:"hits"`
 	Facets  map[string][]Facet `json:"facets"`
+	// Suggestion is a corrected query that finds more, offered when this one finds little.
+	Suggestion string `json:"suggestion,omitempty"`
 }
 
 // Hit is one matching document. Highlights hold HTML-escaped text with only <mark> added.
@@ -210,7 +214,7 @@ func (q Query) Normalize() (Query, error) {
 	if f.CreatedFrom != nil && f.CreatedTo != nil && !f.CreatedFrom.Before(*f.CreatedTo) {
 		return bad("from must be before to")
 	}
-	if len(Terms(q.Text)) > MaxTerms {
+	if analysis.CountWords(q.Text) > MaxTerms {
 		return bad("at most %d words", MaxTerms)
 	}
 	return q, nil

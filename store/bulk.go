@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"helpdesk/markdown"
+	"helpdesk/search/analysis"
 )
 
 // BulkLoader writes large amounts of generated data with COPY inside one transaction. Row
@@ -16,6 +17,7 @@ import (
 // receives every document.
 type BulkLoader struct {
 	tx   pgx.Tx
+	an   *analysis.Analyzer
 	base BulkBase
 	// deferred holds the definitions of secondary indexes dropped for the load, rebuilt at
 	// the end: building a trigram index once is many times faster than growing it row by row.
@@ -37,7 +39,7 @@ func (s *Store) BulkLoad(ctx context.Context, fn func(ctx context.Context, b *Bu
 		if _, err := tx.Exec(ctx, `SELECT set_config('portal.bulk_load', 'on', true)`); err != nil {
 			return fmt.Errorf("bulk load: %w", err)
 		}
-		b := &BulkLoader{tx: tx}
+		b := &BulkLoader{tx: tx, an: s.an}
 		err := tx.QueryRow(ctx, `SELECT
 			(SELECT coalesce(max(id), 0) FROM clients), (SELECT coalesce(max(id), 0) FROM users),
 			(SELECT coalesce(max(id), 0) FROM tickets), (SELECT coalesce(max(id), 0) FROM comments),
@@ -116,6 +118,20 @@ func (b *BulkLoader) finish(ctx context.Context) error {
 		sql  string
 		args []any
 	}{
+		// Row triggers were off: each new ticket gathers its comments' vectors, and the new
+		// words join the typo vocabulary.
+		{"gather comments", `UPDATE tickets t SET comments_vec = v.vec
+			FROM (SELECT ticket_id, tsvector_agg(setweight(search_vec, (CASE WHEN internal THEN 'D' ELSE 'C' END)::"char")
+			              ORDER BY created_at, id) AS vec
+			      FROM comments WHERE id > $1 GROUP BY ticket_id) v
+			WHERE t.id = v.ticket_id`, []any{b.base.Comments}},
+		{"collect words", `INSERT INTO search_words (word)
+			SELECT DISTINCT w FROM (
+				SELECT unnest(tsvector_to_array(text_vec)) FROM tickets WHERE id > $1
+				UNION ALL SELECT unnest(tsvector_to_array(search_vec)) FROM comments WHERE id > $2
+				UNION ALL SELECT unnest(tsvector_to_array(search_vec)) FROM kb_articles WHERE id > $3) x(w)
+			WHERE left(w, 1) <> '~'
+			ON CONFLICT DO NOTHING`, []any{b.base.Tickets, b.base.Comments, b.base.Articles}},
 		{"track tickets", `INSERT INTO search_outbox (doc_type, doc_id, version)
 			SELECT 'ticket', id, version FROM tickets WHERE id > $1 ORDER BY id`, []any{b.base.Tickets}},
 		{"track articles", `INSERT INTO search_outbox (doc_type, doc_id, version)
@@ -250,13 +266,15 @@ func (b *BulkLoader) CopyCategories(ctx context.Context, next func(*CategoryRow)
 func (b *BulkLoader) CopyArticles(ctx context.Context, next func(*ArticleRow) bool) (int64, error) {
 	var r ArticleRow
 	return b.copyRows(ctx, "kb_articles", []string{"id", "slug", "title", "body", "body_text", "category_id", "tags", "locale",
-		"audience", "status", "author_id", "created_at", "updated_at", "published_at"},
+		"audience", "status", "author_id", "created_at", "updated_at", "published_at", "search_vec", "vec_source"},
 		func() ([]any, bool) {
 			if !next(&r) {
 				return nil, false
 			}
-			return []any{r.ID, r.Slug, r.Title, r.Body, markdown.PlainText(r.Body), r.CategoryID, r.Tags, r.Locale, r.Audience, r.Status,
-				r.AuthorID, r.CreatedAt, r.UpdatedAt, r.PublishedAt}, true
+			text := markdown.PlainText(r.Body)
+			vec, src := articleVector(b.an, r.Title, text, r.Locale)
+			return []any{r.ID, r.Slug, r.Title, r.Body, text, r.CategoryID, r.Tags, r.Locale, r.Audience, r.Status,
+				r.AuthorID, r.CreatedAt, r.UpdatedAt, r.PublishedAt, vec, src}, true
 		})
 }
 
@@ -264,24 +282,28 @@ func (b *BulkLoader) CopyArticles(ctx context.Context, next func(*ArticleRow) bo
 func (b *BulkLoader) CopyTickets(ctx context.Context, next func(*TicketRow) bool) (int64, error) {
 	var r TicketRow
 	return b.copyRows(ctx, "tickets", []string{"id", "client_id", "created_by", "assignee_id", "title", "description",
-		"status", "priority", "category", "tags", "created_at", "updated_at", "first_response_at", "resolved_at"},
+		"status", "priority", "category", "tags", "created_at", "updated_at", "first_response_at", "resolved_at",
+		"text_vec", "vec_source"},
 		func() ([]any, bool) {
 			if !next(&r) {
 				return nil, false
 			}
+			vec, src := ticketVector(b.an, r.Title, r.Description)
 			return []any{r.ID, r.ClientID, r.CreatedBy, r.AssigneeID, r.Title, r.Description, r.Status, r.Priority,
-				r.Category, r.Tags, r.CreatedAt, r.UpdatedAt, r.FirstResponseAt, r.ResolvedAt}, true
+				r.Category, r.Tags, r.CreatedAt, r.UpdatedAt, r.FirstResponseAt, r.ResolvedAt, vec, src}, true
 		})
 }
 
 // CopyComments loads comments.
 func (b *BulkLoader) CopyComments(ctx context.Context, next func(*CommentRow) bool) (int64, error) {
 	var r CommentRow
-	return b.copyRows(ctx, "comments", []string{"id", "ticket_id", "author_id", "body", "internal", "created_at"},
+	return b.copyRows(ctx, "comments", []string{"id", "ticket_id", "author_id", "body", "internal", "created_at",
+		"search_vec", "vec_source"},
 		func() ([]any, bool) {
 			if !next(&r) {
 				return nil, false
 			}
-			return []any{r.ID, r.TicketID, r.AuthorID, r.Body, r.Internal, r.CreatedAt}, true
+			vec, src := commentVector(b.an, r.Body)
+			return []any{r.ID, r.TicketID, r.AuthorID, r.Body, r.Internal, r.CreatedAt, vec, src}, true
 		})
 }

@@ -82,11 +82,13 @@ func (s *Store) CreateArticle(ctx context.Context, a NewArticle) (*Article, erro
 			return err
 		}
 		var id int64
+		text := markdown.PlainText(a.Body)
+		vec, src := articleVector(tx.an, a.Title, text, a.Locale)
 		err = tx.db.QueryRow(ctx, `INSERT INTO kb_articles
-			(slug, title, body, body_text, category_id, tags, locale, audience, status, author_id, published_at)
-			VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $8, $9, CASE WHEN $8 = 'published' THEN now() END)
+			(slug, title, body, body_text, category_id, tags, locale, audience, status, author_id, published_at, search_vec, vec_source)
+			VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $8, $9, CASE WHEN $8 = 'published' THEN now() END, $11, $12)
 			RETURNING id`,
-			a.Slug, a.Title, a.Body, catID, a.Tags, a.Locale, a.Audience, a.Status, a.AuthorID, markdown.PlainText(a.Body)).Scan(&id)
+			a.Slug, a.Title, a.Body, catID, a.Tags, a.Locale, a.Audience, a.Status, a.AuthorID, text, vec, src).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("create article: %w", classify(err))
 		}
@@ -122,8 +124,12 @@ type ArticlePatch struct {
 func (s *Store) UpdateArticle(ctx context.Context, id int64, p ArticlePatch) (*Article, error) {
 	var out *Article
 	err := s.Transact(ctx, func(tx *Store) error {
-		var version int64
-		if err := tx.db.QueryRow(ctx, `SELECT version FROM kb_articles WHERE id = $1 FOR UPDATE`, id).Scan(&version); err != nil {
+		var (
+			version             int64
+			title, text, locale string
+		)
+		if err := tx.db.QueryRow(ctx, `SELECT version, title, body_text, locale FROM kb_articles WHERE id = $1 FOR UPDATE`, id).
+			Scan(&version, &title, &text, &locale); err != nil {
 			return fmt.Errorf("update article %d: %w", id, classify(err))
 		}
 		if p.IfVersion != nil && *p.IfVersion != version {
@@ -144,11 +150,23 @@ func (s *Store) UpdateArticle(ctx context.Context, id int64, p ArticlePatch) (*A
 				tags = []string{}
 			}
 		}
+		if p.Title != nil {
+			title = *p.Title
+		}
+		if p.Body != nil {
+			text = markdown.PlainText(*p.Body)
+		}
+		if p.Locale != nil {
+			locale = *p.Locale
+		}
+		vec, src := articleVector(tx.an, title, text, locale)
 		_, err := tx.db.Exec(ctx, `UPDATE kb_articles SET
 				slug        = coalesce($2, slug),
-				title       = coalesce($3, title),
+				title       = $3,
 				body        = coalesce($4, body),
-				body_text   = coalesce($11, body_text),
+				body_text   = $11,
+				search_vec  = $12,
+				vec_source  = $13,
 				category_id = CASE WHEN $5 THEN $6 ELSE category_id END,
 				tags        = coalesce($7, tags),
 				locale      = coalesce($8, locale),
@@ -157,7 +175,7 @@ func (s *Store) UpdateArticle(ctx context.Context, id int64, p ArticlePatch) (*A
 				published_at = CASE WHEN coalesce($10, status) = 'published' THEN coalesce(published_at, now()) END,
 				updated_at  = greatest(now(), created_at)
 			WHERE id = $1`,
-			id, p.Slug, p.Title, p.Body, p.Category != nil, catID, tags, p.Locale, p.Audience, p.Status, plainText(p.Body))
+			id, p.Slug, title, p.Body, p.Category != nil, catID, tags, locale, p.Audience, p.Status, text, vec, src)
 		if err != nil {
 			return fmt.Errorf("update article %d: %w", id, classify(err))
 		}
@@ -212,23 +230,16 @@ func (s *Store) categoryID(ctx context.Context, name string) (*int64, error) {
 		return nil, fmt.Errorf("category %q: %w: it needs letters or digits", name, ErrInvalid)
 	}
 	var id int64
-	// ON CONFLICT DO UPDATE (a no-op) makes RETURNING yield the existing row, also when two
-	// writers create the same category at once.
-	err := s.db.QueryRow(ctx, `INSERT INTO kb_categories (name, slug) VALUES ($1, $2)
+	// ON CONFLICT DO UPDATE (a no-op) makes RETURNING yield the existing row. It only covers
+	// the name's index: two writers creating one category at once could both pass it and the
+	// second trip over the slug's. The lock makes the second wait for the first to commit.
+	err := s.db.QueryRow(ctx, `WITH lock AS (SELECT pg_advisory_xact_lock(hashtext('kb_categories:' || $2)))
+		INSERT INTO kb_categories (name, slug) SELECT $1, $2 FROM lock
 		ON CONFLICT (lower(name)) DO UPDATE SET name = kb_categories.name RETURNING id`, name, slug).Scan(&id)
 	if err != nil {
 		return nil, fmt.Errorf("category %q: %w", name, classify(err))
 	}
 	return &id, nil
-}
-
-// plainText is the body_text of a patched body; nil leaves it as it is.
-func plainText(body *string) *string {
-	if body == nil {
-		return nil
-	}
-	t := markdown.PlainText(*body)
-	return &t
 }
 
 var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)

@@ -10,6 +10,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"helpdesk/search/analysis"
 )
 
 // querier is what both a pool and a transaction offer, so every method runs in either.
@@ -24,6 +26,7 @@ type querier interface {
 type Store struct {
 	pool *pgxpool.Pool
 	db   querier
+	an   *analysis.Analyzer
 }
 
 // Open connects to the database at url and checks that it answers.
@@ -40,8 +43,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &Store{pool: pool, db: pool}, nil
+	return &Store{pool: pool, db: pool, an: analysis.New()}, nil
 }
+
+// Analyzer is the text analysis of this process: the store writes search vectors with it, and
+// the search engines read with it.
+func (s *Store) Analyzer() *analysis.Analyzer { return s.an }
 
 // Close releases the pool's connections.
 func (s *Store) Close() { s.pool.Close() }
@@ -58,7 +65,7 @@ func (s *Store) Transact(ctx context.Context, fn func(tx *Store) error) error {
 		return fn(s)
 	}
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return fn(&Store{pool: s.pool, db: tx})
+		return fn(&Store{pool: s.pool, db: tx, an: s.an})
 	})
 }
 

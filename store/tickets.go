@@ -66,10 +66,11 @@ func (s *Store) CreateTicket(ctx context.Context, t NewTicket) (*Ticket, error) 
 		if err := tx.checkAssignable(ctx, t.AssigneeID); err != nil {
 			return err
 		}
+		vec, src := ticketVector(tx.an, t.Title, t.Description)
 		rows, err := tx.db.Query(ctx, `INSERT INTO tickets
-			(client_id, created_by, assignee_id, title, description, priority, category, tags)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+ticketColumns,
-			t.ClientID, t.CreatedBy, t.AssigneeID, t.Title, t.Description, t.Priority, t.Category, t.Tags)
+			(client_id, created_by, assignee_id, title, description, priority, category, tags, text_vec, vec_source)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+ticketColumns,
+			t.ClientID, t.CreatedBy, t.AssigneeID, t.Title, t.Description, t.Priority, t.Category, t.Tags, vec, src)
 		out, err = one[Ticket](rows, err, "create ticket")
 		return err
 	})
@@ -123,9 +124,19 @@ func (s *Store) UpdateTicket(ctx context.Context, id int64, p TicketPatch) (*Tic
 				tags = []string{}
 			}
 		}
+		title, description := cur.Title, cur.Description
+		if p.Title != nil {
+			title = *p.Title
+		}
+		if p.Description != nil {
+			description = *p.Description
+		}
+		vec, src := ticketVector(tx.an, title, description)
 		rows, err := tx.db.Query(ctx, `UPDATE tickets SET
-				title       = coalesce($2, title),
-				description = coalesce($3, description),
+				title       = $2,
+				description = $3,
+				text_vec    = $10,
+				vec_source  = $11,
 				status      = coalesce($4, status),
 				priority    = coalesce($5, priority),
 				category    = coalesce($6, category),
@@ -133,7 +144,7 @@ func (s *Store) UpdateTicket(ctx context.Context, id int64, p TicketPatch) (*Tic
 				assignee_id = CASE WHEN $9 THEN NULL ELSE coalesce($8, assignee_id) END,
 				updated_at  = greatest(now(), created_at)
 			WHERE id = $1 RETURNING `+ticketColumns,
-			id, p.Title, p.Description, p.Status, p.Priority, p.Category, tags, p.AssigneeID, p.ClearAssignee)
+			id, title, description, p.Status, p.Priority, p.Category, tags, p.AssigneeID, p.ClearAssignee, vec, src)
 		out, err = one[Ticket](rows, err, fmt.Sprintf("update ticket %d", id))
 		return err
 	})

@@ -47,7 +47,7 @@ func run() error {
 		return err
 	}
 	defer st.Close()
-	es, err := elasticsearch.New(cfg.ElasticsearchURL, cfg.SearchIndexPrefix)
+	es, err := elasticsearch.New(cfg.ElasticsearchURL, cfg.SearchIndexPrefix, st.Analyzer())
 	if err != nil {
 		return err
 	}

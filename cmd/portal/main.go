@@ -44,18 +44,19 @@ func run() error {
 
 	var primary search.Searcher // nil: no Elasticsearch configured, Postgres answers everything
 	if cfg.ElasticsearchURL != "" {
-		es, err := elasticsearch.New(cfg.ElasticsearchURL, cfg.SearchIndexPrefix)
+		es, err := elasticsearch.New(cfg.ElasticsearchURL, cfg.SearchIndexPrefix, st.Analyzer())
 		if err != nil {
 			return err
 		}
 		primary = es
 	}
-	searcher := search.NewFailover(primary, postgres.New(st.Pool()), search.FailoverOptions{Log: log})
+	searcher := search.NewFailover(primary, postgres.New(st.Pool(), st.Analyzer()), search.FailoverOptions{Log: log})
 
 	deps := portal.Deps{Store: st, Search: searcher, Logger: log, Sessions: session.NewMemory(), SecureCookies: cfg.SecureCookies,
-		IPLimit:    portal.Limit(cfg.APIRateLimitIP),
-		TokenLimit: portal.Limit(cfg.APIRateLimitToken),
-		Blocklist:  cfg.APIBlocklist}
+		SynonymsRefresh: 5 * time.Second,
+		IPLimit:         portal.Limit(cfg.APIRateLimitIP),
+		TokenLimit:      portal.Limit(cfg.APIRateLimitToken),
+		Blocklist:       cfg.APIBlocklist}
 	if cfg.RedisURL != "" {
 		opts, err := redis.ParseURL(cfg.RedisURL)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"helpdesk/search/analysis"
 	"helpdesk/search/elasticsearch"
 )
 
@@ -31,16 +32,17 @@ func Prefix() string {
 	return "test_" + hex.EncodeToString(b)
 }
 
-// New returns a backend with its indices created under a fresh prefix, deleted at cleanup.
-func New(t testing.TB) *elasticsearch.Backend {
+// New returns a backend with its indices created under a fresh prefix, deleted at cleanup;
+// it analyses with an (a store's, so that both engines share one synonym table).
+func New(t testing.TB, an *analysis.Analyzer) *elasticsearch.Backend {
 	t.Helper()
-	return NewWithPrefix(t, Prefix())
+	return NewWithPrefix(t, Prefix(), an)
 }
 
 // NewWithPrefix is New with a chosen prefix, for tests that start processes sharing it.
-func NewWithPrefix(t testing.TB, prefix string) *elasticsearch.Backend {
+func NewWithPrefix(t testing.TB, prefix string, an *analysis.Analyzer) *elasticsearch.Backend {
 	t.Helper()
-	b, err := elasticsearch.New(URL(t), prefix)
+	b, err := elasticsearch.New(URL(t), prefix, an)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"helpdesk/search"
+	"helpdesk/search/analysis"
 )
 
 // BenchmarkAppendBulkIndex encodes a ticket with four comments, as a reindex does a million
@@ -16,10 +17,14 @@ func BenchmarkAppendBulkIndex(b *testing.B) {
 	d := &search.Document{Type: search.TypeTicket, ID: 123456, Version: 987654, Title: "No puedo imprimir en la impresora de recepción",
 		Body: para, Comments: []string{para, para, para}, Internal: []string{para}, Status: "open", Priority: "high",
 		ClientID: 12, ClientName: "Construcciones Ibáñez S.L.", Category: "Impresoras", CreatedAt: now, UpdatedAt: now, SLADue: &now}
+	es, err := New("http://127.0.0.1:9", "bench", analysis.New())
+	if err != nil {
+		b.Fatal(err)
+	}
 	var buf []byte
 	for b.Loop() {
 		var err error
-		if buf, err = AppendBulkIndex(buf[:0], d); err != nil {
+		if buf, err = es.AppendBulkIndex(buf[:0], d); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"helpdesk/search"
+	"helpdesk/search/analysis"
 )
 
 // Op is one change for the index: a document to write, or a tombstone.
@@ -33,14 +35,18 @@ type sourceDoc struct {
 	ID           int64         `json:"id"`
 	Version      int64         `json:"version"`
 	TitleF       string        `json:"title_f"`
+	TitleS       string        `json:"title_s"`
 	BodyF        string        `json:"body_f"`
+	BodyS        string        `json:"body_s"`
 	Tags         []string      `json:"tags"`
 	CreatedAt    string        `json:"created_at"`
 	UpdatedAt    string        `json:"updated_at"`
 	Display      sourceDisplay `json:"display"`
 	Category     string        `json:"category,omitempty"` // no category: no facet bucket for ""
 	CommentsF    *[]string     `json:"comments_f,omitempty"`
+	CommentsS    *[]string     `json:"comments_s,omitempty"`
 	InternalF    *[]string     `json:"internal_f,omitempty"`
+	InternalS    *[]string     `json:"internal_s,omitempty"`
 	Status       *string       `json:"status,omitempty"`
 	Priority     *string       `json:"priority,omitempty"`
 	PriorityRank *int          `json:"priority_rank,omitempty"`
@@ -63,20 +69,30 @@ type sourceDisplay struct {
 	ClientName *string   `json:"client_name,omitempty"`
 }
 
-// source is the JSON an index holds for a document.
-func source(d *search.Document) *sourceDoc {
+// source is the JSON an index holds for a document: its text analysed, its facets, and the
+// originals for display.
+func (b *Backend) source(d *search.Document) *sourceDoc {
+	var title, body analysis.Field
+	if d.Type == search.TypeTicket {
+		title, body = b.an.TicketText(d.Title, d.Body)
+	} else {
+		title, body = b.an.ArticleText(d.Title, d.Body, d.Locale)
+	}
 	src := &sourceDoc{
 		DocType: d.Type, ID: d.ID, Version: d.Version,
-		TitleF: foldWords(d.Title), BodyF: foldWords(d.Body), Tags: nonNil(d.Tags),
+		TitleF: join(title.Words), TitleS: join(title.Stems), BodyF: join(body.Words), BodyS: join(body.Stems),
+		Tags:      nonNil(d.Tags),
 		CreatedAt: d.CreatedAt.UTC().Format(time.RFC3339Nano), UpdatedAt: d.UpdatedAt.UTC().Format(time.RFC3339Nano),
 		Display:  sourceDisplay{Title: d.Title, Body: d.Body},
 		Category: d.Category,
 	}
 	if d.Type == search.TypeTicket {
-		comments, internal, commentsF, internalF := nonNil(d.Comments), nonNil(d.Internal), foldAll(d.Comments), foldAll(d.Internal)
+		comments, internal := nonNil(d.Comments), nonNil(d.Internal)
+		commentsF, commentsS := b.analyseAll(d.Comments)
+		internalF, internalS := b.analyseAll(d.Internal)
 		rank := search.PriorityRank(d.Priority)
 		src.Display.Comments, src.Display.Internal, src.Display.ClientName = &comments, &internal, &d.ClientName
-		src.CommentsF, src.InternalF = &commentsF, &internalF
+		src.CommentsF, src.CommentsS, src.InternalF, src.InternalS = &commentsF, &commentsS, &internalF, &internalS
 		src.Status, src.Priority, src.PriorityRank = &d.Status, &d.Priority, &rank
 		if d.SLADue != nil {
 			due := d.SLADue.UTC().Format(time.RFC3339Nano)
@@ -92,15 +108,17 @@ func source(d *search.Document) *sourceDoc {
 	return src
 }
 
-func foldWords(s string) string { return search.FoldWords(s) }
-
-func foldAll(xs []string) []string {
-	out := make([]string, len(xs))
-	for i, x := range xs {
-		out[i] = foldWords(x)
+// analyseAll analyses comments one by one: their words and their stems.
+func (b *Backend) analyseAll(texts []string) (words, stems []string) {
+	words, stems = make([]string, len(texts)), make([]string, len(texts))
+	for i, t := range texts {
+		f := b.an.Comment(t)
+		words[i], stems[i] = join(f.Words), join(f.Stems)
 	}
-	return out
+	return words, stems
 }
+
+func join(words []string) string { return strings.Join(words, " ") }
 
 func nonNil(xs []string) []string {
 	if xs == nil {
@@ -143,7 +161,7 @@ func (b *Backend) Apply(ctx context.Context, ops []Op) ([]OpResult, error) {
 				return nil, err
 			}
 			if op.Doc != nil {
-				if err := enc.Encode(source(op.Doc)); err != nil {
+				if err := enc.Encode(b.source(op.Doc)); err != nil {
 					return nil, err
 				}
 			}

@@ -16,6 +16,7 @@ import (
 	"helpdesk/internal/estest"
 	"helpdesk/internal/pgtest"
 	"helpdesk/search"
+	"helpdesk/search/analysis"
 	"helpdesk/search/searchtest"
 	"helpdesk/store"
 )
@@ -31,7 +32,7 @@ func TestMain(m *testing.M) {
 // TestConformance indexes the shared fixture through the real indexer and runs the suite.
 func TestConformance(t *testing.T) {
 	searchtest.Run(t, pg.NewStore(t), func(t *testing.T, st *store.Store) search.Searcher {
-		es := estest.New(t)
+		es := estest.New(t, st.Analyzer())
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		ix := indexer.New(st, es, slog.New(slog.NewTextHandler(io.Discard, nil)), indexer.NewMetrics(prometheus.NewRegistry()), indexer.Options{})
@@ -49,7 +50,7 @@ func TestConformance(t *testing.T) {
 // alias, one killed between its alias swap and dropping the old index leaves one with no
 // alias; the next reindex drops both, and never the live index.
 func TestBeginReindexDropsLeftovers(t *testing.T) {
-	es := estest.New(t)
+	es := estest.New(t, analysis.New())
 	ctx := context.Background()
 	pending, err := es.BeginReindex(ctx, search.TypeTicket)
 	if err != nil {

@@ -18,10 +18,11 @@ import (
 	"github.com/elastic/go-elasticsearch/v8/esapi"
 
 	"helpdesk/search"
+	"helpdesk/search/analysis"
 )
 
 // MappingVersion changes whenever the mapping does; physical index names carry it.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // Kinds of index: one per document type.
 var Kinds = []string{search.TypeTicket, search.TypeKB}
@@ -30,12 +31,14 @@ var Kinds = []string{search.TypeTicket, search.TypeKB}
 type Backend struct {
 	es     *elastic.Client
 	prefix string
+	an     *analysis.Analyzer
 }
 
 var _ search.Searcher = (*Backend)(nil)
 
 // New returns a backend for the cluster at url; every index and alias name starts with prefix.
-func New(url, prefix string) (*Backend, error) {
+// It analyses documents and queries with an.
+func New(url, prefix string, an *analysis.Analyzer) (*Backend, error) {
 	es, err := elastic.NewClient(elastic.Config{
 		Addresses:               []string{url},
 		DisableRetry:            true, // callers decide: the indexer retries, search fails over
@@ -52,7 +55,7 @@ func New(url, prefix string) (*Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("elasticsearch client: %w", err)
 	}
-	return &Backend{es: es, prefix: prefix}, nil
+	return &Backend{es: es, prefix: prefix, an: an}, nil
 }
 
 // Alias is the name searches read through for a kind of document.
@@ -73,16 +76,24 @@ func (b *Backend) newIndexName(kind string) string {
 	return fmt.Sprintf("%s_v%d_%d", b.Alias(kind), MappingVersion, time.Now().UnixNano())
 }
 
-// folded is a text field holding text folded and split into words in Go.
-var folded = map[string]any{"type": "text", "analyzer": "standard"}
+// Text fields hold words analysed in Go (analysis), joined by single spaces, so the standard
+// analyzer only has to split them: "_f" fields the folded words as written, "_s" fields
+// their stems, word for word. An exact word thus outranks its stem, in both engines.
+var (
+	textField   = map[string]any{"type": "text", "analyzer": "standard"}
+	prefixField = map[string]any{"type": "text", "analyzer": "standard",
+		"index_prefixes": map[string]any{"min_chars": analysis.MinPrefix, "max_chars": 19}}
+)
 
 func mapping(kind string) map[string]any {
 	props := map[string]any{
 		"doc_type":   map[string]any{"type": "keyword"},
 		"id":         map[string]any{"type": "long"},
 		"version":    map[string]any{"type": "long"},
-		"title_f":    map[string]any{"type": "text", "analyzer": "standard", "index_prefixes": map[string]any{"min_chars": search.MinPrefix, "max_chars": 19}},
-		"body_f":     folded,
+		"title_f":    prefixField,
+		"title_s":    textField,
+		"body_f":     textField,
+		"body_s":     textField,
 		"category":   map[string]any{"type": "keyword"},
 		"tags":       map[string]any{"type": "keyword"},
 		"created_at": map[string]any{"type": "date"},
@@ -92,8 +103,10 @@ func mapping(kind string) map[string]any {
 	}
 	if kind == search.TypeTicket {
 		for k, v := range map[string]any{
-			"comments_f":    folded,
-			"internal_f":    folded,
+			"comments_f":    textField,
+			"comments_s":    textField,
+			"internal_f":    textField,
+			"internal_s":    textField,
 			"status":        map[string]any{"type": "keyword"},
 			"priority":      map[string]any{"type": "keyword"},
 			"priority_rank": map[string]any{"type": "byte"},

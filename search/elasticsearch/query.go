@@ -5,81 +5,114 @@ import (
 	"time"
 
 	"helpdesk/search"
-)
-
-// Boosts rank title matches above body matches, exact words above typos, phrases above
-// scattered words. The Postgres backend ranks by the same weights.
-const (
-	boostTitleExact  = 3
-	boostTitlePrefix = 2
-	boostTitleFuzzy  = 1.5
-	boostBodyExact   = 1
-	boostBodyFuzzy   = 0.5
-	boostTitlePhrase = 6
-	boostBodyPhrase  = 3
+	"helpdesk/search/analysis"
 )
 
 type obj = map[string]any
 
-// buildQuery turns a normalized query into the Elasticsearch request body. User text only
-// ever reaches Elasticsearch as folded words inside term-level and match queries, never as
-// query_string syntax.
-func buildQuery(q search.Query, terms []string, phrase string) obj {
+// field is a text field of the index: its exact words (name+"_f") and their stems (name+"_s").
+type field struct {
+	name   string
+	weight float64
+}
+
+// fields returns the text fields the viewer may search.
+func fields(staff bool) []field {
+	f := []field{{"title", search.WeightTitle}, {"body", search.WeightBody}, {"comments", search.WeightComments}}
+	if staff {
+		f = append(f, field{"internal", search.WeightInternal})
+	}
+	return f
+}
+
+// buildQuery turns a normalized query into the Elasticsearch request body for one pass. User
+// text only ever reaches Elasticsearch as analysed words inside term-level and phrase queries,
+// never as query_string syntax.
+func buildQuery(q search.Query, aq analysis.Query, p search.Pass) obj {
 	filter := []any{accessFilter(q)}
 	filter = append(filter, filters(q.Filters)...)
-
 	boolQ := obj{"filter": filter}
-	if len(terms) > 0 {
-		var termClauses []any
-		for _, t := range terms {
-			termClauses = append(termClauses, termClause(t, q.Viewer.IsStaff()))
+	hasText := len(aq.Terms) > 0
+	if hasText {
+		clauses := termClauses(aq, q.Viewer.IsStaff())
+		boolQ["must"] = obj{"bool": obj{"should": clauses, "minimum_should_match": p.Required}}
+		var should []any
+		if len(aq.Words) > 1 {
+			phrase := strings.Join(aq.Words, " ")
+			should = append(should,
+				obj{"match_phrase": obj{"title_f": obj{"query": phrase, "boost": search.WeightTitlePhrase}}},
+				obj{"match_phrase": obj{"body_f": obj{"query": phrase, "boost": search.WeightBodyPhrase}}})
 		}
-		boolQ["must"] = obj{"bool": obj{"should": termClauses, "minimum_should_match": search.Required(len(terms))}}
-		if phrase != "" {
-			boolQ["should"] = []any{
-				obj{"match_phrase": obj{"title_f": obj{"query": phrase, "boost": boostTitlePhrase}}},
-				obj{"match_phrase": obj{"body_f": obj{"query": phrase, "boost": boostBodyPhrase}}},
-			}
+		if p.Bonus > 0 {
+			should = append(should, obj{"constant_score": obj{"boost": search.StrictBonus,
+				"filter": obj{"bool": obj{"should": clauses, "minimum_should_match": p.Bonus}}}})
+		}
+		if len(should) > 0 {
+			boolQ["should"] = should
 		}
 	}
-	body := obj{
+	return obj{
 		"query":            obj{"bool": boolQ},
 		"from":             (q.Page - 1) * q.PerPage,
 		"size":             q.PerPage,
 		"track_total_hits": true,
-		"sort":             sortClause(q.Sort, len(terms) > 0),
+		"sort":             sortClause(q.Sort, hasText),
 		"_source":          []string{"doc_type", "id", "display", "status", "priority", "client_name", "category", "slug", "updated_at"},
 		"aggs":             facetAggs(q.Now),
 	}
-	return body
 }
 
-// termClause matches one term anywhere the viewer may search.
-func termClause(t string, staff bool) obj {
-	should := []any{
-		obj{"term": obj{"title_f": obj{"value": t, "boost": boostTitleExact}}},
-		obj{"term": obj{"body_f": obj{"value": t, "boost": boostBodyExact}}},
-		obj{"term": obj{"comments_f": obj{"value": t, "boost": boostBodyExact}}},
+func termClauses(aq analysis.Query, staff bool) []any {
+	out := make([]any, 0, len(aq.Terms))
+	for _, t := range aq.Terms {
+		out = append(out, termClause(t, staff))
 	}
-	if search.PrefixAllowed(t) {
-		should = append(should, obj{"prefix": obj{"title_f": obj{"value": t, "boost": boostTitlePrefix}}})
-	}
-	fuzzyFields := map[string]float64{"title_f": boostTitleFuzzy, "body_f": boostBodyFuzzy, "comments_f": boostBodyFuzzy}
-	if staff {
-		should = append(should, obj{"term": obj{"internal_f": obj{"value": t, "boost": boostBodyExact}}})
-		fuzzyFields["internal_f"] = boostBodyFuzzy
-	}
-	if search.FuzzyAllowed(t) {
-		for _, f := range []string{"title_f", "body_f", "comments_f", "internal_f"} {
-			boost, ok := fuzzyFields[f]
-			if !ok {
-				continue
-			}
-			should = append(should, obj{"fuzzy": obj{f: obj{"value": t, "fuzziness": 1, "transpositions": false,
-				"prefix_length": 0, "max_expansions": 100, "boost": boost}}})
+	return out
+}
+
+// termClause matches one term anywhere the viewer may search, in every way the analysis
+// allows, scored by its best way (dis_max): the exact word, its stem, a synonym, a title word
+// it starts, a word within its typos.
+func termClause(t analysis.Term, staff bool) obj {
+	var should []any
+	for _, f := range fields(staff) {
+		should = append(should, wordsClause(f, t.Words, t.Stems, t.StemPhrases, f.weight*search.KindExact, f.weight*search.KindStem)...)
+		for _, s := range t.Synonyms {
+			w := f.weight * search.KindSynonym
+			should = append(should, wordsClause(f, s.Words, s.Stems, s.StemPhrases, w, w)...)
+		}
+		if t.IsPhrase() {
+			continue
+		}
+		if t.Prefix && f.name == "title" {
+			should = append(should, obj{"prefix": obj{"title_f": obj{"value": t.Words[0], "boost": f.weight * search.KindPrefix}}})
+		}
+		if t.Edits > 0 {
+			should = append(should, obj{"fuzzy": obj{f.name + "_f": obj{"value": t.Words[0], "fuzziness": t.Edits,
+				"transpositions": true, "prefix_length": analysis.FuzzyPrefix, "max_expansions": fuzzyExpansions,
+				"boost": f.weight * search.KindFuzzy}}})
 		}
 	}
 	return obj{"dis_max": obj{"queries": should, "tie_breaker": 0.3}}
+}
+
+// fuzzyExpansions bounds the words a typo can stand for.
+const fuzzyExpansions = 50
+
+// wordsClause matches a word, or the words of a phrase, exactly and by stem.
+func wordsClause(f field, words, stems []string, stemPhrases [][]string, exact, stem float64) []any {
+	if len(words) > 1 {
+		out := []any{obj{"match_phrase": obj{f.name + "_f": obj{"query": strings.Join(words, " "), "boost": exact}}}}
+		for _, p := range stemPhrases {
+			out = append(out, obj{"match_phrase": obj{f.name + "_s": obj{"query": strings.Join(p, " "), "boost": stem}}})
+		}
+		return out
+	}
+	out := []any{obj{"term": obj{f.name + "_f": obj{"value": words[0], "boost": exact}}}}
+	if len(stems) > 0 {
+		out = append(out, obj{"terms": obj{f.name + "_s": stems, "boost": stem}})
+	}
+	return out
 }
 
 // accessFilter is the viewer rule, inside the query: clients see their company's tickets,
@@ -188,13 +221,4 @@ func ageAgg(now time.Time) obj {
 	}
 	return obj{"filter": obj{"term": obj{"doc_type": search.TypeTicket}},
 		"aggs": obj{"within": obj{"filters": obj{"filters": filters}}}}
-}
-
-// phraseOf returns the folded words of the text as one phrase, when there are two or more.
-func phraseOf(text string) string {
-	words := search.Words(search.Fold(text))
-	if len(words) < 2 {
-		return ""
-	}
-	return strings.Join(words, " ")
 }

@@ -121,7 +121,7 @@ func (l *Loader) record(n int, err error) {
 // Add queues a document with its external version.
 func (l *Loader) Add(ctx context.Context, d *search.Document) error {
 	var err error
-	if l.buf, err = AppendBulkIndex(l.buf, d); err != nil {
+	if l.buf, err = l.b.AppendBulkIndex(l.buf, d); err != nil {
 		return err
 	}
 	if len(l.buf) >= loaderFlushBytes {
@@ -352,8 +352,8 @@ func (b *Backend) Versions(ctx context.Context, kind string) (map[int64]int64, e
 // AppendBulkIndex appends to dst the two _bulk lines that index d with its external version:
 // exactly what a Loader sends for it. The benchmark prepares NDJSON with it to measure the
 // ceiling a reindex is compared against.
-func AppendBulkIndex(dst []byte, d *search.Document) ([]byte, error) {
-	src, err := json.Marshal(source(d))
+func (b *Backend) AppendBulkIndex(dst []byte, d *search.Document) ([]byte, error) {
+	src, err := json.Marshal(b.source(d))
 	if err != nil {
 		return dst, err
 	}

@@ -9,41 +9,29 @@ import (
 	"time"
 
 	"helpdesk/search"
+	"helpdesk/search/analysis"
 )
 
 // Search runs q against the aliases of the types the viewer may see.
 func (b *Backend) Search(ctx context.Context, q search.Query) (*search.Result, error) {
-	start := time.Now()
-	q, err := q.Normalize()
-	if err != nil {
-		return nil, err
-	}
+	return search.Run(ctx, b, b.an, q)
+}
+
+// Pass runs one pass of a normalised query.
+func (b *Backend) Pass(ctx context.Context, q search.Query, aq analysis.Query, p search.Pass) (*search.Result, error) {
 	res := search.NewResult(search.EngineElasticsearch, q)
-	terms := search.Terms(q.Text)
-	indices, body := b.request(q, terms)
+	indices := b.indices(q)
 	if len(indices) == 0 { // an anonymous visitor asking for tickets: nothing to look at
 		return res, nil
 	}
-	resp, err := b.es.Search(b.es.Search.WithContext(ctx), b.es.Search.WithIndex(indices...),
-		b.es.Search.WithBody(jsonBody(body)), b.es.Search.WithIgnoreUnavailable(true),
-		b.es.Search.WithAllowNoIndices(true))
-	if err != nil {
-		return nil, fmt.Errorf("%w: search: %v", search.ErrUnavailable, err)
-	}
-	defer drain(resp)
-	if resp.IsError() {
-		return nil, responseError(resp, "search")
-	}
 	var reply searchReply
-	if err := json.NewDecoder(resp.Body).Decode(&reply); err != nil {
-		return nil, fmt.Errorf("%w: search reply: %v", search.ErrUnavailable, err)
-	}
-	if reply.Shards.Failed > 0 {
-		return nil, fmt.Errorf("%w: search: %d shards failed", search.ErrUnavailable, reply.Shards.Failed)
+	if err := b.search(ctx, indices, buildQuery(q, aq, p), &reply); err != nil {
+		return nil, err
 	}
 	res.Total = reply.Hits.Total.Value
+	m := b.an.Matcher(aq)
 	for _, h := range reply.Hits.Hits {
-		res.Hits = append(res.Hits, toHit(h, terms, q.Viewer.IsStaff()))
+		res.Hits = append(res.Hits, toHit(h, m, q.Viewer.IsStaff()))
 	}
 	for name, agg := range reply.Aggregations {
 		var facets []search.Facet
@@ -65,36 +53,108 @@ func (b *Backend) Search(ctx context.Context, q search.Query) (*search.Result, e
 			res.Facets[name] = facets
 		}
 	}
-	res.TookMS = time.Since(start).Milliseconds()
 	return res, nil
 }
 
-// request is the indices and the body Search sends for a normalised query and its terms.
-func (b *Backend) request(q search.Query, terms []string) ([]string, obj) {
-	var indices []string
-	for _, t := range q.VisibleTypes() {
-		indices = append(indices, b.Alias(t))
+// nearbyDocs is how many documents a suggestion is picked from.
+const nearbyDocs = 10
+
+// Nearby returns the visible text of the documents closest to the query's words, allowing
+// two typos in any word long enough for one.
+func (b *Backend) Nearby(ctx context.Context, q search.Query, aq analysis.Query) ([]string, error) {
+	indices := b.indices(q)
+	if len(indices) == 0 {
+		return nil, nil
 	}
-	return indices, buildQuery(q, terms, phraseOf(q.Text))
+	staff := q.Viewer.IsStaff()
+	var should []any
+	for _, t := range aq.Terms {
+		if t.IsPhrase() {
+			continue
+		}
+		edits := 2
+		if t.Edits == 0 {
+			edits = 1
+		}
+		for _, f := range fields(staff) {
+			should = append(should, obj{"fuzzy": obj{f.name + "_f": obj{"value": t.Words[0], "fuzziness": edits,
+				"transpositions": true, "max_expansions": fuzzyExpansions}}})
+		}
+	}
+	if len(should) == 0 {
+		return nil, nil
+	}
+	filter := append([]any{accessFilter(q)}, filters(q.Filters)...)
+	body := obj{"query": obj{"bool": obj{"filter": filter, "should": should, "minimum_should_match": 1}},
+		"size": nearbyDocs, "_source": []string{"display"}}
+	var reply searchReply
+	if err := b.search(ctx, indices, body, &reply); err != nil {
+		return nil, err
+	}
+	var texts []string
+	for _, h := range reply.Hits.Hits {
+		d := h.Source.Display
+		texts = append(texts, d.Title, d.Body)
+		texts = append(texts, d.Comments...)
+		if staff {
+			texts = append(texts, d.Internal...)
+		}
+	}
+	return texts, nil
 }
 
-// SearchRequest returns what Search would send to Elasticsearch for q: the indices (empty when
-// the viewer may see none) and the JSON body. The benchmark sends it straight to _search to
-// measure the portal against Elasticsearch itself.
+func (b *Backend) indices(q search.Query) []string {
+	var out []string
+	for _, t := range q.VisibleTypes() {
+		out = append(out, b.Alias(t))
+	}
+	return out
+}
+
+// searchShards is the part of every search reply that says whether all shards answered.
+type searchShards struct {
+	Shards struct {
+		Failed int `json:"failed"`
+	} `json:"_shards"`
+}
+
+func (s searchShards) failedShards() int { return s.Shards.Failed }
+
+func (b *Backend) search(ctx context.Context, indices []string, body obj, reply interface{ failedShards() int }) error {
+	resp, err := b.es.Search(b.es.Search.WithContext(ctx), b.es.Search.WithIndex(indices...),
+		b.es.Search.WithBody(jsonBody(body)), b.es.Search.WithIgnoreUnavailable(true),
+		b.es.Search.WithAllowNoIndices(true))
+	if err != nil {
+		return fmt.Errorf("%w: search: %v", search.ErrUnavailable, err)
+	}
+	defer drain(resp)
+	if resp.IsError() {
+		return responseError(resp, "search")
+	}
+	if err := json.NewDecoder(resp.Body).Decode(reply); err != nil {
+		return fmt.Errorf("%w: search reply: %v", search.ErrUnavailable, err)
+	}
+	if n := reply.failedShards(); n > 0 {
+		return fmt.Errorf("%w: search: %d shards failed", search.ErrUnavailable, n)
+	}
+	return nil
+}
+
+// SearchRequest returns what Search sends to Elasticsearch for q in its strict pass: the
+// indices (empty when the viewer may see none) and the JSON body. The benchmark sends it
+// straight to _search to measure the portal against Elasticsearch itself.
 func (b *Backend) SearchRequest(q search.Query) (indices []string, body []byte, err error) {
 	q, err = q.Normalize()
 	if err != nil {
 		return nil, nil, err
 	}
-	indices, o := b.request(q, search.Terms(q.Text))
-	body, err = json.Marshal(o)
-	return indices, body, err
+	aq := b.an.Query(q.Text)
+	body, err = json.Marshal(buildQuery(q, aq, search.Pass{Required: analysis.Required(len(aq.Terms))}))
+	return b.indices(q), body, err
 }
 
 type searchReply struct {
-	Shards struct {
-		Failed int `json:"failed"`
-	} `json:"_shards"`
+	searchShards
 	Hits struct {
 		Total struct {
 			Value int64 `json:"value"`
@@ -140,7 +200,7 @@ type rawHit struct {
 	} `json:"_source"`
 }
 
-func toHit(h rawHit, terms []string, staff bool) search.Hit {
+func toHit(h rawHit, m *analysis.Matcher, staff bool) search.Hit {
 	s := h.Source
 	hit := search.Hit{
 		Type: s.DocType, ID: s.ID, Title: s.Display.Title, URL: search.DocURL(s.DocType, s.ID, s.Slug),
@@ -156,7 +216,7 @@ func toHit(h rawHit, terms []string, staff bool) search.Hit {
 	if staff {
 		internal = s.Display.Internal
 	}
-	hit.Highlights = search.Highlights(s.Display.Title, s.Display.Body, s.Display.Comments, internal, terms)
+	hit.Highlights = search.Highlights(s.Display.Title, s.Display.Body, s.Display.Comments, internal, m)
 	return hit
 }
 

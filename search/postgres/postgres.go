@@ -1,98 +1,173 @@
-// Package postgres is the fallback search engine: the same queries answered from Postgres with
-// pg_trgm-indexed regular expressions over unaccented, lowercased text (search_fold), the same
-// access rules inside the SQL, facets computed in SQL, and the same highlights.
+// Package postgres is the fallback search engine: the same queries answered from Postgres,
+// over tsvectors of text analysed by the same Go code as the Elasticsearch index (the store
+// writes them with the text), behind GIN indexes. The same access rules sit inside the SQL,
+// facets are computed in SQL, highlights are the search package's.
 package postgres
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"helpdesk/search"
+	"helpdesk/search/analysis"
 )
 
 // Backend searches the canonical tables directly.
 type Backend struct {
 	pool *pgxpool.Pool
+	an   *analysis.Analyzer
 }
 
 var _ search.Searcher = (*Backend)(nil)
 
-// New returns a backend on pool.
-func New(pool *pgxpool.Pool) *Backend { return &Backend{pool: pool} }
+// New returns a backend on pool that analyses queries with an.
+func New(pool *pgxpool.Pool, an *analysis.Analyzer) *Backend { return &Backend{pool: pool, an: an} }
 
-// Weights, the same as the Elasticsearch backend's boosts.
-const (
-	wTitleExact  = 3
-	wTitlePrefix = 2
-	wTitleFuzzy  = 1.5
-	wBodyExact   = 1
-	wBodyFuzzy   = 0.5
-	wTitlePhrase = 6
-	wBodyPhrase  = 3
-	facetSize    = 20
-)
-
-// builder collects SQL text and its parameters; user input only ever becomes a parameter.
-type builder struct {
-	args []any
-}
-
-func (b *builder) arg(v any) string {
-	b.args = append(b.args, v)
-	return "$" + strconv.Itoa(len(b.args))
-}
+const facetSize = 20
 
 // Search answers q from Postgres.
 func (b *Backend) Search(ctx context.Context, q search.Query) (*search.Result, error) {
-	start := time.Now()
-	q, err := q.Normalize()
+	return search.Run(ctx, b, b.an, q)
+}
+
+// Pass runs one pass of a normalised query.
+func (b *Backend) Pass(ctx context.Context, q search.Query, aq analysis.Query, p search.Pass) (*search.Result, error) {
+	weights := weightsFor(q.Viewer.IsStaff())
+	tqs := make([]termQuery, 0, len(aq.Terms))
+	for _, t := range aq.Terms {
+		var exp []string
+		if !t.IsPhrase() && t.Edits > 0 {
+			var err error
+			if exp, err = b.expand(ctx, t.Words[0], t.Edits); err != nil {
+				return nil, err
+			}
+		}
+		tqs = append(tqs, termQueryOf(t, exp, weights))
+	}
+	var ph [2]tsq
+	if len(aq.Words) > 1 {
+		ph = [2]tsq{phrase(aq.Words, "A", false), phrase(aq.Words, "B", false)}
+	}
+	res, err := b.run(ctx, q, aq, run{terms: tqs, required: p.Required, bonus: p.Bonus, phrases: ph})
 	if err != nil {
 		return nil, err
 	}
-	res := search.NewResult(search.EnginePostgres, q)
+	return res.Result, nil
+}
+
+// nearbyDocs is how many documents a suggestion is picked from.
+const nearbyDocs = 10
+
+// Nearby returns the visible text of documents holding words two typos (one for short
+// words) from the query's.
+func (b *Backend) Nearby(ctx context.Context, q search.Query, aq analysis.Query) ([]string, error) {
+	weights := weightsFor(q.Viewer.IsStaff())
+	var alts []tsq
+	for _, t := range aq.Terms {
+		if t.IsPhrase() {
+			continue
+		}
+		edits := 2
+		if t.Edits == 0 {
+			edits = 1
+		}
+		exp, err := b.expand(ctx, t.Words[0], edits)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range exp {
+			alts = append(alts, lexeme(e, weights))
+		}
+	}
+	any := or(alts...)
+	if any.empty() {
+		return nil, nil
+	}
+	near := q
+	near.Page, near.PerPage, near.Sort = 1, nearbyDocs, search.SortRelevance
+	res, err := b.run(ctx, near, aq, run{terms: []termQuery{{any: any, classes: []class{{any, 1}}}}, required: 1, texts: true})
+	if err != nil {
+		return nil, err
+	}
+	return res.texts, nil
+}
+
+// run is what one query asks of the database.
+type run struct {
+	terms    []termQuery
+	required int
+	bonus    int
+	phrases  [2]tsq // the query's words in order, in titles and in bodies
+	texts    bool   // keep the hits' texts (for Nearby)
+}
+
+// result is a search result and, when asked for, the texts of its hits.
+type result struct {
+	*search.Result
+	texts []string
+}
+
+func (b *Backend) run(ctx context.Context, q search.Query, aq analysis.Query, r run) (*result, error) {
+	res := &result{Result: search.NewResult(search.EnginePostgres, q)}
 	types := q.VisibleTypes()
 	if len(types) == 0 { // an anonymous visitor asking for tickets: nothing to look at
 		return res, nil
 	}
-	terms := search.Terms(q.Text)
+	staff := q.Viewer.IsStaff()
 	var bld builder
 	var parts []string
 	for _, t := range types {
+		var part string
+		var ok bool
+		var err error
 		if t == search.TypeTicket {
-			parts = append(parts, bld.ticketPart(q, terms))
-		} else if part, ok := bld.kbPart(q, terms); ok {
+			part, ok, err = bld.ticketPart(ctx, b, q, r, staff)
+		} else {
+			part, ok, err = bld.kbPart(ctx, b, q, r)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			parts = append(parts, part)
 		}
 	}
 	if len(parts) == 0 {
-		res.TookMS = time.Since(start).Milliseconds()
 		return res, nil
 	}
-	sql := bld.wrap(strings.Join(parts, "\nUNION ALL\n"), q, len(terms) > 0)
+	sql := bld.wrap(strings.Join(parts, "\nUNION ALL\n"), q, r)
 	var (
 		total  int64
 		hitsJS []byte
 		facJS  []byte
 	)
 	if err := b.pool.QueryRow(ctx, sql, bld.args...).Scan(&total, &hitsJS, &facJS); err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%w: postgres search: %v", search.ErrUnavailable, err)
-		}
-		return nil, fmt.Errorf("postgres search: %w", err)
+		return nil, queryError(ctx, err)
 	}
 	res.Total = total
 	var rows []hitRow
 	if err := json.Unmarshal(hitsJS, &rows); err != nil {
 		return nil, fmt.Errorf("postgres search: decode hits: %w", err)
 	}
-	for _, r := range rows {
-		res.Hits = append(res.Hits, r.hit(terms, q.Viewer.IsStaff()))
+	m := b.an.Matcher(aq)
+	for _, row := range rows {
+		res.Hits = append(res.Hits, row.hit(m, staff))
+		if r.texts {
+			res.texts = append(res.texts, row.Title, row.Body)
+			res.texts = append(res.texts, row.Comments...)
+			if staff {
+				res.texts = append(res.texts, row.Internal...)
+			}
+		}
 	}
 	var facets map[string][]search.Facet
 	if err := json.Unmarshal(facJS, &facets); err != nil {
@@ -103,8 +178,17 @@ func (b *Backend) Search(ctx context.Context, q search.Query) (*search.Result, e
 			res.Facets[name] = f
 		}
 	}
-	res.TookMS = time.Since(start).Milliseconds()
 	return res, nil
+}
+
+// queryError says whether the database could not answer (unavailable: failover and the API
+// treat it as such) or refused the query.
+func queryError(ctx context.Context, err error) error {
+	var pgErr *pgconn.PgError
+	if ctx.Err() != nil || !errors.As(err, &pgErr) {
+		return fmt.Errorf("%w: postgres search: %w", search.ErrUnavailable, err)
+	}
+	return fmt.Errorf("postgres search: %w", err)
 }
 
 type hitRow struct {
@@ -123,70 +207,136 @@ type hitRow struct {
 	Internal   []string  `json:"internal"`
 }
 
-func (r hitRow) hit(terms []string, staff bool) search.Hit {
-	body := r.Body // for articles, already the text without markdown
+func (r hitRow) hit(m *analysis.Matcher, staff bool) search.Hit {
 	var internal []string
 	if staff {
 		internal = r.Internal
 	}
 	return search.Hit{
 		Type: r.Type, ID: r.ID, Title: r.Title, URL: search.DocURL(r.Type, r.ID, r.Slug), Score: r.Score,
-		Highlights: search.Highlights(r.Title, body, r.Comments, internal, terms),
+		Highlights: search.Highlights(r.Title, r.Body, r.Comments, internal, m),
 		Status:     r.Status, Priority: r.Priority, Client: r.ClientName, Category: r.Category, UpdatedAt: r.UpdatedAt.UTC(),
 	}
 }
 
-// scoreExprs returns, for folded field expressions, the relevance score and the number of
-// matched terms of a document.
-func (b *builder) scoreExprs(terms []string, title, body string, others []string, phrase string) (score, matched string) {
-	if len(terms) == 0 {
+// builder collects SQL text and its parameters; user input only ever becomes a parameter.
+type builder struct {
+	args []any
+}
+
+func (b *builder) arg(v any) string {
+	b.args = append(b.args, v)
+	return "$" + strconv.Itoa(len(b.args))
+}
+
+func (b *builder) tsq(q tsq) string { return b.arg(q.text) + "::tsquery" }
+
+// rankWeights weigh a match by its field, in ts_rank's order (D, C, B, A), divided by
+// rankScale: ts_rank takes weights up to 1.
+func rankWeights(staff bool) string {
+	internal := search.WeightInternal
+	if !staff {
+		internal = 0
+	}
+	return fmt.Sprintf("'{%g,%g,%g,%g}'::float4[]", internal/rankScale, search.WeightComments/rankScale,
+		search.WeightBody/rankScale, search.WeightTitle/rankScale)
+}
+
+const rankScale = search.WeightTitle
+
+// scoreExprs returns, for a vector expression, the relevance score and the number of matched
+// terms. A term scores its best way of matching, weighted by field (ts_rank over the
+// vector, normalised by its length) and by rarity (idf, as BM25 computes it).
+func (b *builder) scoreExprs(vec string, r run, idf []float64, staff bool) (score, matched string) {
+	if len(r.terms) == 0 {
 		return "0::float8", "0"
 	}
-	var termScores []string
-	for _, t := range terms {
-		p := patternsFor(t)
-		exact := b.arg(p.exact)
-		fuzzy := ""
-		if p.fuzzy != "" {
-			fuzzy = b.arg(p.fuzzy)
-		}
-		titleCase := fmt.Sprintf("CASE WHEN %s ~ %s THEN %v", title, exact, wTitleExact)
-		if p.prefix != "" {
-			titleCase += fmt.Sprintf(" WHEN %s ~ %s THEN %v", title, b.arg(p.prefix), wTitlePrefix)
-		}
-		if fuzzy != "" {
-			titleCase += fmt.Sprintf(" WHEN %s ~ %s THEN %v", title, fuzzy, wTitleFuzzy)
-		}
-		scores := []string{titleCase + " ELSE 0 END"}
-		for _, f := range append([]string{body}, others...) {
-			c := fmt.Sprintf("CASE WHEN %s ~ %s THEN %v", f, exact, wBodyExact)
-			if fuzzy != "" {
-				c += fmt.Sprintf(" WHEN %s ~ %s THEN %v", f, fuzzy, wBodyFuzzy)
-			}
-			scores = append(scores, c+" ELSE 0 END")
-		}
-		termScores = append(termScores, "greatest("+strings.Join(scores, ", ")+")")
-	}
+	weights := rankWeights(staff)
 	var sum, count []string
-	for _, s := range termScores {
-		sum = append(sum, s)
-		count = append(count, "("+s+" > 0)::int")
+	for i, t := range r.terms {
+		var ways []string
+		for _, c := range t.classes {
+			ways = append(ways, fmt.Sprintf("%g * ts_rank(%s, %s, %s, 1)", c.kind*rankScale*float64(c.q.n), weights, vec, b.tsq(c.q)))
+		}
+		best := ways[0]
+		if len(ways) > 1 {
+			best = "greatest(" + strings.Join(ways, ", ") + ")"
+		}
+		sum = append(sum, fmt.Sprintf("%g * %s", idf[i], best))
+		count = append(count, fmt.Sprintf("(%s @@ %s)::int", vec, b.tsq(t.any)))
 	}
-	if phrase != "" {
-		p := b.arg(phrase)
-		sum = append(sum, fmt.Sprintf("CASE WHEN %s ~ %s THEN %v ELSE 0 END", title, p, wTitlePhrase),
-			fmt.Sprintf("CASE WHEN %s ~ %s THEN %v ELSE 0 END", body, p, wBodyPhrase))
+	if !r.phrases[0].empty() {
+		sum = append(sum, fmt.Sprintf("CASE WHEN %s @@ %s THEN %g ELSE 0 END", vec, b.tsq(r.phrases[0]), search.WeightTitlePhrase),
+			fmt.Sprintf("CASE WHEN %s @@ %s THEN %g ELSE 0 END", vec, b.tsq(r.phrases[1]), search.WeightBodyPhrase))
 	}
-	return "(" + strings.Join(sum, " + ") + ")::float8", "(" + strings.Join(count, " + ") + ")"
+	matched = "(" + strings.Join(count, " + ") + ")"
+	if r.bonus > 0 {
+		sum = append(sum, fmt.Sprintf("CASE WHEN %s >= %d THEN %g ELSE 0 END", matched, r.bonus, search.StrictBonus))
+	}
+	return "(" + strings.Join(sum, " + ") + ")::float8", matched
 }
+
+// anyTerm matches documents holding at least one term: what the GIN index serves.
+func anyTerm(r run) tsq {
+	parts := make([]tsq, len(r.terms))
+	for i, t := range r.terms {
+		parts[i] = t.any
+	}
+	return or(parts...)
+}
+
+// idfs returns, for each term, its rarity among the documents of one table, as BM25 has it:
+// ln(1 + (N - n + 0.5) / (n + 0.5)) with N documents of which n match.
+func (b *Backend) idfs(ctx context.Context, table, vec string, r run) ([]float64, error) {
+	if len(r.terms) == 0 {
+		return nil, nil
+	}
+	n, counts, err := b.counts(ctx, table, vec, r)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(r.terms))
+	for i, df := range counts {
+		out[i] = math.Log(1 + (n-df+0.5)/(df+0.5))
+	}
+	return out, nil
+}
+
+// counts returns the number of documents of a table (up to idfCap) and how many of them match
+// each term.
+func (b *Backend) counts(ctx context.Context, table, vec string, r run) (float64, []float64, error) {
+	var bld builder
+	cols := []string{fmt.Sprintf(`(SELECT count(*) FROM (SELECT 1 FROM %s LIMIT %d) x)`, table, idfCap)}
+	for _, t := range r.terms {
+		cols = append(cols, fmt.Sprintf(`(SELECT count(*) FROM (SELECT 1 FROM %s WHERE %s @@ %s LIMIT %d) x)`,
+			table, vec, bld.tsq(t.any), idfCap))
+	}
+	counts := make([]int64, len(cols))
+	dest := make([]any, len(cols))
+	for i := range counts {
+		dest[i] = &counts[i]
+	}
+	if err := b.pool.QueryRow(ctx, "SELECT "+strings.Join(cols, ", "), bld.args...).Scan(dest...); err != nil {
+		return 0, nil, queryError(ctx, err)
+	}
+	out := make([]float64, len(r.terms))
+	for i := range out {
+		out[i] = float64(counts[i+1])
+	}
+	return float64(counts[0]), out, nil
+}
+
+// idfCap bounds the rows counted for a term's rarity: past it, a word is common either way.
+const idfCap = 100000
 
 // slaDue is when a ticket's first response is due, for tickets still waiting for one.
 const slaDue = `CASE WHEN t.first_response_at IS NULL AND t.status IN ('open', 'in_progress', 'waiting')
 	THEN t.created_at + c.sla_response_minutes * interval '1 minute' END`
 
+const ticketVec = `(t.text_vec || t.comments_vec)`
+
 // ticketPart selects the tickets the viewer may see that match, with their score.
-func (b *builder) ticketPart(q search.Query, terms []string) string {
-	staff := q.Viewer.IsStaff()
+func (b *builder) ticketPart(ctx context.Context, be *Backend, q search.Query, r run, staff bool) (string, bool, error) {
 	var where []string
 	if !staff {
 		where = append(where, "t.client_id = "+b.arg(q.Viewer.ClientID))
@@ -205,68 +355,51 @@ func (b *builder) ticketPart(q search.Query, terms []string) string {
 	if len(f.AssigneeIDs) > 0 {
 		where = append(where, "t.assignee_id = ANY("+b.arg(f.AssigneeIDs)+")")
 	}
-	internalCond := "NOT m.internal"
-	if staff {
-		internalCond = "true"
-	}
-	if len(terms) > 0 {
-		// First pass through the trigram indexes: tickets where any term matches anywhere.
-		anyTitle, anyText := b.arg(anyPattern(terms, true)), b.arg(anyPattern(terms, false))
-		where = append(where, fmt.Sprintf(`t.id IN (
-			SELECT id FROM tickets WHERE search_fold(title) ~ %s
-			UNION SELECT id FROM tickets WHERE search_fold(description) ~ %s
-			UNION SELECT ticket_id FROM comments m WHERE search_fold(m.body) ~ %s AND %s)`,
-			anyTitle, anyText, anyText, internalCond))
-	}
-	others := []string{"x.fc"}
-	if staff {
-		others = append(others, "x.fi")
-	}
-	score, matched := b.scoreExprs(terms, "x.ft", "x.fb", others, phrasePattern(q.Text))
-	if len(terms) == 0 {
-		return fmt.Sprintf(`SELECT 'ticket'::text AS type, t.id, t.title, t.description AS body, t.status, t.priority,
-			t.category, t.tags, t.client_id, c.name AS client_name, t.assignee_id, u.name AS assignee_name,
-			''::text AS slug, t.created_at, t.updated_at, 0::float8 AS score, 0 AS matched, `+slaDue+` AS sla_due
-			FROM tickets t JOIN clients c ON c.id = t.client_id LEFT JOIN users u ON u.id = t.assignee_id
-			WHERE %s`, andAll(where))
+	score, matched := "0::float8", "0"
+	from := `tickets t`
+	if len(r.terms) > 0 {
+		idf, err := be.idfs(ctx, "tickets t", ticketVec, r)
+		if err != nil {
+			return "", false, err
+		}
+		where = append(where, ticketVec+" @@ "+b.tsq(anyTerm(r)))
+		score, matched = b.scoreExprs("x.v", r, idf, staff)
+		from = `tickets t CROSS JOIN LATERAL (SELECT ` + ticketVec + ` AS v OFFSET 0) x` // concatenated once per row
 	}
 	return fmt.Sprintf(`SELECT 'ticket'::text AS type, t.id, t.title, t.description AS body, t.status, t.priority,
 			t.category, t.tags, t.client_id, c.name AS client_name, t.assignee_id, u.name AS assignee_name,
 			''::text AS slug, t.created_at, t.updated_at, %s AS score, %s AS matched, `+slaDue+` AS sla_due
-		FROM tickets t JOIN clients c ON c.id = t.client_id LEFT JOIN users u ON u.id = t.assignee_id
-		CROSS JOIN LATERAL (SELECT search_fold(t.title) AS ft, search_fold(t.description) AS fb,
-			coalesce((SELECT string_agg(search_fold(m.body), ' ') FROM comments m WHERE m.ticket_id = t.id AND NOT m.internal), '') AS fc,
-			coalesce((SELECT string_agg(search_fold(m.body), ' ') FROM comments m WHERE m.ticket_id = t.id AND m.internal), '') AS fi
-			OFFSET 0) x -- a fence: folded once per row, not once per pattern that reads them
-		WHERE %s`, score, matched, andAll(where))
+		FROM %s JOIN clients c ON c.id = t.client_id LEFT JOIN users u ON u.id = t.assignee_id
+		WHERE %s`, score, matched, from, andAll(where)), true, nil
 }
 
 // kbPart selects the articles the viewer may read that match; ok is false when the filters
 // name ticket-only fields, which no article has.
-func (b *builder) kbPart(q search.Query, terms []string) (string, bool) {
+func (b *builder) kbPart(ctx context.Context, be *Backend, q search.Query, r run) (string, bool, error) {
 	f := q.Filters
 	if len(f.Status) > 0 || len(f.Priority) > 0 || len(f.ClientIDs) > 0 || len(f.AssigneeIDs) > 0 {
-		return "", false
+		return "", false, nil
 	}
 	where := []string{"a.audience = ANY(" + b.arg(q.Viewer.KBAudiences()) + ")"}
 	if !q.Viewer.IsStaff() {
 		where = append(where, "a.status = 'published'")
 	}
 	where = append(where, b.commonFilters(f, "a.created_at", "coalesce(k.name, '')", "a.tags")...)
-	if len(terms) > 0 {
-		where = append(where, fmt.Sprintf(`a.id IN (
-			SELECT id FROM kb_articles WHERE search_fold(title) ~ %s
-			UNION SELECT id FROM kb_articles WHERE search_fold(body_text) ~ %s)`,
-			b.arg(anyPattern(terms, true)), b.arg(anyPattern(terms, false))))
+	score, matched := "0::float8", "0"
+	if len(r.terms) > 0 {
+		idf, err := be.idfs(ctx, "kb_articles a", "a.search_vec", r)
+		if err != nil {
+			return "", false, err
+		}
+		where = append(where, "a.search_vec @@ "+b.tsq(anyTerm(r)))
+		score, matched = b.scoreExprs("a.search_vec", r, idf, false)
 	}
-	score, matched := b.scoreExprs(terms, "x.ft", "x.fb", nil, phrasePattern(q.Text))
 	return fmt.Sprintf(`SELECT 'kb'::text AS type, a.id, a.title, a.body_text AS body, ''::text AS status, ''::text AS priority,
 			coalesce(k.name, '') AS category, a.tags, NULL::bigint AS client_id, ''::text AS client_name,
 			NULL::bigint AS assignee_id, NULL::text AS assignee_name, a.slug, a.created_at, a.updated_at,
 			%s AS score, %s AS matched, NULL::timestamptz AS sla_due
 		FROM kb_articles a LEFT JOIN kb_categories k ON k.id = a.category_id
-		CROSS JOIN LATERAL (SELECT search_fold(a.title) AS ft, search_fold(a.body_text) AS fb OFFSET 0) x
-		WHERE %s`, score, matched, andAll(where)), true
+		WHERE %s`, score, matched, andAll(where)), true, nil
 }
 
 func (b *builder) commonFilters(f search.Filters, created, category, tags string) []string {
@@ -287,11 +420,8 @@ func (b *builder) commonFilters(f search.Filters, created, category, tags string
 }
 
 // wrap turns the union of matching documents into one row: total, the page of hits, facets.
-func (b *builder) wrap(union string, q search.Query, hasText bool) string {
-	required := "0"
-	if hasText {
-		required = b.arg(search.Required(len(search.Terms(q.Text))))
-	}
+func (b *builder) wrap(union string, q search.Query, r run) string {
+	hasText := len(r.terms) > 0
 	order := "updated_at DESC, id DESC"
 	switch {
 	case q.Sort == search.SortSLA:
@@ -301,6 +431,7 @@ func (b *builder) wrap(union string, q search.Query, hasText bool) string {
 	case q.Sort == search.SortRelevance && hasText:
 		order = "score DESC, " + order
 	}
+	required := b.arg(r.required)
 	limit, offset := b.arg(q.PerPage), b.arg((q.Page-1)*q.PerPage)
 	facet := func(value, label, from, where string) string {
 		return fmt.Sprintf(`coalesce((SELECT json_agg(json_build_object('value', v, 'label', l, 'count', n) ORDER BY n DESC, sortkey)

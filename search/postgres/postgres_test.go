@@ -21,6 +21,6 @@ func TestMain(m *testing.M) {
 
 func TestConformance(t *testing.T) {
 	searchtest.Run(t, pg.NewStore(t), func(t *testing.T, st *store.Store) search.Searcher {
-		return postgres.New(st.Pool())
+		return postgres.New(st.Pool(), st.Analyzer())
 	})
 }

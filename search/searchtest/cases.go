@@ -13,7 +13,7 @@ func ptime(t time.Time) *time.Time { return &t }
 // Cases are the conformance cases; every engine must pass all of them.
 func Cases() []Case {
 	allTickets := []string{"t1", "t2", "t3", "t4", "t5"}
-	publicKB := []string{"kVPN", "kPrinter", "kQueue", "kPhrase", "kScattered"}
+	publicKB := []string{"kVPN", "kPrinter", "kQueue", "kPhrase", "kScattered", "kAD", "kBackup"}
 	return []Case{
 		// Matching rules.
 		{Name: "accent-insensitive, title above body", Viewer: "anonymous", Query: search.Query{Text: "configuracion"},
@@ -27,21 +27,53 @@ func Cases() []Case {
 		{Name: "title match ranks first", Viewer: "anonymous", Query: search.Query{Text: "impresora"},
 			Want: []string{"kPrinter", "kQueue", "kPhrase", "kScattered"}, First: "kPrinter"},
 		{Name: "exact phrase above scattered words", Viewer: "anonymous", Query: search.Query{Text: "impresora de red"},
-			Want: []string{"kPhrase", "kScattered"}, Ordered: true},
-		{Name: "short words need an exact match", Viewer: "anonymous", Query: search.Query{Text: "vpm"}, Want: []string{}},
-		{Name: "all of few terms are required", Viewer: "anonymous", Query: search.Query{Text: "impresora fortiklient"},
-			Want: []string{}},
+			Want: []string{"kPhrase", "kScattered", "kPrinter", "kQueue"}, Leading: []string{"kPhrase", "kScattered"}},
+		{Name: "short words need an exact match, and get a suggestion", Viewer: "anonymous", Query: search.Query{Text: "vpm"},
+			Want: []string{}, Suggestion: "vpn"},
+		{Name: "few strict hits: the relaxed pass adds what matches part of the question", Viewer: "anonymous",
+			Query: search.Query{Text: "impresora fortiklient"}, Want: []string{"kPrinter", "kQueue", "kPhrase", "kScattered", "kVPN"}},
 		{Name: "most of many terms suffice", Viewer: "alice", Query: search.Query{Text: "forticlient error 809 conectar nada"},
 			Want: []string{"t2"}},
 		{Name: "query syntax is just words", Viewer: "anonymous", Query: search.Query{Text: `title:* OR "vpn" AND (forticlient`},
-			Want: []string{}},
+			Want: []string{"kVPN"}},
 		{Name: "query syntax words still match", Viewer: "anonymous", Query: search.Query{Text: `+forticlient -vpn*`},
 			Want: []string{"kVPN"}},
 		{Name: "markdown syntax and link addresses are not text", Viewer: "anonymous", Query: search.Query{Text: "tunelvpnsetup"},
 			Want: []string{}},
-		{Name: "link text is text", Viewer: "anonymous", Query: search.Query{Text: "guía forticlient"}, Want: []string{"kVPN"}},
+		{Name: "link text is text", Viewer: "anonymous", Query: search.Query{Text: "guía forticlient"},
+			Want: []string{"kVPN", "kPhrase"}, Leading: []string{"kVPN"}},
 		{Name: "only symbols: browse", Viewer: "anonymous", Query: search.Query{Text: `*:* ( ) " \`},
 			Want: publicKB},
+
+		// Text analysis: stems, stop words, typos, the relaxed pass, synonyms, suggestions.
+		{Name: "stems: an inflected word finds its kin", Viewer: "anonymous", Query: search.Query{Text: "schedule"},
+			Want: []string{"kBackup"}, Check: wantMarked("kBackup", "title", "<mark>Scheduling</mark> backups")},
+		{Name: "stems: Spanish, without accents", Viewer: "anonymous", Query: search.Query{Text: "restablecimiento contrasenas"},
+			Want: []string{"kAD"}, Check: wantMarked("kAD", "title", "<mark>Restablecer</mark> la <mark>contraseña</mark> de Active Directory")},
+		{Name: "the word as written outranks its synonym", Viewer: "ana", Query: search.Query{Text: "printer", Types: tickets()},
+			Want: []string{"t3", "t1"}, Ordered: true},
+		{Name: "stop words and negations of a question count for nothing", Viewer: "bob", Query: search.Query{Text: "the printer does not print"},
+			Want: []string{"t3", "kPrinter", "kQueue", "kPhrase", "kScattered"}, Leading: []string{"t3"}},
+		{Name: "a swapped pair of letters is one typo", Viewer: "ana", Query: search.Query{Text: "pritner offline"},
+			Want: []string{"t3"}, Suggestion: "printer offline",
+			Check: wantMarked("t3", "title", "<mark>Printer</mark> <mark>offline</mark> in London office")},
+		{Name: "the relaxed pass ranks below the strict one", Viewer: "alice", Query: search.Query{Text: "olvidé mi contraseña"},
+			Want: []string{"kAD", "kReset"}, Ordered: true},
+		{Name: "synonyms across languages, marked where they are", Viewer: "bob", Query: search.Query{Text: "impresora offline"},
+			Want: []string{"t3", "kPrinter", "kQueue", "kPhrase", "kScattered"}, Leading: []string{"t3"}, Check: wantMarked("t3", "title", "<mark>Printer</mark> <mark>offline</mark> in London office")},
+		{Name: "synonyms the other way", Viewer: "anonymous", Query: search.Query{Text: "printer"},
+			Want: []string{"kPrinter", "kQueue", "kPhrase", "kScattered"}, First: "kPrinter"},
+		{Name: "a phrase synonym finds a word", Viewer: "anonymous", Query: search.Query{Text: "copia de seguridad"},
+			Want: []string{"kBackup"}, Check: wantMarked("kBackup", "title", "Scheduling <mark>backups</mark>")},
+		{Name: "a one-way synonym expands", Viewer: "anonymous", Query: search.Query{Text: "AD"}, Want: []string{"kAD", "kBackup"}},
+		{Name: "a one-way synonym does not contract", Viewer: "anonymous", Query: search.Query{Text: "active directory"},
+			Want: []string{"kAD"}},
+		{Name: "suggestions only use words the viewer may read", Viewer: "alice", Query: search.Query{Text: "laserjat"},
+			Want: []string{}},
+		{Name: "suggestions never use internal comments for clients", Viewer: "alice", Query: search.Query{Text: "contratoo"},
+			Want: []string{}},
+		{Name: "the same typo finds the viewer's own document", Viewer: "bob", Query: search.Query{Text: "laserjat"},
+			Want: []string{"t3"}},
 
 		// Access rules.
 		{Name: "anonymous sees public published KB only", Viewer: "anonymous", Query: search.Query{Text: "vpn"},
@@ -53,9 +85,9 @@ func Cases() []Case {
 		{Name: "staff see drafts and internal articles", Viewer: "ana", Query: search.Query{Text: "vpn"},
 			Want: []string{"kVPN", "kInternal", "kDraft", "t2"}},
 		{Name: "client KB audience", Viewer: "bob", Query: search.Query{Text: "reset password"},
-			Want: []string{"kReset", "t4"}, First: "kReset"},
+			Want: []string{"kReset", "t4", "kAD"}, First: "kReset"},
 		{Name: "anonymous cannot read client KB", Viewer: "anonymous", Query: search.Query{Text: "reset password"},
-			Want: []string{}},
+			Want: []string{"kAD"}},
 		{Name: "anonymous never gets tickets", Viewer: "anonymous", Query: search.Query{Types: tickets()}, Want: []string{}},
 		{Name: "internal comments are for staff", Viewer: "alice", Query: search.Query{Text: "contrato"}, Want: []string{}},
 		{Name: "staff search internal comments", Viewer: "ana", Query: search.Query{Text: "contrato"}, Want: []string{"t1"},
@@ -173,5 +205,16 @@ func Cases() []Case {
 		{Name: "unknown sort", Viewer: "ana", Query: search.Query{Sort: "random"}, WantErr: search.ErrBadQuery},
 		{Name: "unknown type", Viewer: "ana", Query: search.Query{Types: []string{"users"}}, WantErr: search.ErrBadQuery},
 		{Name: "huge text", Viewer: "ana", Query: search.Query{Text: strings.Repeat("a", 600)}, WantErr: search.ErrBadQuery},
+	}
+}
+
+// wantMarked checks one highlight of one hit: the words of the text that matched are marked.
+func wantMarked(name, field, want string) func(t *testing.T, f *Fixture, r *search.Result) {
+	return func(t *testing.T, f *Fixture, r *search.Result) {
+		t.Helper()
+		h := hitByName(t, f, r, name)
+		if got := h.Highlights[field]; len(got) == 0 || got[0] != want {
+			t.Errorf("%s highlight of %s = %q, want %q", field, name, got, want)
+		}
 	}
 }

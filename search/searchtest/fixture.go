@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"helpdesk/search"
+	"helpdesk/search/analysis"
 	"helpdesk/store"
 )
 
@@ -38,6 +39,17 @@ var kbSpecs = []kbSpec{
 	{"kReset", "How to reset your password", "To reset your password, open the portal and choose Forgot password.", "clients", "published", "Cuentas", "en", []string{"password"}},
 	{"kInternal", "Escalado de incidencias VPN", "Procedimiento interno: si la VPN de un cliente VIP cae, avisar al responsable.", "internal", "published", "VPN", "es", []string{"vpn"}},
 	{"kDraft", "Nueva VPN corporativa", "Borrador del despliegue de la nueva VPN.", "public", "draft", "VPN", "es", []string{"vpn"}},
+	{"kAD", "Restablecer la contraseña de Active Directory", "Cuando un usuario olvida su clave, el agente la restablece desde la consola del dominio.", "public", "published", "Cuentas", "es", []string{"contraseña"}},
+	{"kBackup", "Scheduling backups", "Schedule a nightly backup of the shared folder to the NAS; ask IT if the AD account is locked.", "public", "published", "Copias", "en", []string{"backup"}},
+}
+
+// Synonyms are the fixture's synonym table: equivalences within and across languages, a
+// phrase, and an expansion one way only.
+var Synonyms = []string{
+	"contraseña, clave, password",
+	"impresora, printer",
+	"copia de seguridad, backup",
+	"ad => active directory",
 }
 
 type ticketSpec struct {
@@ -107,6 +119,16 @@ func Load(t *testing.T, st *store.Store) *Fixture {
 	}
 	f.Viewers["anonymous"] = search.Viewer{}
 
+	var groups []analysis.SynonymGroup
+	for _, line := range Synonyms {
+		g, err := analysis.ParseSynonymLine(line)
+		must(err)
+		_, err = st.CreateSynonym(ctx, g)
+		must(err)
+		groups = append(groups, g)
+	}
+	// The engines read with the store's analyzer, as a portal's do.
+	st.Analyzer().SetSynonyms(groups)
 	for _, k := range kbSpecs {
 		a, err := st.CreateArticle(ctx, store.NewArticle{Title: k.title, Body: k.body, Category: k.category, Tags: k.tags,
 			Locale: k.locale, Audience: k.audience, Status: k.status})

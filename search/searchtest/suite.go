@@ -28,7 +28,12 @@ type Case struct {
 	Ordered bool
 	// First, when set, must be the first hit (the rest is checked as a set by Want).
 	First string
-	Total int64 // expected total; -1 means len(Want)
+	// Leading, when set, must be the first hits in this order: what the strict pass finds,
+	// ahead of the relaxed pass's.
+	Leading []string
+	Total   int64 // expected total; 0 means len(Want), -1 means any
+	// Suggestion is the corrected query the result must offer ("" for none).
+	Suggestion string
 	// Facets holds expected facets: name -> "value=count" strings in order ("@name" values
 	// are fixture ids).
 	Facets map[string][]string
@@ -78,6 +83,12 @@ func RunCases(t *testing.T, f *Fixture, s search.Searcher) {
 			}
 			if c.First != "" && (len(got) == 0 || got[0] != c.First) {
 				t.Errorf("first hit = %v, want %s", got, c.First)
+			}
+			if len(c.Leading) > 0 && (len(got) < len(c.Leading) || !slices.Equal(got[:len(c.Leading)], c.Leading)) {
+				t.Errorf("hits = %v, want them led by %v", got, c.Leading)
+			}
+			if r.Suggestion != c.Suggestion {
+				t.Errorf("suggestion = %q, want %q", r.Suggestion, c.Suggestion)
 			}
 			total := c.Total
 			if total == 0 {

@@ -1,4 +1,6 @@
-package bench
+// Package procs runs the project's own binaries (portal, indexer, portalctl) as child processes
+// for the benchmarks and the relevance harness, and waits until they answer.
+package procs
 
 import (
 	"bytes"
@@ -14,24 +16,24 @@ import (
 	"time"
 )
 
-// process is a portal or indexer binary the benchmark runs over a data set.
-type process struct {
+// Process is a portal or indexer binary running over a data set.
+type Process struct {
 	name string
 	cmd  *exec.Cmd
 	out  bytes.Buffer
-	addr string
+	Addr string
 	done chan struct{} // closed when the process has exited
 	err  error         // its exit status, once done is closed
 }
 
-// start runs bin/name with env added to the benchmark's own environment and waits until
+// Start runs bin/name with env added to the caller's own environment and waits until
 // readyPath answers 200 on the address it was given.
-func start(ctx context.Context, binDir, name, addrVar, readyPath string, env []string) (*process, error) {
-	addr, err := freeAddr()
+func Start(ctx context.Context, binDir, name, addrVar, readyPath string, env []string) (*Process, error) {
+	addr, err := FreeAddr()
 	if err != nil {
 		return nil, err
 	}
-	p := &process{name: name, addr: addr, done: make(chan struct{})}
+	p := &Process{name: name, Addr: addr, done: make(chan struct{})}
 	p.cmd = exec.Command(filepath.Join(binDir, name))
 	p.cmd.Env = append(append(os.Environ(), env...), addrVar+"="+addr, "LOG_LEVEL=warn")
 	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
@@ -54,15 +56,15 @@ func start(ctx context.Context, binDir, name, addrVar, readyPath string, env []s
 			}
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
-			p.stop()
+			p.Stop()
 			return nil, fmt.Errorf("%s not ready on %s within a minute\n%s", name, addr, p.out.String())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 }
 
-// stop asks the process to finish (SIGTERM) and waits for it; stopping twice is harmless.
-func (p *process) stop() {
+// Stop asks the process to finish (SIGTERM) and waits for it; stopping twice is harmless.
+func (p *Process) Stop() {
 	if p == nil || p.cmd.Process == nil {
 		return
 	}
@@ -80,9 +82,14 @@ func (p *process) stop() {
 	}
 }
 
-func (p *process) url(path string) string { return "http://" + p.addr + path }
+// URL is the address of path on the process.
+func (p *Process) URL(path string) string { return "http://" + p.Addr + path }
 
-func freeAddr() (string, error) {
+// Output is what the process printed so far.
+func (p *Process) Output() string { return p.out.String() }
+
+// FreeAddr returns a loopback address with a port nobody listens on.
+func FreeAddr() (string, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", fmt.Errorf("find a free port: %w", err)
@@ -91,9 +98,9 @@ func freeAddr() (string, error) {
 	return l.Addr().String(), nil
 }
 
-// runTool runs bin/portalctl with args and env, its output passed through to the benchmark's
-// log (seed and reindex print their progress), and returns how long it took.
-func runTool(ctx context.Context, binDir string, env []string, log io.Writer, args ...string) (time.Duration, error) {
+// RunTool runs bin/portalctl with args and env, its output passed through to log (seed and
+// reindex print their progress), and returns how long it took.
+func RunTool(ctx context.Context, binDir string, env []string, log io.Writer, args ...string) (time.Duration, error) {
 	cmd := exec.CommandContext(ctx, filepath.Join(binDir, "portalctl"), args...)
 	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = log, log

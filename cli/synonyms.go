@@ -1,0 +1,111 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"helpdesk/search/analysis"
+)
+
+const synonymsUsage = `Usage:
+  portalctl synonyms list                      every group with its id
+  portalctl synonyms export                    the table as a synonyms file, on stdout
+  portalctl synonyms import FILE|- [--replace] add the file's groups the table lacks (--replace: the file becomes the table)
+  portalctl synonyms add 'LINE'                add one group: "a, b, c" or "a, b => c"
+  portalctl synonyms delete ID                 remove one group
+
+A synonyms file has one group a line; "#" starts a comment. "contraseña, clave, password" makes
+the terms equivalent; "ad => active directory" makes "ad" also find "active directory", not the
+other way round. Both search engines apply the table at query time: no reindex is needed, and
+portals pick changes up within seconds.`
+
+func runSynonyms(ctx context.Context, env Env, args []string) error {
+	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
+		fmt.Fprintln(env.Stdout, synonymsUsage)
+		if len(args) == 0 {
+			return fmt.Errorf("%w: missing subcommand (list, export, import, add or delete)", errUsage)
+		}
+		return nil
+	}
+	sub, rest := args[0], args[1:]
+	fs := newFlags(env, "synonyms "+sub, synonymsUsage)
+	replace := false
+	if sub == "import" {
+		fs.BoolVar(&replace, "replace", false, "make the table exactly the file's groups")
+	}
+	if err := parse(fs, rest); err != nil {
+		return err
+	}
+	rest = fs.Args()
+	want := map[string]int{"list": 0, "export": 0, "import": 1, "add": 1, "delete": 1}
+	n, ok := want[sub]
+	if !ok {
+		return fmt.Errorf("%w: unknown subcommand %q (want list, export, import, add or delete)", errUsage, sub)
+	}
+	if len(rest) != n {
+		return fmt.Errorf("%w: synonyms %s takes %d argument(s)", errUsage, sub, n)
+	}
+	st, _, err := openStore(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	switch sub {
+	case "list", "export":
+		list, err := st.Synonyms(ctx)
+		if err != nil {
+			return err
+		}
+		if sub == "export" {
+			fmt.Fprintln(env.Stdout, "# portalctl synonyms export")
+		}
+		for _, s := range list {
+			if sub == "list" {
+				fmt.Fprintf(env.Stdout, "%d\t%s\n", s.ID, s.Group())
+			} else {
+				fmt.Fprintln(env.Stdout, s.Group())
+			}
+		}
+		return nil
+	case "import":
+		var r io.Reader = os.Stdin
+		if rest[0] != "-" {
+			f, err := os.Open(rest[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			r = f
+		}
+		groups, err := analysis.ParseSynonyms(r)
+		if err != nil {
+			return err
+		}
+		added, err := st.ImportSynonyms(ctx, groups, replace)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "%d groups read, %d added\n", len(groups), added)
+		return nil
+	case "add":
+		g, err := analysis.ParseSynonymLine(rest[0])
+		if err != nil {
+			return err
+		}
+		s, err := st.CreateSynonym(ctx, g)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, s.ID)
+		return nil
+	}
+	id, err := strconv.ParseInt(strings.TrimSpace(rest[0]), 10, 64)
+	if err != nil || id <= 0 {
+		return fmt.Errorf("%w: %q is not a synonym id", errUsage, rest[0])
+	}
+	return st.DeleteSynonym(ctx, id)
+}

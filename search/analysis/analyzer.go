@@ -1,0 +1,272 @@
+package analysis
+
+import (
+	"strings"
+	"sync/atomic"
+	"unicode/utf8"
+)
+
+// Analyzer turns text into what the engines index and what they look for. One per process
+// is enough: it is safe for concurrent use, and it holds what is worth sharing (a cache of
+// stems, the synonym table in force).
+type Analyzer struct {
+	stemCache stemCache
+	synonyms  atomic.Pointer[Synonyms]
+}
+
+// New returns an analyzer with no synonyms.
+func New() *Analyzer { return &Analyzer{} }
+
+// SetSynonyms puts a synonym table in force for the queries analysed from now on.
+func (a *Analyzer) SetSynonyms(groups []SynonymGroup) {
+	a.synonyms.Store(a.CompileSynonyms(groups))
+}
+
+// Stem returns the stem of a folded word in lang.
+func (a *Analyzer) Stem(word string, lang Lang) string {
+	if len(word) < 3 {
+		return word
+	}
+	s := a.stemCache.get(word, lang)
+	if lang == English {
+		if t := agentStem(s); t != "" {
+			return t
+		}
+	}
+	return s
+}
+
+// stems returns the distinct stems of a folded word in every language.
+func (a *Analyzer) stems(word string) []string {
+	out := make([]string, 0, len(Langs))
+	for _, l := range Langs {
+		out = appendUnique(out, a.Stem(word, l))
+	}
+	return out
+}
+
+// Field is one field of a document as the engines index it: its folded words in order and,
+// word for word, their stems in the language of the text.
+type Field struct {
+	Words []string
+	Stems []string
+	Lang  Lang
+}
+
+// Field analyses text; fallback is its language when the words do not tell.
+func (a *Analyzer) Field(text string, fallback Lang) Field {
+	words := a.words(text)
+	return a.FieldOf(words, Detect(words, fallback))
+}
+
+// FieldOf stems words already folded, in a language already known.
+func (a *Analyzer) FieldOf(words []string, lang Lang) Field {
+	f := Field{Words: words, Stems: make([]string, len(words)), Lang: lang}
+	for i, w := range words {
+		f.Stems[i] = a.Stem(w, lang)
+	}
+	return f
+}
+
+// Query is a query text analysed.
+type Query struct {
+	// Terms are what a document must match, each in one of several ways; stop words are left
+	// out unless nothing else is there.
+	Terms []Term
+	// Words are all the folded words of the text, in order: a document holding them as a
+	// phrase ranks first.
+	Words []string
+}
+
+// Term is one thing a query asks for: a word, or a phrase of the synonym table ("copia de
+// seguridad"), and the ways a document can say it.
+type Term struct {
+	// Words holds the folded word, or the words of a phrase.
+	Words []string
+	// Stems holds, for a word, its stem in each language (a query's language is unknown);
+	// for a phrase, StemPhrases holds its words' stems, a phrase for each language.
+	Stems       []string
+	StemPhrases [][]string
+	// Prefix: the word may match the start of a title word.
+	Prefix bool
+	// Edits is how many typos a match may have.
+	Edits int
+	// Synonyms are other words or phrases that say the same.
+	Synonyms []Synonym
+}
+
+// Synonym is one alternative of a term.
+type Synonym struct {
+	Words       []string
+	Stems       []string   // of a one-word synonym, in each language
+	StemPhrases [][]string // of a phrase, in each language
+}
+
+// Text is the term as one string: the word, or the phrase's words joined by spaces.
+func (t Term) Text() string { return strings.Join(t.Words, " ") }
+
+// IsPhrase reports whether the term has several words.
+func (t Term) IsPhrase() bool { return len(t.Words) > 1 }
+
+// Query analyses a query text.
+func (a *Analyzer) Query(text string) Query {
+	words := Words(Fold(text))
+	q := Query{Words: words}
+	if len(words) == 0 {
+		return q
+	}
+	stems := make([][]string, len(words))
+	for i, w := range words {
+		stems[i] = a.stems(w)
+	}
+	syn := a.synonyms.Load()
+	seen := map[string]bool{}
+	var stops []Term
+	for i := 0; i < len(words); {
+		entry, n := syn.match(words, stems, i)
+		if n > 1 {
+			t := Term{Words: words[i : i+n], StemPhrases: a.stemPhrases(words[i : i+n]), Synonyms: a.synonymsOf(entry)}
+			if !seen[t.Text()] {
+				seen[t.Text()] = true
+				q.Terms = append(q.Terms, t)
+			}
+			i += n
+			continue
+		}
+		w := words[i]
+		t := a.wordTerm(w, stems[i])
+		if entry != nil {
+			t.Synonyms = a.synonymsOf(entry)
+		}
+		i++
+		if seen[w] {
+			continue
+		}
+		seen[w] = true
+		if IsStop(w) {
+			t.Synonyms = nil
+			stops = append(stops, t)
+			continue
+		}
+		q.Terms = append(q.Terms, t)
+	}
+	if len(q.Terms) == 0 {
+		q.Terms = stops
+	}
+	return q
+}
+
+func (a *Analyzer) wordTerm(w string, stems []string) Term {
+	t := Term{Words: []string{w}, Stems: stems, Prefix: utf8.RuneCountInString(w) >= MinPrefix}
+	if !hasDigit(w) { // codes and numbers are exact: "8080" is not "8090"
+		t.Edits = MaxEdits(w)
+	}
+	return t
+}
+
+func (a *Analyzer) synonymsOf(e *synEntry) []Synonym {
+	out := make([]Synonym, 0, len(e.alts))
+	for _, x := range e.alts {
+		s := Synonym{Words: x.words, Stems: x.stems}
+		if len(x.words) > 1 {
+			s.StemPhrases = a.stemPhrases(x.words)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// stemPhrases returns the stems of a phrase's words, once for each language that stems them
+// differently.
+func (a *Analyzer) stemPhrases(words []string) [][]string {
+	var out [][]string
+	seen := map[string]bool{}
+	for _, l := range Langs {
+		p := make([]string, len(words))
+		for i, w := range words {
+			p[i] = a.Stem(w, l)
+		}
+		if k := strings.Join(p, " "); !seen[k] {
+			seen[k] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func hasDigit(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if '0' <= w[i] && w[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// Required is how many of n terms a document must match in the strict pass: both of two,
+// then 60%, rounded up (2 of 3, 3 of 4 or 5, 4 of 6), so that a question still finds the
+// article that answers it without using every one of its words. Measured on the relevance
+// harness: requiring all of three, or three of four, loses more answers than it keeps out noise.
+func Required(n int) int { return (n*6 + 9) / 10 }
+
+// Relaxed is how many of n terms a document must match in the relaxed pass, which runs when
+// the strict one finds fewer than RelaxBelow documents: half of them, at least one ("olvidé
+// mi contraseña" then finds the articles about passwords that never say "olvidé").
+func Relaxed(n int) int { return max(1, n/2) }
+
+// RelaxBelow is the number of strict hits under which the relaxed pass runs; its hits rank
+// below every strict one.
+const RelaxBelow = 5
+
+// CountWords returns how many distinct words a text has: the limit of a query's size.
+func CountWords(text string) int {
+	seen := map[string]bool{}
+	for _, w := range Words(Fold(text)) {
+		seen[w] = true
+	}
+	return len(seen)
+}
+
+// The fields of documents, analysed the same way for every engine. A ticket's title and
+// description are one text in one language, told by its words (Spanish when they do not say);
+// each comment is told apart on its own; an article's text falls back to its locale.
+
+// TicketText analyses a ticket's title and description.
+func (a *Analyzer) TicketText(title, description string) (Field, Field) {
+	tw, dw := a.words(title), a.words(description)
+	lang := Detect(append(tw[:len(tw):len(tw)], dw...), Spanish)
+	return a.FieldOf(tw, lang), a.FieldOf(dw, lang)
+}
+
+// Comment analyses a comment's body.
+func (a *Analyzer) Comment(body string) Field {
+	w := a.words(body)
+	return a.FieldOf(w, Detect(w, Spanish))
+}
+
+// ArticleText analyses an article's title and text (without markdown).
+func (a *Analyzer) ArticleText(title, body, locale string) (Field, Field) {
+	fallback, ok := ParseLang(locale)
+	if !ok {
+		fallback = Spanish
+	}
+	tw, bw := a.words(title), a.words(body)
+	lang := Detect(append(tw[:len(tw):len(tw)], bw...), fallback)
+	return a.FieldOf(tw, lang), a.FieldOf(bw, lang)
+}
+
+// MaxWordBytes bounds an indexed word: longer runs of letters (an encoded blob, a hash) are
+// not words anyone searches for, and Postgres refuses lexemes past 2 KB.
+const MaxWordBytes = 64
+
+// words folds text into the words an index holds.
+func (a *Analyzer) words(text string) []string {
+	words := Words(Fold(text))
+	out := words[:0]
+	for _, w := range words {
+		if len(w) <= MaxWordBytes {
+			out = append(out, w)
+		}
+	}
+	return out
+}

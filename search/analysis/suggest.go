@@ -1,0 +1,103 @@
+package analysis
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Suggest returns text with each word that the texts do not hold, in any form, replaced by
+// the closest word they do hold (two typos at most, one for short words), written as the
+// texts write it; "" when no word changes. The texts are what the viewer may read, so a
+// suggestion never shows a word from elsewhere.
+func (a *Analyzer) Suggest(text string, q Query, texts []string) string {
+	vocab := map[string]*vocabWord{}
+	for _, t := range texts {
+		for _, tok := range Tokens(t) {
+			v := vocab[tok.Folded]
+			if v == nil {
+				v = &vocabWord{surfaces: map[string]int{}}
+				vocab[tok.Folded] = v
+			}
+			v.count++
+			v.surfaces[strings.ToLower(t[tok.Start:tok.End])]++
+		}
+	}
+	fix := map[string]string{} // folded query word -> replacement as written
+	for _, term := range q.Terms {
+		if term.IsPhrase() {
+			continue
+		}
+		w := term.Words[0]
+		if vocab[w] != nil || hasDigit(w) || a.knownByStem(w, vocab) {
+			continue
+		}
+		if best := closest(w, vocab); best != "" {
+			fix[w] = vocab[best].surface()
+		}
+	}
+	if len(fix) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	pos := 0
+	for _, tok := range Tokens(text) {
+		if r, ok := fix[tok.Folded]; ok {
+			b.WriteString(text[pos:tok.Start])
+			b.WriteString(r)
+			pos = tok.End
+		}
+	}
+	b.WriteString(text[pos:])
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+type vocabWord struct {
+	count    int
+	surfaces map[string]int
+}
+
+// surface is the most frequent way the texts write the word.
+func (v *vocabWord) surface() string {
+	best, n := "", 0
+	for s, c := range v.surfaces {
+		if c > n || (c == n && s < best) {
+			best, n = s, c
+		}
+	}
+	return best
+}
+
+func (a *Analyzer) knownByStem(w string, vocab map[string]*vocabWord) bool {
+	stems := a.stems(w)
+	for v := range vocab {
+		if head(v) == head(w) && shareAny(stems, a.stems(v)) {
+			return true
+		}
+	}
+	return false
+}
+
+// closest returns the word of vocab nearest to w within its allowance, preferring fewer
+// edits, then the more frequent word, then the first in alphabetical order.
+func closest(w string, vocab map[string]*vocabWord) string {
+	allowed := 2
+	if utf8.RuneCountInString(w) < OneTypoFrom {
+		allowed = 1
+	}
+	if utf8.RuneCountInString(w) < MinPrefix {
+		return ""
+	}
+	best, bestEdits, bestCount := "", allowed+1, 0
+	for v, info := range vocab {
+		for e := 1; e < bestEdits || (e == bestEdits && e <= allowed); e++ {
+			if !WithinEdits(w, v, e) {
+				continue
+			}
+			if e < bestEdits || info.count > bestCount || (info.count == bestCount && v < best) {
+				best, bestEdits, bestCount = v, e, info.count
+			}
+			break
+		}
+	}
+	return best
+}
