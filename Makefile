@@ -7,7 +7,7 @@ SERVICES := scripts/services
 # Each recipe line is its own shell: this prefix gives it the running services' URLs.
 WITH_ENV = eval "$$($(SERVICES) env)" &&
 
-.PHONY: all build test drills fuzz bench vet run services services-down seed-1m clean
+.PHONY: all build test drills fuzz bench relevance vet run services services-down seed-1m clean
 
 all: build
 
@@ -50,6 +50,14 @@ fuzz:
 BENCH_FLAGS ?=
 bench: services build
 	$(WITH_ENV) $(BIN)/bench $(BENCH_FLAGS)
+
+# Search quality: Debian Reference (Spanish and English) imported through the API of a fresh
+# installation, the judged queries of relevance/queries.json on both engines and two baselines;
+# report under bench/results/relevance-*. RELEVANCE_FLAGS=--help lists the knobs.
+RELEVANCE_FLAGS ?=
+relevance: services build
+	scripts/ensure-debian-reference
+	$(WITH_ENV) $(BIN)/relevance $(RELEVANCE_FLAGS)
 
 # Services up, schema migrated, demo data on first run, then the portal in the foreground.
 run: services build

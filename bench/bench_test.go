@@ -7,17 +7,47 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"helpdesk/relevance"
 	"helpdesk/search/analysis"
 	"helpdesk/search/elasticsearch"
 	"helpdesk/store"
 )
+
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildErr  error
+)
+
+// binaries builds the portal, indexer and portalctl once for the package's tests.
+func binaries(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		if binDir, buildErr = os.MkdirTemp("", "bench-bin-"); buildErr == nil {
+			buildErr = relevance.BuildBinaries("..", binDir)
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("build: %v", buildErr)
+	}
+	return binDir
+}
+
+// TestMain removes the binaries the tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
 
 // TestRunSmall runs the whole benchmark on a small data set against the real services and the
 // real binaries: every phase must work and report figures that mean something. (The figures
@@ -27,12 +57,7 @@ func TestRunSmall(t *testing.T) {
 	if cfg.DatabaseURL == "" || cfg.RedisURL == "" || cfg.ElasticsearchURL == "" {
 		t.Fatal("DATABASE_URL, REDIS_URL and ELASTICSEARCH_URL must name the services: eval \"$(scripts/services env)\"")
 	}
-	cfg.Bin = t.TempDir()
-	build := exec.Command("go", "build", "-o", cfg.Bin+"/", "./cmd/portal", "./cmd/indexer", "./cmd/portalctl")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	cfg.Bin = binaries(t)
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	cfg.Namespace = "bt" + hex.EncodeToString(b)

@@ -61,7 +61,7 @@ func runStatus(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("elasticsearch is unreachable: search runs on the postgres fallback and the outbox grows")
 	}
 	fmt.Fprintln(env.Stdout, "search     engine=elasticsearch")
-	var bad []string
+	var bad, old []string
 	for _, kind := range []string{search.TypeTicket, search.TypeKB} {
 		rows := c.Tickets
 		if kind == search.TypeKB {
@@ -79,9 +79,20 @@ func runStatus(ctx context.Context, env Env, args []string) error {
 			state = "catching up"
 		}
 		fmt.Fprintf(env.Stdout, "index      %-8s %s docs=%d rows=%d %s\n", kindLabel(kind), es.Alias(kind), docs, rows, state)
+		v, err := es.LiveMappingVersion(ctx, kind)
+		if err != nil {
+			return err
+		}
+		if v < elasticsearch.MappingVersion {
+			fmt.Fprintf(env.Stdout, "           mapping v%d, this version searches v%d: REINDEX NEEDED\n", v, elasticsearch.MappingVersion)
+			old = append(old, kindLabel(kind))
+		}
 	}
 	if len(bad) > 0 {
 		return fmt.Errorf("index out of sync with postgres beyond the backlog: %v (run portalctl reindex)", bad)
+	}
+	if len(old) > 0 {
+		return fmt.Errorf("index built with an older mapping: %v (run portalctl reindex: stems, typos and synonyms need it)", old)
 	}
 	return nil
 }

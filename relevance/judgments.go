@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"slices"
 	"sort"
 )
@@ -132,4 +133,31 @@ func Kinds(qs []Query) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// Corpus is a corpus with its judged queries in one JSON file: how small or held-out corpora
+// travel (relevance/testdata/tiny.json).
+type Corpus struct {
+	Articles []Article `json:"articles"`
+	Queries  []Query   `json:"queries"`
+}
+
+// ReadCorpus reads a Corpus file.
+func ReadCorpus(path string) (*Corpus, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var c Corpus
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	qs, err := json.Marshal(c.Queries)
+	if err != nil {
+		return nil, err
+	}
+	if c.Queries, err = ParseQueries(qs); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &c, nil
 }

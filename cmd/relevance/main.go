@@ -49,6 +49,7 @@ Flags:
 	}
 	corpus := fs.String("corpus", relevance.DefaultCorpusDir, "directory of the book's HTML (chNN.LOCALE.html)")
 	queries := fs.String("queries", "", "judged queries as JSON (default: the project's own, relevance/queries.json)")
+	file := fs.String("corpus-file", "", "a corpus and its judged queries in one JSON file {articles, queries}, instead of --corpus and --queries")
 	bin := fs.String("bin", "bin", "directory with the portal, indexer and portalctl binaries")
 	out := fs.String("out", "bench/results", "directory of the report")
 	keep := fs.Bool("keep", false, "keep the database and indices afterwards (to look at them)")
@@ -65,29 +66,38 @@ Flags:
 	if cfg.ElasticsearchURL == "" {
 		return errors.New("ELASTICSEARCH_URL must be set: the harness scores both engines")
 	}
-	articles, err := relevance.LoadDocBook(*corpus, []string{"es", "en"})
-	if err != nil {
-		return fmt.Errorf("%w (install debian-reference-es and debian-reference-en)", err)
-	}
-	articles = relevance.OnlyIn(articles, relevance.DebianReferenceParts)
-	qs, err := relevance.DefaultQueries()
-	if *queries != "" {
-		f, ferr := os.Open(*queries)
-		if ferr != nil {
-			return ferr
+	rc := relevance.Config{DatabaseURL: cfg.DatabaseURL, ElasticsearchURL: cfg.ElasticsearchURL, Bin: *bin,
+		Name: fmt.Sprintf("relevance_%d", time.Now().Unix()), Keep: *keep, Log: os.Stderr}
+	if *file != "" {
+		c, err := relevance.ReadCorpus(*file)
+		if err != nil {
+			return err
 		}
-		qs, err = relevance.ReadQueries(f)
-		f.Close()
+		rc.Articles, rc.Queries, rc.Corpus = c.Articles, c.Queries, *file
+	} else {
+		articles, err := relevance.LoadDocBook(*corpus, []string{"es", "en"})
+		if err != nil {
+			return fmt.Errorf("%w (install debian-reference-es and debian-reference-en)", err)
+		}
+		rc.Articles = relevance.OnlyIn(articles, relevance.DebianReferenceParts)
+		rc.Corpus = "Debian Reference (debian-reference-es, debian-reference-en), one article per section; " +
+			"GUI System only in Spanish, Data conversion only in English"
+		if rc.Queries, err = relevance.DefaultQueries(); err != nil {
+			return err
+		}
+		if *queries != "" {
+			f, err := os.Open(*queries)
+			if err != nil {
+				return err
+			}
+			rc.Queries, err = relevance.ReadQueries(f)
+			f.Close()
+			if err != nil {
+				return err
+			}
+		}
 	}
-	if err != nil {
-		return err
-	}
-	rep, err := relevance.Run(ctx, relevance.Config{
-		DatabaseURL: cfg.DatabaseURL, ElasticsearchURL: cfg.ElasticsearchURL, Bin: *bin,
-		Name: fmt.Sprintf("relevance_%d", time.Now().Unix()), Articles: articles, Queries: qs, Keep: *keep, Log: os.Stderr,
-		Corpus: "Debian Reference (debian-reference-es, debian-reference-en), one article per section; " +
-			"GUI System only in Spanish, Data conversion only in English",
-	})
+	rep, err := relevance.Run(ctx, rc)
 	if err != nil {
 		return err
 	}

@@ -222,3 +222,54 @@ func TestMatcherMarksTheWordsOfTheText(t *testing.T) {
 		}
 	}
 }
+
+// TestStarterSynonyms: the list a new database gets parses, and makes the help desk's everyday
+// words meet across the two languages.
+func TestStarterSynonyms(t *testing.T) {
+	groups := StarterSynonyms()
+	if len(groups) < 300 {
+		t.Fatalf("%d starter groups", len(groups))
+	}
+	a := New()
+	a.SetSynonyms(groups)
+	for query, want := range map[string]string{
+		"contraseña": "password", "impresora": "printer", "copia de seguridad": "backup", "correo": "email", "vpn": "red privada virtual",
+	} {
+		found := false
+		for _, term := range a.Query(query).Terms {
+			for _, s := range term.Synonyms {
+				found = found || strings.Join(s.Words, " ") == want
+			}
+		}
+		if !found {
+			t.Errorf("%q does not find %q", query, want)
+		}
+	}
+	t.Logf("%d starter groups", len(groups))
+}
+
+func TestRequired(t *testing.T) {
+	for n, want := range map[int][2]int{1: {1, 1}, 2: {2, 1}, 3: {2, 1}, 4: {3, 2}, 5: {3, 2}, 6: {4, 3}, 10: {6, 5}} {
+		if got := [2]int{Required(n), Relaxed(n)}; got != want {
+			t.Errorf("Required, Relaxed(%d) = %v, want %v", n, got, want)
+		}
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	a := New()
+	texts := []string{"Configuración de la VPN con FortiClient", "La impresora de la planta 2 no imprime", "Impresora"}
+	cases := []struct{ query, want string }{
+		{"configurasion vpm", "configuración vpn"},   // as the texts write it
+		{"la imprezora no va", "la impresora no va"}, // stop words and unknown words stay
+		{"impresoras", ""},                           // known by its stem: not a typo
+		{"zzzz", ""},                                 // nothing close
+		{"error 8O9 vpn", ""},                        // codes with digits are left alone
+		{"¿Configuracion?", ""},                      // the text holds it (folded)
+	}
+	for _, c := range cases {
+		if got := a.Suggest(c.query, a.Query(c.query), texts); got != c.want {
+			t.Errorf("Suggest(%q) = %q, want %q", c.query, got, c.want)
+		}
+	}
+}

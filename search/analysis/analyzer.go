@@ -51,12 +51,41 @@ type Field struct {
 	Words []string
 	Stems []string
 	Lang  Lang
+	text  string // Words joined, when known
+}
+
+// Text is the field's words joined by single spaces: what a text field of the index holds.
+func (f Field) Text() string {
+	if f.text != "" || len(f.Words) == 0 {
+		return f.text
+	}
+	return joinWords(f.Words)
+}
+
+// StemText is the stems joined by single spaces.
+func (f Field) StemText() string { return joinWords(f.Stems) }
+
+func joinWords(words []string) string {
+	n := len(words)
+	for _, w := range words {
+		n += len(w)
+	}
+	b := make([]byte, 0, n)
+	for i, w := range words {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, w...)
+	}
+	return string(b)
 }
 
 // Field analyses text; fallback is its language when the words do not tell.
 func (a *Analyzer) Field(text string, fallback Lang) Field {
-	words := a.words(text)
-	return a.FieldOf(words, Detect(words, fallback))
+	words, joined := a.words(text)
+	f := a.FieldOf(words, Detect(words, fallback))
+	f.text = joined
+	return f
 }
 
 // FieldOf stems words already folded, in a language already known.
@@ -233,16 +262,14 @@ func CountWords(text string) int {
 
 // TicketText analyses a ticket's title and description.
 func (a *Analyzer) TicketText(title, description string) (Field, Field) {
-	tw, dw := a.words(title), a.words(description)
+	tw, tj := a.words(title)
+	dw, dj := a.words(description)
 	lang := Detect(append(tw[:len(tw):len(tw)], dw...), Spanish)
-	return a.FieldOf(tw, lang), a.FieldOf(dw, lang)
+	return a.fieldOf(tw, tj, lang), a.fieldOf(dw, dj, lang)
 }
 
 // Comment analyses a comment's body.
-func (a *Analyzer) Comment(body string) Field {
-	w := a.words(body)
-	return a.FieldOf(w, Detect(w, Spanish))
-}
+func (a *Analyzer) Comment(body string) Field { return a.Field(body, Spanish) }
 
 // ArticleText analyses an article's title and text (without markdown).
 func (a *Analyzer) ArticleText(title, body, locale string) (Field, Field) {
@@ -250,23 +277,42 @@ func (a *Analyzer) ArticleText(title, body, locale string) (Field, Field) {
 	if !ok {
 		fallback = Spanish
 	}
-	tw, bw := a.words(title), a.words(body)
+	tw, tj := a.words(title)
+	bw, bj := a.words(body)
 	lang := Detect(append(tw[:len(tw):len(tw)], bw...), fallback)
-	return a.FieldOf(tw, lang), a.FieldOf(bw, lang)
+	return a.fieldOf(tw, tj, lang), a.fieldOf(bw, bj, lang)
+}
+
+func (a *Analyzer) fieldOf(words []string, joined string, lang Lang) Field {
+	f := a.FieldOf(words, lang)
+	f.text = joined
+	return f
 }
 
 // MaxWordBytes bounds an indexed word: longer runs of letters (an encoded blob, a hash) are
 // not words anyone searches for, and Postgres refuses lexemes past 2 KB.
 const MaxWordBytes = 64
 
-// words folds text into the words an index holds.
-func (a *Analyzer) words(text string) []string {
-	words := Words(Fold(text))
-	out := words[:0]
-	for _, w := range words {
-		if len(w) <= MaxWordBytes {
-			out = append(out, w)
+// words folds text into the words an index holds, and returns them joined by spaces too:
+// substrings of one folded string, so a long text costs two allocations, not one a word.
+func (a *Analyzer) words(text string) ([]string, string) {
+	joined := FoldWords(text)
+	out := make([]string, 0, len(joined)/6+1)
+	dropped := false
+	for rest := joined; len(rest) > 0; {
+		i := strings.IndexByte(rest, ' ')
+		if i < 0 {
+			i = len(rest)
 		}
+		if w := rest[:i]; len(w) <= MaxWordBytes {
+			out = append(out, w)
+		} else {
+			dropped = true
+		}
+		rest = rest[min(i+1, len(rest)):]
 	}
-	return out
+	if dropped {
+		joined = joinWords(out)
+	}
+	return out, joined
 }

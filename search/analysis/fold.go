@@ -112,14 +112,23 @@ func Words(folded string) []string {
 // text, so that Elasticsearch's tokenizer sees exactly the words the search package matches.
 // Same as strings.Join(Words(Fold(s)), " "), in one pass.
 func FoldWords(s string) string {
-	f := Fold(s)
+	f := s // ASCII folds by lowercasing, which the loop does as it goes
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			f = Fold(s)
+			break
+		}
+	}
 	var b strings.Builder
 	b.Grow(len(f))
 	inWord := false
 	for i := 0; i < len(f); {
 		c := f[i]
 		if c < utf8.RuneSelf {
-			word := 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || 'A' <= c && c <= 'Z'
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			word := 'a' <= c && c <= 'z' || '0' <= c && c <= '9'
 			if word {
 				if !inWord && b.Len() > 0 {
 					b.WriteByte(' ')

@@ -120,7 +120,7 @@ func agentStem(s string) string {
 // stemCache remembers stems: text repeats its words, and Snowball costs about a microsecond a
 // word. Bounded: a shard that fills up starts again empty.
 type stemCache struct {
-	shards [16]struct {
+	shards [2][16]struct { // by language, then by word
 		sync.RWMutex
 		m map[string]string
 	}
@@ -129,20 +129,27 @@ type stemCache struct {
 const stemCacheShardSize = 1 << 14
 
 func (c *stemCache) get(word string, lang Lang) string {
-	key := string(lang) + ":" + word
-	sh := &c.shards[shardOf(key)]
+	l := 0
+	if lang == English {
+		l = 1
+	}
+	sh := &c.shards[l][shardOf(word)]
 	sh.RLock()
-	s, ok := sh.m[key]
+	s, ok := sh.m[word]
 	sh.RUnlock()
 	if ok {
 		return s
 	}
 	s = stem(word, lang)
+	word = strings.Clone(word) // it may be a slice of a long text: keep only the word
+	if s == word || len(s) < len(word) && strings.HasPrefix(word, s) {
+		s = word[:len(s)]
+	}
 	sh.Lock()
 	if sh.m == nil || len(sh.m) >= stemCacheShardSize {
 		sh.m = make(map[string]string, 256)
 	}
-	sh.m[key] = s
+	sh.m[word] = s
 	sh.Unlock()
 	return s
 }

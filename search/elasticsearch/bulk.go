@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"helpdesk/search"
@@ -80,7 +79,7 @@ func (b *Backend) source(d *search.Document) *sourceDoc {
 	}
 	src := &sourceDoc{
 		DocType: d.Type, ID: d.ID, Version: d.Version,
-		TitleF: join(title.Words), TitleS: join(title.Stems), BodyF: join(body.Words), BodyS: join(body.Stems),
+		TitleF: title.Text(), TitleS: title.StemText(), BodyF: body.Text(), BodyS: body.StemText(),
 		Tags:      nonNil(d.Tags),
 		CreatedAt: d.CreatedAt.UTC().Format(time.RFC3339Nano), UpdatedAt: d.UpdatedAt.UTC().Format(time.RFC3339Nano),
 		Display:  sourceDisplay{Title: d.Title, Body: d.Body},
@@ -113,12 +112,10 @@ func (b *Backend) analyseAll(texts []string) (words, stems []string) {
 	words, stems = make([]string, len(texts)), make([]string, len(texts))
 	for i, t := range texts {
 		f := b.an.Comment(t)
-		words[i], stems[i] = join(f.Words), join(f.Stems)
+		words[i], stems[i] = f.Text(), f.StemText()
 	}
 	return words, stems
 }
-
-func join(words []string) string { return strings.Join(words, " ") }
 
 func nonNil(xs []string) []string {
 	if xs == nil {

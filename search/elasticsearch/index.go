@@ -342,3 +342,18 @@ func decode(r io.Reader, v any) error {
 	}
 	return nil
 }
+
+// LiveMappingVersion is the mapping version of the index a kind's searches read (from its
+// name), 0 when it has none: an index older than MappingVersion lacks fields this version
+// searches, until `portalctl reindex` rebuilds it.
+func (b *Backend) LiveMappingVersion(ctx context.Context, kind string) (int, error) {
+	names, err := b.indicesOf(ctx, b.Alias(kind))
+	if err != nil || len(names) == 0 {
+		return 0, err
+	}
+	var v int
+	if _, err := fmt.Sscanf(strings.TrimPrefix(names[0], b.Alias(kind)+"_v"), "%d_", &v); err != nil {
+		return 0, fmt.Errorf("index %s: no mapping version in its name", names[0])
+	}
+	return v, nil
+}
