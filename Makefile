@@ -43,6 +43,7 @@ FUZZTIME ?= 60s
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzQueryText -fuzztime $(FUZZTIME) ./search
 	$(GO) test -run '^$$' -fuzz FuzzFold -fuzztime $(FUZZTIME) ./search/analysis
+	$(GO) test -run '^$$' -fuzz FuzzAnalyze -fuzztime $(FUZZTIME) ./search/analysis
 	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME) ./markdown
 
 # Benchmarks on seeded data sets of 100,000 and 1,000,000 tickets (each seeded and indexed on

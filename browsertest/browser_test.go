@@ -354,3 +354,69 @@ func TestClientCannotReachAnotherCompanysTicket(t *testing.T) {
 		t.Fatalf("another company's ticket page shows:\n%s", body)
 	}
 }
+
+// TestStaffKeepSynonymsAndClientsFindAcrossLanguages: an agent adds a synonym on the synonyms
+// page; a client searching in English then finds the Spanish article with the article's word
+// marked, and a misspelled search offers its correction as one link.
+func TestStaffKeepSynonymsAndClientsFindAcrossLanguages(t *testing.T) {
+	s := startSite(t)
+	ctx := newBrowser(t)
+	s.login(t, ctx, "ana")
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(s.url+"/synonyms"),
+		chromedp.SendKeys("#line", "impresora, printer", chromedp.ByID),
+		chromedp.Submit("#line", chromedp.ByID),
+		chromedp.WaitVisible(`.flash`, chromedp.ByQuery),
+		chromedp.SendKeys("#try", "the printers do not print", chromedp.ByID),
+		chromedp.Submit("#try", chromedp.ByID),
+		chromedp.WaitVisible(`table.list tbody tr`, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "staff-synonyms")
+	if got := text(t, ctx, "table.list tbody"); !strings.Contains(got, "impresora") {
+		t.Errorf("the query reading does not show the synonym: %q", got)
+	}
+
+	ctx = newBrowser(t)
+	s.login(t, ctx, "alice")
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(s.url+"/"),
+		chromedp.SendKeys("#q", "network printer setup", chromedp.ByID),
+		chromedp.Submit("#q", chromedp.ByID),
+		chromedp.WaitVisible(`ol.hits`, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "client-search-across-languages")
+	var marked string
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`[...document.querySelectorAll("ol.hits li:first-child .hit-title mark")].map(m => m.textContent).join("|")`, &marked)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(marked, "impresora") {
+		t.Errorf("first hit's marks %q: the Spanish article's own word should be marked", marked)
+	}
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(s.url+"/"),
+		chromedp.SendKeys("#q", "impresora rde", chromedp.ByID),
+		chromedp.Submit("#q", chromedp.ByID),
+		chromedp.WaitVisible(`.did-you-mean a`, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "client-did-you-mean")
+	if got := text(t, ctx, ".did-you-mean"); !strings.Contains(got, "impresora red") {
+		t.Errorf("suggestion %q", got)
+	}
+	err = chromedp.Run(ctx, chromedp.Click(`.did-you-mean a`, chromedp.ByQuery), chromedp.WaitVisible(`ol.hits`, chromedp.ByQuery))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var q string
+	if err := chromedp.Run(ctx, chromedp.Value("#q", &q, chromedp.ByID)); err != nil || q != "impresora red" {
+		t.Errorf("after the click the box holds %q (%v)", q, err)
+	}
+}

@@ -160,7 +160,7 @@ func (s *Server) apiSearch(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q.Viewer = viewer(currentUser(c))
+	q.Viewer, q.Suggest = viewer(currentUser(c)), true
 	res, err := s.search.Search(c.UserContext(), q)
 	if err != nil {
 		return err

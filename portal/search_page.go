@@ -74,7 +74,7 @@ func (s *Server) searchView(c *fiber.Ctx, action string, types []string) error {
 		q.Types = types
 	}
 	u := currentUser(c)
-	q.Viewer = viewer(u)
+	q.Viewer, q.Suggest = viewer(u), true
 	res, err := s.search.Search(c.UserContext(), q)
 	if errors.Is(err, search.ErrBadQuery) {
 		return badRequest(err)

@@ -32,7 +32,7 @@ const SuggestBelow = 3
 
 // Run answers q with engine e: the strict pass; the relaxed pass when the strict one finds
 // fewer than analysis.RelaxBelow documents; and, when even that finds little, a suggestion
-// built from the words of visible documents, offered only if it finds more.
+// built from the words of visible documents, offered when it finds at least as much.
 func Run(ctx context.Context, e Engine, an *analysis.Analyzer, q Query) (*Result, error) {
 	start := time.Now()
 	q, err := q.Normalize()
@@ -44,7 +44,7 @@ func Run(ctx context.Context, e Engine, an *analysis.Analyzer, q Query) (*Result
 	if err != nil {
 		return nil, err
 	}
-	if len(aq.Terms) > 0 && res.Total < SuggestBelow {
+	if q.Suggest && len(aq.Terms) > 0 && res.Total < SuggestBelow {
 		if res.Suggestion, err = suggest(ctx, e, an, q, aq, res.Total); err != nil {
 			return nil, err
 		}
@@ -85,7 +85,7 @@ func suggest(ctx context.Context, e Engine, an *analysis.Analyzer, q Query, aq a
 	if err != nil {
 		return "", err
 	}
-	if res.Total <= found {
+	if res.Total == 0 || res.Total < found {
 		return "", nil
 	}
 	return text, nil

@@ -87,6 +87,9 @@ type Query struct {
 	Viewer  Viewer
 	// Now anchors relative filters and the age facet; zero means the current time.
 	Now time.Time
+	// Suggest asks for a corrected query when this one finds little (Result.Suggestion): what
+	// a person's search box wants, not a list of related articles.
+	Suggest bool
 }
 
 // Result is what every engine returns.
@@ -123,6 +126,9 @@ type Facet struct {
 	Label string `json:"label,omitempty"` // a display name where Value is an id
 	Count int64  `json:"count"`
 }
+
+// FacetSize is how many values of each facet a result carries, most frequent first.
+const FacetSize = 20
 
 // FacetNames lists the facets in the order pages show them.
 var FacetNames = []string{"status", "priority", "client", "category", "assignee", "tags", "age"}

@@ -103,6 +103,31 @@ func (b *BulkLoader) deferIndexes(ctx context.Context) error {
 }
 
 func (b *BulkLoader) finish(ctx context.Context) error {
+	// Row triggers were off: each new ticket gathers its comments' vectors, and the new words
+	// join the typo vocabulary. Before the indexes come back, so that the update of every new
+	// ticket does not feed its search index a second time.
+	for _, st := range []struct {
+		what string
+		sql  string
+		args []any
+	}{
+		{"gather comments", `UPDATE tickets t SET comments_vec = v.vec
+			FROM (SELECT ticket_id, tsvector_agg(setweight(search_vec, (CASE WHEN internal THEN 'D' ELSE 'C' END)::"char")
+			              ORDER BY created_at, id) AS vec
+			      FROM comments WHERE id > $1 GROUP BY ticket_id) v
+			WHERE t.id = v.ticket_id`, []any{b.base.Comments}},
+		{"collect words", `INSERT INTO search_words (word)
+			SELECT DISTINCT w FROM (
+				SELECT unnest(tsvector_to_array(text_vec)) FROM tickets WHERE id > $1
+				UNION ALL SELECT unnest(tsvector_to_array(search_vec)) FROM comments WHERE id > $2
+				UNION ALL SELECT unnest(tsvector_to_array(search_vec)) FROM kb_articles WHERE id > $3) x(w)
+			WHERE left(w, 1) <> '~'
+			ON CONFLICT DO NOTHING`, []any{b.base.Tickets, b.base.Comments, b.base.Articles}},
+	} {
+		if _, err := b.tx.Exec(ctx, st.sql, st.args...); err != nil {
+			return fmt.Errorf("bulk load: %s: %w", st.what, err)
+		}
+	}
 	if len(b.deferred) > 0 {
 		if _, err := b.tx.Exec(ctx, `SET LOCAL maintenance_work_mem = '512MB'`); err != nil {
 			return fmt.Errorf("bulk load: %w", err)
@@ -118,20 +143,6 @@ func (b *BulkLoader) finish(ctx context.Context) error {
 		sql  string
 		args []any
 	}{
-		// Row triggers were off: each new ticket gathers its comments' vectors, and the new
-		// words join the typo vocabulary.
-		{"gather comments", `UPDATE tickets t SET comments_vec = v.vec
-			FROM (SELECT ticket_id, tsvector_agg(setweight(search_vec, (CASE WHEN internal THEN 'D' ELSE 'C' END)::"char")
-			              ORDER BY created_at, id) AS vec
-			      FROM comments WHERE id > $1 GROUP BY ticket_id) v
-			WHERE t.id = v.ticket_id`, []any{b.base.Comments}},
-		{"collect words", `INSERT INTO search_words (word)
-			SELECT DISTINCT w FROM (
-				SELECT unnest(tsvector_to_array(text_vec)) FROM tickets WHERE id > $1
-				UNION ALL SELECT unnest(tsvector_to_array(search_vec)) FROM comments WHERE id > $2
-				UNION ALL SELECT unnest(tsvector_to_array(search_vec)) FROM kb_articles WHERE id > $3) x(w)
-			WHERE left(w, 1) <> '~'
-			ON CONFLICT DO NOTHING`, []any{b.base.Tickets, b.base.Comments, b.base.Articles}},
 		{"track tickets", `INSERT INTO search_outbox (doc_type, doc_id, version)
 			SELECT 'ticket', id, version FROM tickets WHERE id > $1 ORDER BY id`, []any{b.base.Tickets}},
 		{"track articles", `INSERT INTO search_outbox (doc_type, doc_id, version)

@@ -182,8 +182,22 @@ func (a *Analyzer) Query(text string) Query {
 	if len(q.Terms) == 0 {
 		q.Terms = stops
 	}
+	budget := MaxQuerySynonyms
+	for i := range q.Terms {
+		t := &q.Terms[i]
+		t.Synonyms = t.Synonyms[:min(len(t.Synonyms), MaxTermSynonyms, budget)]
+		budget -= len(t.Synonyms)
+	}
 	return q
 }
+
+// A synonym adds a handful of clauses to a query in each field: these bound what a long
+// question over a generous table can add (Elasticsearch refuses queries past a few thousand
+// clauses), keeping the groups' first terms.
+const (
+	MaxTermSynonyms  = 12
+	MaxQuerySynonyms = 64
+)
 
 func (a *Analyzer) wordTerm(w string, stems []string) Term {
 	t := Term{Words: []string{w}, Stems: stems, Prefix: utf8.RuneCountInString(w) >= MinPrefix}

@@ -188,27 +188,22 @@ func sortClause(s search.Sort, hasText bool) []any {
 	return append([]any{obj{"_score": "desc"}}, tail...)
 }
 
-// Facet sizes; the Postgres backend returns as many.
-const (
-	facetSize = 20
-)
-
 func facetAggs(now time.Time) obj {
 	terms := func(field string, size int) obj {
 		return obj{"terms": obj{"field": field, "size": size, "order": []any{obj{"_count": "desc"}, obj{"_key": "asc"}}}}
 	}
 	withLabel := func(field, label string) obj {
-		a := terms(field, facetSize)
+		a := terms(field, search.FacetSize)
 		a["aggs"] = obj{"label": obj{"terms": obj{"field": label, "size": 1}}}
 		return a
 	}
 	return obj{
-		"status":   terms("status", facetSize),
-		"priority": terms("priority", facetSize),
+		"status":   terms("status", search.FacetSize),
+		"priority": terms("priority", search.FacetSize),
 		"client":   withLabel("client_id", "client_name"),
-		"category": terms("category", facetSize),
+		"category": terms("category", search.FacetSize),
 		"assignee": withLabel("assignee_id", "assignee_name"),
-		"tags":     terms("tags", facetSize),
+		"tags":     terms("tags", search.FacetSize),
 		"age":      ageAgg(now),
 	}
 }

@@ -32,8 +32,6 @@ var _ search.Searcher = (*Backend)(nil)
 // New returns a backend on pool that analyses queries with an.
 func New(pool *pgxpool.Pool, an *analysis.Analyzer) *Backend { return &Backend{pool: pool, an: an} }
 
-const facetSize = 20
-
 // Search answers q from Postgres.
 func (b *Backend) Search(ctx context.Context, q search.Query) (*search.Result, error) {
 	return search.Run(ctx, b, b.an, q)
@@ -84,7 +82,7 @@ func (b *Backend) Nearby(ctx context.Context, q search.Query, aq analysis.Query)
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range exp {
+		for _, e := range append(exp, t.Words[0]) { // the word too: a document holding it says it is no typo
 			alts = append(alts, lexeme(e, weights))
 		}
 	}
@@ -436,7 +434,7 @@ func (b *builder) wrap(union string, q search.Query, r run) string {
 	facet := func(value, label, from, where string) string {
 		return fmt.Sprintf(`coalesce((SELECT json_agg(json_build_object('value', v, 'label', l, 'count', n) ORDER BY n DESC, sortkey)
 			FROM (SELECT %s AS v, %s AS l, %s AS sortkey, count(*) AS n FROM %s WHERE %s GROUP BY 1, 2, 3
-			      ORDER BY n DESC, sortkey LIMIT %d) f), '[]')`, "("+value+")::text", label, value, from, where, facetSize)
+			      ORDER BY n DESC, sortkey LIMIT %d) f), '[]')`, "("+value+")::text", label, value, from, where, search.FacetSize)
 	}
 	str := func(col string) string { return col + ` COLLATE "C"` }
 	return fmt.Sprintf(`WITH matched AS MATERIALIZED (

@@ -1,6 +1,8 @@
 package postgres_test
 
 import (
+	"context"
+	"errors"
 	"os"
 	"testing"
 
@@ -23,4 +25,18 @@ func TestConformance(t *testing.T) {
 	searchtest.Run(t, pg.NewStore(t), func(t *testing.T, st *store.Store) search.Searcher {
 		return postgres.New(st.Pool(), st.Analyzer())
 	})
+}
+
+// TestDownIsUnavailable: a Postgres that does not answer is ErrUnavailable (failover and the
+// API treat it as such), while a query Postgres refuses is not. Before, it was the other way
+// round: only a cancelled caller got ErrUnavailable.
+func TestDownIsUnavailable(t *testing.T) {
+	st := pg.NewStore(t)
+	f := searchtest.Load(t, st)
+	b := postgres.New(st.Pool(), st.Analyzer())
+	st.Pool().Close() // as if the server went away
+	_, err := b.Search(context.Background(), search.Query{Text: "impresora", Viewer: f.Viewers["ana"]})
+	if !errors.Is(err, search.ErrUnavailable) {
+		t.Fatalf("search with the database gone: %v, want ErrUnavailable", err)
+	}
 }

@@ -72,8 +72,8 @@ func Cases() []Case {
 			Want: []string{}},
 		{Name: "suggestions never use internal comments for clients", Viewer: "alice", Query: search.Query{Text: "contratoo"},
 			Want: []string{}},
-		{Name: "the same typo finds the viewer's own document", Viewer: "bob", Query: search.Query{Text: "laserjat"},
-			Want: []string{"t3"}},
+		{Name: "the same typo finds the viewer's own document, and its spelling", Viewer: "bob", Query: search.Query{Text: "laserjat"},
+			Want: []string{"t3"}, Suggestion: "laserjet"},
 
 		// Access rules.
 		{Name: "anonymous sees public published KB only", Viewer: "anonymous", Query: search.Query{Text: "vpn"},

@@ -53,7 +53,7 @@ func RunCases(t *testing.T, f *Fixture, s search.Searcher) {
 	for _, c := range Cases() {
 		t.Run(c.Name, func(t *testing.T) {
 			q := c.Query
-			q.Viewer = f.Viewers[c.Viewer]
+			q.Viewer, q.Suggest = f.Viewers[c.Viewer], true
 			if q.Now.IsZero() {
 				q.Now = Base
 			}
