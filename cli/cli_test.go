@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -64,6 +65,11 @@ func TestUsageAndErrors(t *testing.T) {
 		{"unreachable database", unreachable, []string{"migrate"}, 1, "", "connect to database"},
 		{"unreachable database status", unreachable, []string{"status"}, 1, "", "connect to database"},
 		{"revoke needs one selector", unreachable, []string{"token", "revoke"}, 2, "", "exactly one"},
+		{"synonyms help", nil, []string{"synonyms", "--help"}, 0, "synonyms import FILE", ""},
+		{"synonyms without subcommand", nil, []string{"synonyms"}, 2, "Usage", "missing subcommand"},
+		{"synonyms unknown subcommand", unreachable, []string{"synonyms", "merge"}, 2, "", "unknown subcommand"},
+		{"synonyms add needs a line", unreachable, []string{"synonyms", "add"}, 2, "", "takes 1 argument"},
+		{"synonyms delete needs an id", unreachable, []string{"synonyms", "delete", "x"}, 2, "", "not a synonym id"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -131,5 +137,52 @@ func TestMigrateUserAndTokenFlow(t *testing.T) {
 	}
 	if r = run(t, env, "status"); r.code != 0 || !strings.Contains(r.stdout, "users=1") || !strings.Contains(r.stdout, "pending=0") {
 		t.Fatalf("status: %+v", r)
+	}
+}
+
+// TestMigrateInstallsStarterSynonymsAndSynonymsCommands: migrate installs the starter list
+// once; the synonyms commands list, add, delete, export and import (add or replace) it.
+func TestMigrateInstallsStarterSynonymsAndSynonymsCommands(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"DATABASE_URL": pg.NewEmptyDatabase(t)}
+	r := run(t, env, "migrate")
+	if r.code != 0 || !strings.Contains(r.stdout, "installed 328 starter synonym groups") {
+		t.Fatalf("migrate: %+v", r)
+	}
+	if r = run(t, env, "migrate"); r.code != 0 || strings.Contains(r.stdout, "installed") {
+		t.Fatalf("second migrate installs again: %+v", r)
+	}
+	if r = run(t, env, "synonyms", "add", "tiskárna, printer"); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	id := strings.TrimSpace(r.stdout)
+	if r = run(t, env, "synonyms", "list"); r.code != 0 || !strings.Contains(r.stdout, id+"\ttiskárna, printer\n") {
+		t.Fatalf("list lacks the new group: %+v", r)
+	}
+	if r = run(t, env, "synonyms", "add", "solo"); r.code != 1 || !strings.Contains(r.stderr, "two terms") {
+		t.Errorf("a bad line: %+v", r)
+	}
+	if r = run(t, env, "synonyms", "delete", id); r.code != 0 {
+		t.Fatalf("delete: %+v", r)
+	}
+	if r = run(t, env, "synonyms", "delete", id); r.code != 1 || !strings.Contains(r.stderr, "not found") {
+		t.Errorf("second delete: %+v", r)
+	}
+	export := run(t, env, "synonyms", "export")
+	if export.code != 0 || strings.Count(export.stdout, "\n") != 329 {
+		t.Fatalf("export: %d lines, code %d", strings.Count(export.stdout, "\n"), export.code)
+	}
+	file := filepath.Join(t.TempDir(), "synonyms.txt")
+	if err := os.WriteFile(file, []byte("# ours\nvpn, red privada virtual\ncontraseña, clave, password\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r = run(t, env, "synonyms", "import", file, "--replace"); r.code != 0 || !strings.Contains(r.stdout, "2 groups read, 2 added") {
+		t.Fatalf("import --replace: %+v", r)
+	}
+	if r = run(t, env, "synonyms", "import", file); r.code != 0 || !strings.Contains(r.stdout, "2 groups read, 0 added") {
+		t.Fatalf("import again: %+v", r)
+	}
+	if r = run(t, env, "synonyms", "export"); r.stdout != "# portalctl synonyms export\nvpn, red privada virtual\ncontraseña, clave, password\n" {
+		t.Errorf("after replace: %q", r.stdout)
 	}
 }

@@ -79,12 +79,12 @@ func runStatus(ctx context.Context, env Env, args []string) error {
 			state = "catching up"
 		}
 		fmt.Fprintf(env.Stdout, "index      %-8s %s docs=%d rows=%d %s\n", kindLabel(kind), es.Alias(kind), docs, rows, state)
-		v, err := es.LiveMappingVersion(ctx, kind)
+		v, err := es.LiveIndexVersion(ctx, kind)
 		if err != nil {
 			return err
 		}
-		if v < elasticsearch.MappingVersion {
-			fmt.Fprintf(env.Stdout, "           mapping v%d, this version searches v%d: REINDEX NEEDED\n", v, elasticsearch.MappingVersion)
+		if v != elasticsearch.IndexVersion {
+			fmt.Fprintf(env.Stdout, "           index v%d, this version reads v%d: REINDEX NEEDED\n", v, elasticsearch.IndexVersion)
 			old = append(old, kindLabel(kind))
 		}
 	}
@@ -92,7 +92,7 @@ func runStatus(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("index out of sync with postgres beyond the backlog: %v (run portalctl reindex)", bad)
 	}
 	if len(old) > 0 {
-		return fmt.Errorf("index built with an older mapping: %v (run portalctl reindex: stems, typos and synonyms need it)", old)
+		return fmt.Errorf("index of another version: %v (run portalctl reindex: stems, typos and synonyms need it)", old)
 	}
 	return nil
 }

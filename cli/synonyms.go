@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -31,16 +32,24 @@ func runSynonyms(ctx context.Context, env Env, args []string) error {
 		}
 		return nil
 	}
-	sub, rest := args[0], args[1:]
-	fs := newFlags(env, "synonyms "+sub, synonymsUsage)
+	sub := args[0]
+	// Flags may come before or after the file ("import FILE --replace"), so they are read by
+	// hand: the flag package stops at the first argument.
+	var rest []string
 	replace := false
-	if sub == "import" {
-		fs.BoolVar(&replace, "replace", false, "make the table exactly the file's groups")
+	for _, a := range args[1:] {
+		switch {
+		case a == "--help" || a == "-h":
+			fmt.Fprintln(env.Stdout, synonymsUsage)
+			return flag.ErrHelp
+		case sub == "import" && (a == "--replace" || a == "-replace"):
+			replace = true
+		case strings.HasPrefix(a, "-") && a != "-":
+			return fmt.Errorf("%w: flag provided but not defined: %s", errUsage, a)
+		default:
+			rest = append(rest, a)
+		}
 	}
-	if err := parse(fs, rest); err != nil {
-		return err
-	}
-	rest = fs.Args()
 	want := map[string]int{"list": 0, "export": 0, "import": 1, "add": 1, "delete": 1}
 	n, ok := want[sub]
 	if !ok {
@@ -48,6 +57,13 @@ func runSynonyms(ctx context.Context, env Env, args []string) error {
 	}
 	if len(rest) != n {
 		return fmt.Errorf("%w: synonyms %s takes %d argument(s)", errUsage, sub, n)
+	}
+	var id int64
+	if sub == "delete" {
+		var err error
+		if id, err = strconv.ParseInt(strings.TrimSpace(rest[0]), 10, 64); err != nil || id <= 0 {
+			return fmt.Errorf("%w: %q is not a synonym id", errUsage, rest[0])
+		}
 	}
 	st, _, err := openStore(ctx, env)
 	if err != nil {
@@ -102,10 +118,6 @@ func runSynonyms(ctx context.Context, env Env, args []string) error {
 		}
 		fmt.Fprintln(env.Stdout, s.ID)
 		return nil
-	}
-	id, err := strconv.ParseInt(strings.TrimSpace(rest[0]), 10, 64)
-	if err != nil || id <= 0 {
-		return fmt.Errorf("%w: %q is not a synonym id", errUsage, rest[0])
 	}
 	return st.DeleteSynonym(ctx, id)
 }

@@ -4,22 +4,26 @@
 -- B body or description, C public comment, D internal comment.
 --
 -- No code path can forget them: a trigger refuses a row whose text changed while its vector
--- did not (vec_source is the md5 of the text the vector was built from). Rows written before
--- this migration have no vector until `portalctl migrate` analyses them (in batches, after
--- the SQL migrations); until then text search does not find them.
+-- did not (vec_source is the md5 of the text the vector was built from). vec_version is the
+-- analysis version (analysis.Version) that built it. Rows written before this migration, or
+-- by an older analysis, are analysed (again) by `portalctl migrate`, in batches after the SQL
+-- migrations; until then text search does not find rows that have no vector yet.
 
 CREATE AGGREGATE tsvector_agg(tsvector) (SFUNC = tsvector_concat, STYPE = tsvector, INITCOND = '');
 
 ALTER TABLE tickets
     ADD COLUMN text_vec     tsvector,
     ADD COLUMN comments_vec tsvector NOT NULL DEFAULT '',
-    ADD COLUMN vec_source   text;
+    ADD COLUMN vec_source   text,
+    ADD COLUMN vec_version  smallint NOT NULL DEFAULT 0;
 ALTER TABLE comments
-    ADD COLUMN search_vec tsvector,
-    ADD COLUMN vec_source text;
+    ADD COLUMN search_vec  tsvector,
+    ADD COLUMN vec_source  text,
+    ADD COLUMN vec_version smallint NOT NULL DEFAULT 0;
 ALTER TABLE kb_articles
-    ADD COLUMN search_vec tsvector,
-    ADD COLUMN vec_source text;
+    ADD COLUMN search_vec  tsvector,
+    ADD COLUMN vec_source  text,
+    ADD COLUMN vec_version smallint NOT NULL DEFAULT 0;
 
 CREATE FUNCTION ticket_vec_source(title text, description text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURN md5(title || chr(31) || description);

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -102,30 +100,11 @@ func (h *harness) rankPGFullText(ctx context.Context, text string) ([]string, er
 
 // es sends a request to the Elasticsearch cluster; out, when given, receives the answer.
 func (h *harness) es(ctx context.Context, method, path, body string, out any) error {
-	req, err := http.NewRequestWithContext(ctx, method, h.cfg.ElasticsearchURL+path, strings.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
+	ct := "application/json"
 	if strings.Contains(path, "_bulk") {
-		req.Header.Set("Content-Type", "application/x-ndjson")
+		ct = "application/x-ndjson"
 	}
-	res, err := h.client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		return err
-	}
-	if res.StatusCode >= 300 {
-		return fmt.Errorf("elasticsearch %s %s: %d %s", method, path, res.StatusCode, bytes.TrimSpace(b))
-	}
-	if out != nil {
-		return json.Unmarshal(b, out)
-	}
-	return nil
+	return h.call(ctx, method, h.cfg.ElasticsearchURL+path, ct, "", []byte(body), out)
 }
 
 // deleteIndices drops every index of the run: the product's and the baseline.

@@ -315,22 +315,30 @@ func (h *harness) rank(ctx context.Context, engine, text string) ([]string, erro
 	return keys, nil
 }
 
-// api calls the portal with the harness's token; out, when given, receives the JSON answer.
+// api calls the portal with the harness's token; body is sent as JSON, out, when given,
+// receives the JSON answer.
 func (h *harness) api(ctx context.Context, p *procs.Process, method, path string, body, out any) error {
-	var rd io.Reader
+	var raw []byte
 	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
+		var err error
+		if raw, err = json.Marshal(body); err != nil {
 			return err
 		}
-		rd = bytes.NewReader(b)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, p.URL(path), rd)
+	return h.call(ctx, method, p.URL(path), "application/json", h.token, raw, out)
+}
+
+// call sends one HTTP request (with a bearer token, when given) and decodes a JSON answer into
+// out, when given; an answer that is not a success is an error that quotes it.
+func (h *harness) call(ctx context.Context, method, url, contentType, token string, body []byte, out any) error {
+	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+h.token)
-	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Content-Type", contentType)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 	res, err := h.client.Do(req)
 	if err != nil {
 		return err
@@ -341,7 +349,7 @@ func (h *harness) api(ctx context.Context, p *procs.Process, method, path string
 		return err
 	}
 	if res.StatusCode >= 300 {
-		return fmt.Errorf("%s %s: %d %s", method, path, res.StatusCode, bytes.TrimSpace(b))
+		return fmt.Errorf("%s %s: %d %s", method, url, res.StatusCode, bytes.TrimSpace(b))
 	}
 	if out != nil {
 		return json.Unmarshal(b, out)

@@ -277,7 +277,7 @@ func (b *BulkLoader) CopyCategories(ctx context.Context, next func(*CategoryRow)
 func (b *BulkLoader) CopyArticles(ctx context.Context, next func(*ArticleRow) bool) (int64, error) {
 	var r ArticleRow
 	return b.copyRows(ctx, "kb_articles", []string{"id", "slug", "title", "body", "body_text", "category_id", "tags", "locale",
-		"audience", "status", "author_id", "created_at", "updated_at", "published_at", "search_vec", "vec_source"},
+		"audience", "status", "author_id", "created_at", "updated_at", "published_at", "search_vec", "vec_source", "vec_version"},
 		func() ([]any, bool) {
 			if !next(&r) {
 				return nil, false
@@ -285,7 +285,7 @@ func (b *BulkLoader) CopyArticles(ctx context.Context, next func(*ArticleRow) bo
 			text := markdown.PlainText(r.Body)
 			vec, src := articleVector(b.an, r.Title, text, r.Locale)
 			return []any{r.ID, r.Slug, r.Title, r.Body, text, r.CategoryID, r.Tags, r.Locale, r.Audience, r.Status,
-				r.AuthorID, r.CreatedAt, r.UpdatedAt, r.PublishedAt, vec, src}, true
+				r.AuthorID, r.CreatedAt, r.UpdatedAt, r.PublishedAt, vec, src, analysis.Version}, true
 		})
 }
 
@@ -294,14 +294,14 @@ func (b *BulkLoader) CopyTickets(ctx context.Context, next func(*TicketRow) bool
 	var r TicketRow
 	return b.copyRows(ctx, "tickets", []string{"id", "client_id", "created_by", "assignee_id", "title", "description",
 		"status", "priority", "category", "tags", "created_at", "updated_at", "first_response_at", "resolved_at",
-		"text_vec", "vec_source"},
+		"text_vec", "vec_source", "vec_version"},
 		func() ([]any, bool) {
 			if !next(&r) {
 				return nil, false
 			}
 			vec, src := ticketVector(b.an, r.Title, r.Description)
 			return []any{r.ID, r.ClientID, r.CreatedBy, r.AssigneeID, r.Title, r.Description, r.Status, r.Priority,
-				r.Category, r.Tags, r.CreatedAt, r.UpdatedAt, r.FirstResponseAt, r.ResolvedAt, vec, src}, true
+				r.Category, r.Tags, r.CreatedAt, r.UpdatedAt, r.FirstResponseAt, r.ResolvedAt, vec, src, analysis.Version}, true
 		})
 }
 
@@ -309,12 +309,12 @@ func (b *BulkLoader) CopyTickets(ctx context.Context, next func(*TicketRow) bool
 func (b *BulkLoader) CopyComments(ctx context.Context, next func(*CommentRow) bool) (int64, error) {
 	var r CommentRow
 	return b.copyRows(ctx, "comments", []string{"id", "ticket_id", "author_id", "body", "internal", "created_at",
-		"search_vec", "vec_source"},
+		"search_vec", "vec_source", "vec_version"},
 		func() ([]any, bool) {
 			if !next(&r) {
 				return nil, false
 			}
 			vec, src := commentVector(b.an, r.Body)
-			return []any{r.ID, r.TicketID, r.AuthorID, r.Body, r.Internal, r.CreatedAt, vec, src}, true
+			return []any{r.ID, r.TicketID, r.AuthorID, r.Body, r.Internal, r.CreatedAt, vec, src, analysis.Version}, true
 		})
 }

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 	"helpdesk/markdown"
+	"helpdesk/search/analysis"
 )
 
 // Category groups KB articles.
@@ -85,10 +86,10 @@ func (s *Store) CreateArticle(ctx context.Context, a NewArticle) (*Article, erro
 		text := markdown.PlainText(a.Body)
 		vec, src := articleVector(tx.an, a.Title, text, a.Locale)
 		err = tx.db.QueryRow(ctx, `INSERT INTO kb_articles
-			(slug, title, body, body_text, category_id, tags, locale, audience, status, author_id, published_at, search_vec, vec_source)
-			VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $8, $9, CASE WHEN $8 = 'published' THEN now() END, $11, $12)
+			(slug, title, body, body_text, category_id, tags, locale, audience, status, author_id, published_at, search_vec, vec_source, vec_version)
+			VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $8, $9, CASE WHEN $8 = 'published' THEN now() END, $11, $12, $13)
 			RETURNING id`,
-			a.Slug, a.Title, a.Body, catID, a.Tags, a.Locale, a.Audience, a.Status, a.AuthorID, text, vec, src).Scan(&id)
+			a.Slug, a.Title, a.Body, catID, a.Tags, a.Locale, a.Audience, a.Status, a.AuthorID, text, vec, src, analysis.Version).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("create article: %w", classify(err))
 		}
@@ -167,6 +168,7 @@ func (s *Store) UpdateArticle(ctx context.Context, id int64, p ArticlePatch) (*A
 				body_text   = $11,
 				search_vec  = $12,
 				vec_source  = $13,
+				vec_version = $14,
 				category_id = CASE WHEN $5 THEN $6 ELSE category_id END,
 				tags        = coalesce($7, tags),
 				locale      = coalesce($8, locale),
@@ -175,7 +177,7 @@ func (s *Store) UpdateArticle(ctx context.Context, id int64, p ArticlePatch) (*A
 				published_at = CASE WHEN coalesce($10, status) = 'published' THEN coalesce(published_at, now()) END,
 				updated_at  = greatest(now(), created_at)
 			WHERE id = $1`,
-			id, p.Slug, title, p.Body, p.Category != nil, catID, tags, locale, p.Audience, p.Status, text, vec, src)
+			id, p.Slug, title, p.Body, p.Category != nil, catID, tags, locale, p.Audience, p.Status, text, vec, src, analysis.Version)
 		if err != nil {
 			return fmt.Errorf("update article %d: %w", id, classify(err))
 		}

@@ -105,61 +105,67 @@ type AnalyzeProgress struct {
 // analyzeBatch is how many rows one transaction of AnalyzeText writes.
 const analyzeBatch = 500
 
-// AnalyzeText writes the search vectors of the rows that have none: rows written before the
-// vectors existed. It works in batches, each its own transaction, so it can be interrupted and
-// run again; progress hears of each batch. Like a bulk load, it tracks no changes: the text did
-// not change, and the Elasticsearch index has it already.
+// AnalyzeText writes the search vectors of the rows that have none (written before the vectors
+// existed) or whose vectors an older analysis built (analysis.Version). It works in batches in
+// id order, each its own transaction, so it can be interrupted and run again; progress hears
+// of each batch. Like a bulk load, it tracks no changes: the text did not change (an index of an
+// older analysis needs `portalctl reindex`, which `portalctl status` says).
 func (s *Store) AnalyzeText(ctx context.Context, progress func(AnalyzeProgress)) error {
 	for _, t := range []struct {
 		table, pending, load string
 		write                func(ctx context.Context, tx pgx.Tx, ids []int64, texts [][]string) error
 	}{
-		{"tickets", `text_vec IS NULL`, `SELECT id, title, description FROM tickets WHERE text_vec IS NULL ORDER BY id LIMIT $1 FOR UPDATE`,
+		{"tickets", `(text_vec IS NULL OR vec_version < $1)`, `SELECT id, title, description FROM tickets`,
 			func(ctx context.Context, tx pgx.Tx, ids []int64, texts [][]string) error {
 				vecs, srcs := make([]string, len(ids)), make([]string, len(ids))
 				for i, t := range texts {
 					vecs[i], srcs[i] = ticketVector(s.an, t[0], t[1])
 				}
-				_, err := tx.Exec(ctx, `UPDATE tickets t SET text_vec = v.vec::tsvector, vec_source = v.src
-					FROM unnest($1::bigint[], $2::text[], $3::text[]) v(id, vec, src) WHERE t.id = v.id`, ids, vecs, srcs)
+				_, err := tx.Exec(ctx, `UPDATE tickets t SET text_vec = v.vec::tsvector, vec_source = v.src, vec_version = $4
+					FROM unnest($1::bigint[], $2::text[], $3::text[]) v(id, vec, src) WHERE t.id = v.id`, ids, vecs, srcs, analysis.Version)
 				return err
 			}},
-		{"comments", `search_vec IS NULL`, `SELECT id, body FROM comments WHERE search_vec IS NULL ORDER BY id LIMIT $1 FOR UPDATE`,
+		{"comments", `(search_vec IS NULL OR vec_version < $1)`, `SELECT id, body FROM comments`,
 			func(ctx context.Context, tx pgx.Tx, ids []int64, texts [][]string) error {
 				vecs, srcs := make([]string, len(ids)), make([]string, len(ids))
 				for i, t := range texts {
 					vecs[i], srcs[i] = commentVector(s.an, t[0])
 				}
-				_, err := tx.Exec(ctx, `WITH done AS (
-						UPDATE comments c SET search_vec = v.vec::tsvector, vec_source = v.src
-						FROM unnest($1::bigint[], $2::text[], $3::text[]) v(id, vec, src) WHERE c.id = v.id
-						RETURNING c.ticket_id)
-					UPDATE tickets t SET comments_vec = ticket_comments_vec(t.id) WHERE t.id IN (SELECT ticket_id FROM done)`,
-					ids, vecs, srcs)
+				_, err := tx.Exec(ctx, `UPDATE comments c SET search_vec = v.vec::tsvector, vec_source = v.src, vec_version = $4
+					FROM unnest($1::bigint[], $2::text[], $3::text[]) v(id, vec, src) WHERE c.id = v.id`,
+					ids, vecs, srcs, analysis.Version)
+				if err != nil {
+					return err
+				}
+				// A statement of its own: it must see the comments' new vectors.
+				_, err = tx.Exec(ctx, `UPDATE tickets t SET comments_vec = ticket_comments_vec(t.id)
+					WHERE t.id IN (SELECT ticket_id FROM comments WHERE id = ANY($1))`, ids)
 				return err
 			}},
-		{"kb_articles", `search_vec IS NULL`, `SELECT id, title, body_text, locale FROM kb_articles WHERE search_vec IS NULL ORDER BY id LIMIT $1 FOR UPDATE`,
+		{"kb_articles", `(search_vec IS NULL OR vec_version < $1)`, `SELECT id, title, body_text, locale FROM kb_articles`,
 			func(ctx context.Context, tx pgx.Tx, ids []int64, texts [][]string) error {
 				vecs, srcs := make([]string, len(ids)), make([]string, len(ids))
 				for i, t := range texts {
 					vecs[i], srcs[i] = articleVector(s.an, t[0], t[1], t[2])
 				}
-				_, err := tx.Exec(ctx, `UPDATE kb_articles a SET search_vec = v.vec::tsvector, vec_source = v.src
-					FROM unnest($1::bigint[], $2::text[], $3::text[]) v(id, vec, src) WHERE a.id = v.id`, ids, vecs, srcs)
+				_, err := tx.Exec(ctx, `UPDATE kb_articles a SET search_vec = v.vec::tsvector, vec_source = v.src, vec_version = $4
+					FROM unnest($1::bigint[], $2::text[], $3::text[]) v(id, vec, src) WHERE a.id = v.id`, ids, vecs, srcs, analysis.Version)
 				return err
 			}},
 	} {
 		var total int64
-		if err := s.db.QueryRow(ctx, `SELECT count(*) FROM `+t.table+` WHERE `+t.pending).Scan(&total); err != nil {
+		if err := s.db.QueryRow(ctx, `SELECT count(*) FROM `+t.table+` WHERE `+t.pending, analysis.Version).Scan(&total); err != nil {
 			return fmt.Errorf("analyse %s: %w", t.table, err)
 		}
+		var last int64 // batches walk the ids upwards: each row is read once
 		for done := int64(0); done < total; {
 			n := 0
 			err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 				if _, err := tx.Exec(ctx, `SELECT set_config('portal.bulk_load', 'on', true)`); err != nil {
 					return err
 				}
-				rows, err := tx.Query(ctx, t.load, analyzeBatch)
+				rows, err := tx.Query(ctx, t.load+` WHERE `+t.pending+` AND id > $2 ORDER BY id LIMIT $3 FOR UPDATE`,
+					analysis.Version, last, analyzeBatch)
 				if err != nil {
 					return err
 				}
@@ -184,6 +190,7 @@ func (s *Store) AnalyzeText(ctx context.Context, progress func(AnalyzeProgress))
 				if n = len(ids); n == 0 {
 					return nil
 				}
+				last = ids[n-1]
 				if err := t.write(ctx, tx, ids, texts); err != nil {
 					return err
 				}

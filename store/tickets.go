@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"helpdesk/search/analysis"
 )
 
 // Ticket states, priorities and categories, in the order people think of them.
@@ -68,9 +70,9 @@ func (s *Store) CreateTicket(ctx context.Context, t NewTicket) (*Ticket, error) 
 		}
 		vec, src := ticketVector(tx.an, t.Title, t.Description)
 		rows, err := tx.db.Query(ctx, `INSERT INTO tickets
-			(client_id, created_by, assignee_id, title, description, priority, category, tags, text_vec, vec_source)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING `+ticketColumns,
-			t.ClientID, t.CreatedBy, t.AssigneeID, t.Title, t.Description, t.Priority, t.Category, t.Tags, vec, src)
+			(client_id, created_by, assignee_id, title, description, priority, category, tags, text_vec, vec_source, vec_version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING `+ticketColumns,
+			t.ClientID, t.CreatedBy, t.AssigneeID, t.Title, t.Description, t.Priority, t.Category, t.Tags, vec, src, analysis.Version)
 		out, err = one[Ticket](rows, err, "create ticket")
 		return err
 	})
@@ -137,6 +139,7 @@ func (s *Store) UpdateTicket(ctx context.Context, id int64, p TicketPatch) (*Tic
 				description = $3,
 				text_vec    = $10,
 				vec_source  = $11,
+				vec_version = $12,
 				status      = coalesce($4, status),
 				priority    = coalesce($5, priority),
 				category    = coalesce($6, category),
@@ -144,7 +147,7 @@ func (s *Store) UpdateTicket(ctx context.Context, id int64, p TicketPatch) (*Tic
 				assignee_id = CASE WHEN $9 THEN NULL ELSE coalesce($8, assignee_id) END,
 				updated_at  = greatest(now(), created_at)
 			WHERE id = $1 RETURNING `+ticketColumns,
-			id, title, description, p.Status, p.Priority, p.Category, tags, p.AssigneeID, p.ClearAssignee, vec, src)
+			id, title, description, p.Status, p.Priority, p.Category, tags, p.AssigneeID, p.ClearAssignee, vec, src, analysis.Version)
 		out, err = one[Ticket](rows, err, fmt.Sprintf("update ticket %d", id))
 		return err
 	})

@@ -6,6 +6,12 @@ import (
 	"unicode/utf8"
 )
 
+// Version changes whenever a change to the analysis changes what documents are indexed as
+// (stems, words, stop words do not count: they only touch queries). Indexes and stored
+// vectors carry it: `portalctl migrate` analyses the rows of an older version again, and
+// `portalctl status` asks for a reindex of an older Elasticsearch index.
+const Version = 1
+
 // Analyzer turns text into what the engines index and what they look for. One per process
 // is enough: it is safe for concurrent use, and it holds what is worth sharing (a cache of
 // stems, the synonym table in force).

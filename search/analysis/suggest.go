@@ -24,11 +24,11 @@ func (a *Analyzer) Suggest(text string, q Query, texts []string) string {
 	}
 	fix := map[string]string{} // folded query word -> replacement as written
 	for _, term := range q.Terms {
-		if term.IsPhrase() {
+		if term.SuggestEdits() == 0 {
 			continue
 		}
 		w := term.Words[0]
-		if vocab[w] != nil || hasDigit(w) || a.knownByStem(w, vocab) {
+		if vocab[w] != nil || a.knownByStem(w, vocab) {
 			continue
 		}
 		if best := closest(w, vocab); best != "" {
@@ -77,14 +77,31 @@ func (a *Analyzer) knownByStem(w string, vocab map[string]*vocabWord) bool {
 	return false
 }
 
+// SuggestEdits is how far a suggestion may look for a term's correction: two typos, one for
+// words too short to tolerate one in a search, none for phrases, codes and words of one or
+// two letters.
+func (t Term) SuggestEdits() int {
+	if t.IsPhrase() || hasDigit(t.Words[0]) {
+		return 0
+	}
+	return suggestEdits(t.Words[0])
+}
+
+func suggestEdits(w string) int {
+	switch n := utf8.RuneCountInString(w); {
+	case n < MinPrefix:
+		return 0
+	case n < OneTypoFrom:
+		return 1
+	}
+	return 2
+}
+
 // closest returns the word of vocab nearest to w within its allowance, preferring fewer
 // edits, then the more frequent word, then the first in alphabetical order.
 func closest(w string, vocab map[string]*vocabWord) string {
-	allowed := 2
-	if utf8.RuneCountInString(w) < OneTypoFrom {
-		allowed = 1
-	}
-	if utf8.RuneCountInString(w) < MinPrefix {
+	allowed := suggestEdits(w)
+	if allowed == 0 {
 		return ""
 	}
 	best, bestEdits, bestCount := "", allowed+1, 0

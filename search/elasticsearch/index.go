@@ -21,8 +21,12 @@ import (
 	"helpdesk/search/analysis"
 )
 
-// MappingVersion changes whenever the mapping does; physical index names carry it.
-const MappingVersion = 2
+// mappingVersion changes whenever the mapping does.
+const mappingVersion = 2
+
+// IndexVersion says what an index holds: its mapping, and the analysis its text went through
+// (a change to either needs a reindex). Physical index names carry it.
+const IndexVersion = mappingVersion*100 + analysis.Version
 
 // Kinds of index: one per document type.
 var Kinds = []string{search.TypeTicket, search.TypeKB}
@@ -73,7 +77,7 @@ func kindName(kind string) string {
 
 // newIndexName returns a fresh physical index name for kind.
 func (b *Backend) newIndexName(kind string) string {
-	return fmt.Sprintf("%s_v%d_%d", b.Alias(kind), MappingVersion, time.Now().UnixNano())
+	return fmt.Sprintf("%s_v%d_%d", b.Alias(kind), IndexVersion, time.Now().UnixNano())
 }
 
 // Text fields hold words analysed in Go (analysis), joined by single spaces, so the standard
@@ -343,17 +347,17 @@ func decode(r io.Reader, v any) error {
 	return nil
 }
 
-// LiveMappingVersion is the mapping version of the index a kind's searches read (from its
-// name), 0 when it has none: an index older than MappingVersion lacks fields this version
-// searches, until `portalctl reindex` rebuilds it.
-func (b *Backend) LiveMappingVersion(ctx context.Context, kind string) (int, error) {
+// LiveIndexVersion is the IndexVersion of the index a kind's searches read (from its name), 0
+// when it has none: an older index lacks fields or words this version searches, until
+// `portalctl reindex` rebuilds it.
+func (b *Backend) LiveIndexVersion(ctx context.Context, kind string) (int, error) {
 	names, err := b.indicesOf(ctx, b.Alias(kind))
 	if err != nil || len(names) == 0 {
 		return 0, err
 	}
 	var v int
 	if _, err := fmt.Sscanf(strings.TrimPrefix(names[0], b.Alias(kind)+"_v"), "%d_", &v); err != nil {
-		return 0, fmt.Errorf("index %s: no mapping version in its name", names[0])
+		return 0, fmt.Errorf("index %s: no version in its name", names[0])
 	}
 	return v, nil
 }

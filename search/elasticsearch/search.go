@@ -59,8 +59,8 @@ func (b *Backend) Pass(ctx context.Context, q search.Query, aq analysis.Query, p
 // nearbyDocs is how many documents a suggestion is picked from.
 const nearbyDocs = 10
 
-// Nearby returns the visible text of the documents closest to the query's words, allowing
-// two typos in any word long enough for one.
+// Nearby returns the visible text of the documents closest to the query's words, within the
+// typos a suggestion allows.
 func (b *Backend) Nearby(ctx context.Context, q search.Query, aq analysis.Query) ([]string, error) {
 	indices := b.indices(q)
 	if len(indices) == 0 {
@@ -69,12 +69,9 @@ func (b *Backend) Nearby(ctx context.Context, q search.Query, aq analysis.Query)
 	staff := q.Viewer.IsStaff()
 	var should []any
 	for _, t := range aq.Terms {
-		if t.IsPhrase() {
+		edits := t.SuggestEdits()
+		if edits == 0 {
 			continue
-		}
-		edits := 2
-		if t.Edits == 0 {
-			edits = 1
 		}
 		for _, f := range fields(staff) {
 			should = append(should, obj{"fuzzy": obj{f.name + "_f": obj{"value": t.Words[0], "fuzziness": edits,

@@ -65,18 +65,15 @@ func (b *Backend) Pass(ctx context.Context, q search.Query, aq analysis.Query, p
 // nearbyDocs is how many documents a suggestion is picked from.
 const nearbyDocs = 10
 
-// Nearby returns the visible text of documents holding words two typos (one for short
-// words) from the query's.
+// Nearby returns the visible text of documents holding words within the typos a suggestion
+// allows of the query's.
 func (b *Backend) Nearby(ctx context.Context, q search.Query, aq analysis.Query) ([]string, error) {
 	weights := weightsFor(q.Viewer.IsStaff())
 	var alts []tsq
 	for _, t := range aq.Terms {
-		if t.IsPhrase() {
+		edits := t.SuggestEdits()
+		if edits == 0 {
 			continue
-		}
-		edits := 2
-		if t.Edits == 0 {
-			edits = 1
 		}
 		exp, err := b.expand(ctx, t.Words[0], edits)
 		if err != nil {
