@@ -14,6 +14,9 @@ type Pass struct {
 	// Bonus, when above zero, adds StrictBonus to the score of the documents that match that
 	// many terms: the relaxed pass ranks the strict pass's documents first.
 	Bonus int
+	// Typos lets terms match words within their typos (analysis.Term.Edits) in every field;
+	// without it, only in titles.
+	Typos bool
 }
 
 // Engine is what a backend provides to Run, the search flow every engine shares.
@@ -30,9 +33,12 @@ type Engine interface {
 // SuggestBelow is the number of hits under which a search offers a corrected query.
 const SuggestBelow = 3
 
-// Run answers q with engine e: the strict pass; the relaxed pass when the strict one finds
-// fewer than analysis.RelaxBelow documents; and, when even that finds little, a suggestion
-// built from the words of visible documents, offered when it finds at least as much.
+// Run answers q with engine e: the strict pass, with the words as written (and their stems and
+// synonyms); the relaxed pass, which also reads typos and asks for fewer of the terms, when
+// the strict one finds fewer than analysis.RelaxBelow documents (Searchkick's misspellings
+// below: words people spell right are most searches, and typos cost the engines most); and,
+// when even that finds little, a suggestion built from the words of visible documents,
+// offered when it finds at least as much.
 func Run(ctx context.Context, e Engine, an *analysis.Analyzer, q Query) (*Result, error) {
 	start := time.Now()
 	q, err := q.Normalize()
@@ -60,13 +66,14 @@ func passes(ctx context.Context, e Engine, q Query, aq analysis.Query) (*Result,
 	}
 	strict := analysis.Required(n)
 	res, err := e.Pass(ctx, q, aq, Pass{Required: strict})
-	if err != nil {
+	if err != nil || res.Total >= analysis.RelaxBelow {
 		return res, err
 	}
-	if relaxed := analysis.Relaxed(n); relaxed < strict && res.Total < analysis.RelaxBelow {
-		return e.Pass(ctx, q, aq, Pass{Required: relaxed, Bonus: strict})
+	relaxed := Pass{Required: analysis.Relaxed(n), Typos: true}
+	if relaxed.Required < strict {
+		relaxed.Bonus = strict
 	}
-	return res, nil
+	return e.Pass(ctx, q, aq, relaxed)
 }
 
 func suggest(ctx context.Context, e Engine, an *analysis.Analyzer, q Query, aq analysis.Query, found int64) (string, error) {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"helpdesk/search"
@@ -30,34 +31,36 @@ type OpResult struct {
 // sourceDoc is the JSON an index holds for a document. Fields of one type only are pointers,
 // left out for the other type; a struct encodes several times faster than a map.
 type sourceDoc struct {
-	DocType      string        `json:"doc_type"`
-	ID           int64         `json:"id"`
-	Version      int64         `json:"version"`
-	TitleF       string        `json:"title_f"`
-	TitleS       string        `json:"title_s"`
-	BodyF        string        `json:"body_f"`
-	BodyS        string        `json:"body_s"`
-	Tags         []string      `json:"tags"`
-	CreatedAt    string        `json:"created_at"`
-	UpdatedAt    string        `json:"updated_at"`
-	Display      sourceDisplay `json:"display"`
-	Category     string        `json:"category,omitempty"` // no category: no facet bucket for ""
-	CommentsF    *[]string     `json:"comments_f,omitempty"`
-	CommentsS    *[]string     `json:"comments_s,omitempty"`
-	InternalF    *[]string     `json:"internal_f,omitempty"`
-	InternalS    *[]string     `json:"internal_s,omitempty"`
-	Status       *string       `json:"status,omitempty"`
-	Priority     *string       `json:"priority,omitempty"`
-	PriorityRank *int          `json:"priority_rank,omitempty"`
-	SLADue       *string       `json:"sla_due,omitempty"`
-	ClientID     *int64        `json:"client_id,omitempty"`
-	ClientName   *string       `json:"client_name,omitempty"`
-	AssigneeID   *int64        `json:"assignee_id,omitempty"`
-	AssigneeName *string       `json:"assignee_name,omitempty"`
-	Slug         *string       `json:"slug,omitempty"`
-	Locale       *string       `json:"locale,omitempty"`
-	Audience     *string       `json:"audience,omitempty"`
-	Published    *bool         `json:"published,omitempty"`
+	DocType       string        `json:"doc_type"`
+	ID            int64         `json:"id"`
+	Version       int64         `json:"version"`
+	TitleF        string        `json:"title_f"`
+	TitleS        string        `json:"title_s"`
+	BodyF         string        `json:"body_f"`
+	BodyS         string        `json:"body_s"`
+	Tags          []string      `json:"tags"`
+	CreatedAt     string        `json:"created_at"`
+	UpdatedAt     string        `json:"updated_at"`
+	Display       sourceDisplay `json:"display"`
+	Category      string        `json:"category,omitempty"` // no category: no facet bucket for ""
+	CommentsF     *[]string     `json:"comments_f,omitempty"`
+	CommentsS     *[]string     `json:"comments_s,omitempty"`
+	InternalF     *[]string     `json:"internal_f,omitempty"`
+	InternalS     *[]string     `json:"internal_s,omitempty"`
+	Status        *string       `json:"status,omitempty"`
+	Priority      *string       `json:"priority,omitempty"`
+	PriorityRank  *int          `json:"priority_rank,omitempty"`
+	SLADue        *string       `json:"sla_due,omitempty"`
+	ClientID      *int64        `json:"client_id,omitempty"`
+	ClientName    *string       `json:"client_name,omitempty"`
+	ClientFacet   *string       `json:"client_facet,omitempty"`
+	AssigneeID    *int64        `json:"assignee_id,omitempty"`
+	AssigneeName  *string       `json:"assignee_name,omitempty"`
+	AssigneeFacet *string       `json:"assignee_facet,omitempty"`
+	Slug          *string       `json:"slug,omitempty"`
+	Locale        *string       `json:"locale,omitempty"`
+	Audience      *string       `json:"audience,omitempty"`
+	Published     *bool         `json:"published,omitempty"`
 }
 
 type sourceDisplay struct {
@@ -97,9 +100,11 @@ func (b *Backend) source(d *search.Document) *sourceDoc {
 			due := d.SLADue.UTC().Format(time.RFC3339Nano)
 			src.SLADue = &due
 		}
-		src.ClientID, src.ClientName = &d.ClientID, &d.ClientName
+		cf := facetKey(d.ClientID, d.ClientName)
+		src.ClientID, src.ClientName, src.ClientFacet = &d.ClientID, &d.ClientName, &cf
 		if d.AssigneeID != 0 {
-			src.AssigneeID, src.AssigneeName = &d.AssigneeID, &d.AssigneeName
+			af := facetKey(d.AssigneeID, d.AssigneeName)
+			src.AssigneeID, src.AssigneeName, src.AssigneeFacet = &d.AssigneeID, &d.AssigneeName, &af
 		}
 	} else {
 		src.Slug, src.Locale, src.Audience, src.Published = &d.Slug, &d.Locale, &d.Audience, &d.Published
@@ -206,4 +211,20 @@ func (b *Backend) Apply(ctx context.Context, ops []Op) ([]OpResult, error) {
 		}
 	}
 	return results, nil
+}
+
+// A facet of ids with names (clients, assignees) aggregates one keyword holding both: the id,
+// zero-padded so that keys sort as numbers do, and the name. One terms aggregation then gives
+// each bucket its label, with no sub-aggregation per bucket.
+func facetKey(id int64, name string) string { return fmt.Sprintf("%019d\x1f%s", id, name) }
+
+func parseFacetKey(key string) (id, label string, ok bool) {
+	id, label, ok = strings.Cut(key, "\x1f")
+	if !ok {
+		return "", "", false
+	}
+	if id = strings.TrimLeft(id, "0"); id == "" {
+		id = "0"
+	}
+	return id, label, true
 }

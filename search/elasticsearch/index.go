@@ -119,6 +119,9 @@ func mapping(kind string) map[string]any {
 			"client_name":   map[string]any{"type": "keyword"},
 			"assignee_id":   map[string]any{"type": "long"},
 			"assignee_name": map[string]any{"type": "keyword"},
+			// Facets: id and name in one keyword (facetKey).
+			"client_facet":   map[string]any{"type": "keyword"},
+			"assignee_facet": map[string]any{"type": "keyword"},
 		} {
 			props[k] = v
 		}

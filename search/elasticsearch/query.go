@@ -34,7 +34,7 @@ func buildQuery(q search.Query, aq analysis.Query, p search.Pass) obj {
 	boolQ := obj{"filter": filter}
 	hasText := len(aq.Terms) > 0
 	if hasText {
-		clauses := termClauses(aq, q.Viewer.IsStaff())
+		clauses := termClauses(aq, q.Viewer.IsStaff(), p.Typos)
 		boolQ["must"] = obj{"bool": obj{"should": clauses, "minimum_should_match": p.Required}}
 		var should []any
 		if len(aq.Words) > 1 {
@@ -62,24 +62,32 @@ func buildQuery(q search.Query, aq analysis.Query, p search.Pass) obj {
 	}
 }
 
-func termClauses(aq analysis.Query, staff bool) []any {
+func termClauses(aq analysis.Query, staff, typos bool) []any {
 	out := make([]any, 0, len(aq.Terms))
 	for _, t := range aq.Terms {
-		out = append(out, termClause(t, staff))
+		out = append(out, termClause(t, staff, typos))
 	}
 	return out
 }
 
 // termClause matches one term anywhere the viewer may search, in every way the analysis
 // allows, scored by its best way (dis_max): the exact word, its stem, a synonym, a title word
-// it starts, a word within its typos.
-func termClause(t analysis.Term, staff bool) obj {
+// it starts, a title word within its typos, and with typos any word within them.
+func termClause(t analysis.Term, staff, typos bool) obj {
 	var should []any
 	for _, f := range fields(staff) {
 		should = append(should, wordsClause(f, t.Words, t.Stems, t.StemPhrases, f.weight*search.KindExact, f.weight*search.KindStem)...)
+		// A synonym matches by its stems: every word's stem is in the "_s" field, so its word
+		// too would only repeat the clause (the Postgres engine does the same).
 		for _, s := range t.Synonyms {
 			w := f.weight * search.KindSynonym
-			should = append(should, wordsClause(f, s.Words, s.Stems, s.StemPhrases, w, w)...)
+			if len(s.Words) > 1 {
+				for _, p := range s.StemPhrases {
+					should = append(should, obj{"match_phrase": obj{f.name + "_s": obj{"query": strings.Join(p, " "), "boost": w}}})
+				}
+				continue
+			}
+			should = append(should, stemClauses(f, s.Stems, w)...)
 		}
 		if t.IsPhrase() {
 			continue
@@ -87,7 +95,7 @@ func termClause(t analysis.Term, staff bool) obj {
 		if t.Prefix && f.name == "title" {
 			should = append(should, obj{"prefix": obj{"title_f": obj{"value": t.Words[0], "boost": f.weight * search.KindPrefix}}})
 		}
-		if t.Edits > 0 {
+		if t.Edits > 0 && (typos || f.name == "title") {
 			should = append(should, obj{"fuzzy": obj{f.name + "_f": obj{"value": t.Words[0], "fuzziness": t.Edits,
 				"transpositions": true, "prefix_length": analysis.FuzzyPrefix, "max_expansions": fuzzyExpansions,
 				"boost": f.weight * search.KindFuzzy}}})
@@ -109,8 +117,15 @@ func wordsClause(f field, words, stems []string, stemPhrases [][]string, exact, 
 		return out
 	}
 	out := []any{obj{"term": obj{f.name + "_f": obj{"value": words[0], "boost": exact}}}}
-	if len(stems) > 0 {
-		out = append(out, obj{"terms": obj{f.name + "_s": stems, "boost": stem}})
+	return append(out, stemClauses(f, stems, stem)...)
+}
+
+// stemClauses match a word's stems, one term query each: a terms query would score every
+// match alike, where a stem's match should count by its rarity as a word's does.
+func stemClauses(f field, stems []string, boost float64) []any {
+	out := make([]any, 0, len(stems))
+	for _, s := range stems {
+		out = append(out, obj{"term": obj{f.name + "_s": obj{"value": s, "boost": boost}}})
 	}
 	return out
 }
@@ -192,17 +207,12 @@ func facetAggs(now time.Time) obj {
 	terms := func(field string, size int) obj {
 		return obj{"terms": obj{"field": field, "size": size, "order": []any{obj{"_count": "desc"}, obj{"_key": "asc"}}}}
 	}
-	withLabel := func(field, label string) obj {
-		a := terms(field, search.FacetSize)
-		a["aggs"] = obj{"label": obj{"terms": obj{"field": label, "size": 1}}}
-		return a
-	}
 	return obj{
 		"status":   terms("status", search.FacetSize),
 		"priority": terms("priority", search.FacetSize),
-		"client":   withLabel("client_id", "client_name"),
+		"client":   terms("client_facet", search.FacetSize),
 		"category": terms("category", search.FacetSize),
-		"assignee": withLabel("assignee_id", "assignee_name"),
+		"assignee": terms("assignee_facet", search.FacetSize),
 		"tags":     terms("tags", search.FacetSize),
 		"age":      ageAgg(now),
 	}

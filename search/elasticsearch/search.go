@@ -44,8 +44,8 @@ func (b *Backend) Pass(ctx context.Context, q search.Query, aq analysis.Query, p
 		}
 		for _, bk := range agg.Buckets {
 			f := search.Facet{Value: keyString(bk.Key), Count: bk.DocCount}
-			if len(bk.Label.Buckets) > 0 {
-				f.Label = keyString(bk.Label.Buckets[0].Key)
+			if id, label, ok := parseFacetKey(f.Value); ok {
+				f.Value, f.Label = id, label
 			}
 			facets = append(facets, f)
 		}
@@ -168,11 +168,6 @@ type searchReply struct {
 		Buckets []struct {
 			Key      any   `json:"key"`
 			DocCount int64 `json:"doc_count"`
-			Label    struct {
-				Buckets []struct {
-					Key any `json:"key"`
-				} `json:"buckets"`
-			} `json:"label"`
 		} `json:"buckets"`
 	} `json:"aggregations"`
 }

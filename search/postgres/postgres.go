@@ -49,7 +49,11 @@ func (b *Backend) Pass(ctx context.Context, q search.Query, aq analysis.Query, p
 				return nil, err
 			}
 		}
-		tqs = append(tqs, termQueryOf(t, exp, weights))
+		typoWeights := "A" // without typos, in titles only
+		if p.Typos {
+			typoWeights = weights
+		}
+		tqs = append(tqs, termQueryOf(t, exp, weights, typoWeights))
 	}
 	var ph [2]tsq
 	if len(aq.Words) > 1 {

@@ -87,8 +87,8 @@ func weightsFor(staff bool) string {
 }
 
 // termQueryOf builds the tsqueries of an analysed term; expansions are the words within its
-// typos, found in the vocabulary.
-func termQueryOf(t analysis.Term, expansions []string, weights string) termQuery {
+// typos, found in the vocabulary, matched in the fields of typoWeights.
+func termQueryOf(t analysis.Term, expansions []string, weights, typoWeights string) termQuery {
 	var exact, stem, syn, prefix, fuzzy tsq
 	if t.IsPhrase() {
 		exact = phrase(t.Words, weights, false)
@@ -109,7 +109,7 @@ func termQueryOf(t analysis.Term, expansions []string, weights string) termQuery
 		}
 		var fs []tsq
 		for _, e := range expansions {
-			fs = append(fs, lexeme(e, weights))
+			fs = append(fs, lexeme(e, typoWeights))
 		}
 		fuzzy = or(fs...)
 	}
