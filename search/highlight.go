@@ -134,10 +134,12 @@ func Highlights(title, body string, comments, internal []string, m *analysis.Mat
 	if s := Snippets(body, m); s != nil {
 		out["body"] = s
 	}
-	if s := commentSnippets(comments, m); s != nil {
+	// Comments match word for word (see analysis.Comment): so are they marked.
+	lm := m.Literal()
+	if s := commentSnippets(comments, lm); s != nil {
 		out["comments"] = s
 	}
-	if s := commentSnippets(internal, m); s != nil {
+	if s := commentSnippets(internal, lm); s != nil {
 		out["internal"] = s
 	}
 	return out

@@ -38,8 +38,10 @@ func (v *vecBuilder) add(f analysis.Field, weight string) {
 	for i, w := range f.Words {
 		p := strconv.Itoa(min(v.pos+1+i, maxPosition)) + weight
 		v.lex[w] = append(v.lex[w], p)
-		s := "~" + f.Stems[i]
-		v.lex[s] = append(v.lex[s], p)
+		if f.Stems != nil { // comments have none
+			s := "~" + f.Stems[i]
+			v.lex[s] = append(v.lex[s], p)
+		}
 	}
 	v.pos += len(f.Words) + 1
 }

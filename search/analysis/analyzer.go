@@ -278,7 +278,9 @@ func CountWords(text string) int {
 
 // The fields of documents, analysed the same way for every engine. A ticket's title and
 // description are one text in one language, told by its words (Spanish when they do not say);
-// each comment is told apart on its own; an article's text falls back to its locale.
+// an article's text falls back to its locale. Comments keep their words only: a ticket is
+// found by its subject and description in every form of their words, and by its conversation
+// word for word (or with a typo), which keeps the largest text of all cheap to index and search.
 
 // TicketText analyses a ticket's title and description.
 func (a *Analyzer) TicketText(title, description string) (Field, Field) {
@@ -288,8 +290,11 @@ func (a *Analyzer) TicketText(title, description string) (Field, Field) {
 	return a.fieldOf(tw, tj, lang), a.fieldOf(dw, dj, lang)
 }
 
-// Comment analyses a comment's body.
-func (a *Analyzer) Comment(body string) Field { return a.Field(body, Spanish) }
+// Comment analyses a comment's body: its words, without stems.
+func (a *Analyzer) Comment(body string) Field {
+	words, joined := a.words(body)
+	return Field{Words: words, text: joined}
+}
 
 // ArticleText analyses an article's title and text (without markdown).
 func (a *Analyzer) ArticleText(title, body, locale string) (Field, Field) {

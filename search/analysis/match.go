@@ -11,12 +11,15 @@ import (
 // the text ("printing" for the query "printer"), not the query's.
 type Matcher struct {
 	a        *Analyzer
+	literal  bool // words only: no stems, no synonyms (comments match so)
 	exact    map[string]bool
+	terms    map[string]bool // the query's own words (exact also holds its synonyms')
 	stems    map[string]bool
 	stemHead map[string]bool // the first letters of every stem: a cheap test before stemming
 	prefixes []string
 	fuzzy    []fuzzyTerm
-	phrases  [][]string
+	phrases  [][]string // the query's phrases and its synonyms' phrases
+	own      [][]string // the query's phrases alone
 }
 
 type fuzzyTerm struct {
@@ -26,7 +29,7 @@ type fuzzyTerm struct {
 
 // Matcher returns the matcher of an analysed query.
 func (a *Analyzer) Matcher(q Query) *Matcher {
-	m := &Matcher{a: a, exact: map[string]bool{}, stems: map[string]bool{}, stemHead: map[string]bool{}}
+	m := &Matcher{a: a, exact: map[string]bool{}, terms: map[string]bool{}, stems: map[string]bool{}, stemHead: map[string]bool{}}
 	addStems := func(stems []string) {
 		for _, s := range stems {
 			m.stems[s] = true
@@ -35,10 +38,10 @@ func (a *Analyzer) Matcher(q Query) *Matcher {
 	}
 	for _, t := range q.Terms {
 		if t.IsPhrase() {
-			m.phrases = append(m.phrases, t.Words)
+			m.phrases, m.own = append(m.phrases, t.Words), append(m.own, t.Words)
 		} else {
 			w := t.Words[0]
-			m.exact[w] = true
+			m.exact[w], m.terms[w] = true, true
 			addStems(t.Stems)
 			if t.Prefix {
 				m.prefixes = append(m.prefixes, w)
@@ -57,6 +60,14 @@ func (a *Analyzer) Matcher(q Query) *Matcher {
 		}
 	}
 	return m
+}
+
+// Literal returns the matcher of the same query for text matched word for word: the
+// comments of a ticket.
+func (m *Matcher) Literal() *Matcher {
+	c := *m
+	c.literal = true
+	return &c
 }
 
 // head is the part of a word its stem always begins with.
@@ -83,7 +94,11 @@ func (m *Matcher) Spans(text string, title bool) []Span {
 			hit[i], any = true, true
 		}
 	}
-	for _, p := range m.phrases {
+	phrases := m.phrases
+	if m.literal {
+		phrases = m.own
+	}
+	for _, p := range phrases {
 		for i := 0; i+len(p) <= len(toks); i++ {
 			if m.phraseAt(p, toks, i) {
 				for j := i; j < i+len(p); j++ {
@@ -109,6 +124,17 @@ func (m *Matcher) Spans(text string, title bool) []Span {
 func (m *Matcher) Match(text string, title bool) bool { return len(m.Spans(text, title)) > 0 }
 
 func (m *Matcher) word(w string, title bool) bool {
+	if m.literal {
+		if m.terms[w] {
+			return true
+		}
+		for _, f := range m.fuzzy {
+			if WithinEdits(f.word, w, f.edits) {
+				return true
+			}
+		}
+		return false
+	}
 	if m.exact[w] {
 		return true
 	}
@@ -140,7 +166,7 @@ func (m *Matcher) phraseAt(p []string, toks []Token, i int) bool {
 		if tw == w {
 			continue
 		}
-		if head(tw) != head(w) || !shareAny(m.a.stems(tw), m.a.stems(w)) {
+		if m.literal || head(tw) != head(w) || !shareAny(m.a.stems(tw), m.a.stems(w)) {
 			return false
 		}
 	}

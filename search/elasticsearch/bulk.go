@@ -90,11 +90,10 @@ func (b *Backend) source(d *search.Document) *sourceDoc {
 	}
 	if d.Type == search.TypeTicket {
 		comments, internal := nonNil(d.Comments), nonNil(d.Internal)
-		commentsF, commentsS := b.analyseAll(d.Comments)
-		internalF, internalS := b.analyseAll(d.Internal)
+		commentsF, internalF := b.commentWords(d.Comments), b.commentWords(d.Internal)
 		rank := search.PriorityRank(d.Priority)
 		src.Display.Comments, src.Display.Internal, src.Display.ClientName = &comments, &internal, &d.ClientName
-		src.CommentsF, src.CommentsS, src.InternalF, src.InternalS = &commentsF, &commentsS, &internalF, &internalS
+		src.CommentsF, src.InternalF = &commentsF, &internalF
 		src.Status, src.Priority, src.PriorityRank = &d.Status, &d.Priority, &rank
 		if d.SLADue != nil {
 			due := d.SLADue.UTC().Format(time.RFC3339Nano)
@@ -112,14 +111,13 @@ func (b *Backend) source(d *search.Document) *sourceDoc {
 	return src
 }
 
-// analyseAll analyses comments one by one: their words and their stems.
-func (b *Backend) analyseAll(texts []string) (words, stems []string) {
-	words, stems = make([]string, len(texts)), make([]string, len(texts))
+// commentWords analyses comments one by one: their words.
+func (b *Backend) commentWords(texts []string) []string {
+	out := make([]string, len(texts))
 	for i, t := range texts {
-		f := b.an.Comment(t)
-		words[i], stems[i] = f.Text(), f.StemText()
+		out[i] = b.an.Comment(t).Text()
 	}
-	return words, stems
+	return out
 }
 
 func nonNil(xs []string) []string {

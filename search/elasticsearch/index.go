@@ -108,9 +108,7 @@ func mapping(kind string) map[string]any {
 	if kind == search.TypeTicket {
 		for k, v := range map[string]any{
 			"comments_f":    textField,
-			"comments_s":    textField,
 			"internal_f":    textField,
-			"internal_s":    textField,
 			"status":        map[string]any{"type": "keyword"},
 			"priority":      map[string]any{"type": "keyword"},
 			"priority_rank": map[string]any{"type": "byte"},

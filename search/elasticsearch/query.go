@@ -10,17 +10,19 @@ import (
 
 type obj = map[string]any
 
-// field is a text field of the index: its exact words (name+"_f") and their stems (name+"_s").
+// field is a text field of the index: its exact words (name+"_f") and, when stems is set,
+// their stems (name+"_s"). Comments have no stems (analysis.Comment).
 type field struct {
 	name   string
 	weight float64
+	stems  bool
 }
 
 // fields returns the text fields the viewer may search.
 func fields(staff bool) []field {
-	f := []field{{"title", search.WeightTitle}, {"body", search.WeightBody}, {"comments", search.WeightComments}}
+	f := []field{{"title", search.WeightTitle, true}, {"body", search.WeightBody, true}, {"comments", search.WeightComments, false}}
 	if staff {
-		f = append(f, field{"internal", search.WeightInternal})
+		f = append(f, field{"internal", search.WeightInternal, false})
 	}
 	return f
 }
@@ -80,6 +82,9 @@ func termClause(t analysis.Term, staff, typos bool) obj {
 		// A synonym matches by its stems: every word's stem is in the "_s" field, so its word
 		// too would only repeat the clause (the Postgres engine does the same).
 		for _, s := range t.Synonyms {
+			if !f.stems {
+				break
+			}
 			w := f.weight * search.KindSynonym
 			if len(s.Words) > 1 {
 				for _, p := range s.StemPhrases {
@@ -107,8 +112,12 @@ func termClause(t analysis.Term, staff, typos bool) obj {
 // fuzzyExpansions bounds the words a typo can stand for.
 const fuzzyExpansions = 50
 
-// wordsClause matches a word, or the words of a phrase, exactly and by stem.
+// wordsClause matches a word, or the words of a phrase, exactly and, in a field with stems,
+// by stem.
 func wordsClause(f field, words, stems []string, stemPhrases [][]string, exact, stem float64) []any {
+	if !f.stems {
+		stems, stemPhrases = nil, nil
+	}
 	if len(words) > 1 {
 		out := []any{obj{"match_phrase": obj{f.name + "_f": obj{"query": strings.Join(words, " "), "boost": exact}}}}
 		for _, p := range stemPhrases {

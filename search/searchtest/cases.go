@@ -50,6 +50,8 @@ func Cases() []Case {
 			Want: []string{"kBackup"}, Check: wantMarked("kBackup", "title", "<mark>Scheduling</mark> backups")},
 		{Name: "stems: Spanish, without accents", Viewer: "anonymous", Query: search.Query{Text: "restablecimiento contrasenas"},
 			Want: []string{"kAD"}, Check: wantMarked("kAD", "title", "<mark>Restablecer</mark> la <mark>contraseña</mark> de Active Directory")},
+		{Name: "comments match word for word, the rest by stem too", Viewer: "ana", Query: search.Query{Text: "reiniciaron"},
+			Want: []string{"kPrinter"}}, // t1's comment says "Reinicie": found by "reinicie" only
 		{Name: "the word as written outranks its synonym", Viewer: "ana", Query: search.Query{Text: "printer", Types: tickets()},
 			Want: []string{"t3", "t1"}, Ordered: true},
 		{Name: "stop words and negations of a question count for nothing", Viewer: "bob", Query: search.Query{Text: "the printer does not print"},
