@@ -40,6 +40,13 @@ func WithinEdits(a, b string, k int) bool {
 	if k <= 0 {
 		return false
 	}
+	// Cheap refusals first: most words of a text are nowhere near the term.
+	if d := len(a) - len(b); d > 4*k || -d > 4*k {
+		return false
+	}
+	if d := utf8.RuneCountInString(a) - utf8.RuneCountInString(b); d > k || -d > k {
+		return false
+	}
 	var bufA, bufB [48]rune
 	ra, rb := toRunes(a, bufA[:0]), toRunes(b, bufB[:0])
 	if d := len(ra) - len(rb); d > k || -d > k {

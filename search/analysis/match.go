@@ -3,6 +3,7 @@ package analysis
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Matcher finds the words of a text that a query matched, by the rules the engines match by:
@@ -10,16 +11,17 @@ import (
 // allowance, a synonym or the words of a phrase. Highlights mark what it finds: the words of
 // the text ("printing" for the query "printer"), not the query's.
 type Matcher struct {
-	a        *Analyzer
-	literal  bool // words only: no stems, no synonyms (comments match so)
-	exact    map[string]bool
-	terms    map[string]bool // the query's own words (exact also holds its synonyms')
-	stems    map[string]bool
-	stemHead map[string]bool // the first letters of every stem: a cheap test before stemming
-	prefixes []string
-	fuzzy    []fuzzyTerm
-	phrases  [][]string // the query's phrases and its synonyms' phrases
-	own      [][]string // the query's phrases alone
+	a          *Analyzer
+	literal    bool // words only: no stems, no synonyms (comments match so)
+	titleTypos bool // typos only in titles (the strict pass reads them so)
+	exact      map[string]bool
+	terms      map[string]bool // the query's own words (exact also holds its synonyms')
+	stems      map[string]bool
+	stemHead   map[string]bool // the first letters of every stem: a cheap test before stemming
+	prefixes   []string
+	fuzzy      []fuzzyTerm
+	phrases    [][]string // the query's phrases and its synonyms' phrases
+	own        [][]string // the query's phrases alone
 }
 
 type fuzzyTerm struct {
@@ -60,6 +62,14 @@ func (a *Analyzer) Matcher(q Query) *Matcher {
 		}
 	}
 	return m
+}
+
+// TitleTyposOnly returns the matcher of the same query for a search that read typos in
+// titles only.
+func (m *Matcher) TitleTyposOnly() *Matcher {
+	c := *m
+	c.titleTypos = true
+	return &c
 }
 
 // Literal returns the matcher of the same query for text matched word for word: the
@@ -124,11 +134,15 @@ func (m *Matcher) Spans(text string, title bool) []Span {
 func (m *Matcher) Match(text string, title bool) bool { return len(m.Spans(text, title)) > 0 }
 
 func (m *Matcher) word(w string, title bool) bool {
+	typos := !m.titleTypos || title
 	if m.literal {
 		if m.terms[w] {
 			return true
 		}
 		for _, f := range m.fuzzy {
+			if !typos {
+				break
+			}
 			if WithinEdits(f.word, w, f.edits) {
 				return true
 			}
@@ -153,7 +167,7 @@ func (m *Matcher) word(w string, title bool) bool {
 		}
 	}
 	for _, f := range m.fuzzy {
-		if WithinEdits(f.word, w, f.edits) {
+		if typos && WithinEdits(f.word, w, f.edits) {
 			return true
 		}
 	}
@@ -203,6 +217,9 @@ func Tokens(text string) []Token {
 }
 
 func appendToken(out []Token, text string, start, end int) []Token {
+	if w, ok := foldASCIIWord(text[start:end]); ok { // most words: no folding to do but case
+		return append(out, Token{Start: start, End: end, Folded: w})
+	}
 	f := Fold(text[start:end])
 	// Folding can split a word (a letter that decomposes into a letter and a symbol): each
 	// part is a word of its own to the engines, but one span to highlight.
@@ -210,4 +227,23 @@ func appendToken(out []Token, text string, start, end int) []Token {
 		out = append(out, Token{Start: start, End: end, Folded: w})
 	}
 	return out
+}
+
+// foldASCIIWord folds a run of ASCII letters and digits, allocating only when it has capitals;
+// ok is false for anything else.
+func foldASCIIWord(w string) (string, bool) {
+	upper := false
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return "", false
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		}
+	}
+	if upper {
+		return strings.ToLower(w), true
+	}
+	return w, true
 }

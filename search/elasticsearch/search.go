@@ -30,6 +30,9 @@ func (b *Backend) Pass(ctx context.Context, q search.Query, aq analysis.Query, p
 	}
 	res.Total = reply.Hits.Total.Value
 	m := b.an.Matcher(aq)
+	if !p.Typos {
+		m = m.TitleTyposOnly()
+	}
 	for _, h := range reply.Hits.Hits {
 		res.Hits = append(res.Hits, toHit(h, m, q.Viewer.IsStaff()))
 	}

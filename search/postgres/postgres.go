@@ -59,7 +59,7 @@ func (b *Backend) Pass(ctx context.Context, q search.Query, aq analysis.Query, p
 	if len(aq.Words) > 1 {
 		ph = [2]tsq{phrase(aq.Words, "A", false), phrase(aq.Words, "B", false)}
 	}
-	res, err := b.run(ctx, q, aq, run{terms: tqs, required: p.Required, bonus: p.Bonus, phrases: ph})
+	res, err := b.run(ctx, q, aq, run{terms: tqs, required: p.Required, bonus: p.Bonus, typos: p.Typos, phrases: ph})
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +105,7 @@ type run struct {
 	terms    []termQuery
 	required int
 	bonus    int
+	typos    bool   // typos read in every field, not only in titles
 	phrases  [2]tsq // the query's words in order, in titles and in bodies
 	texts    bool   // keep the hits' texts (for Nearby)
 }
@@ -158,6 +159,9 @@ func (b *Backend) run(ctx context.Context, q search.Query, aq analysis.Query, r 
 		return nil, fmt.Errorf("postgres search: decode hits: %w", err)
 	}
 	m := b.an.Matcher(aq)
+	if !r.typos {
+		m = m.TitleTyposOnly()
+	}
 	for _, row := range rows {
 		res.Hits = append(res.Hits, row.hit(m, staff))
 		if r.texts {
