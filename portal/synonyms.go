@@ -85,7 +85,7 @@ func (s *Server) renderSynonyms(c *fiber.Ctx, line, problem string) error {
 	for _, x := range list {
 		rows = append(rows, synonymRow{ID: x.ID, Line: x.Group().String(), Terms: x.Terms, Expansions: x.Expansions})
 	}
-	data := map[string]any{"Rows": rows, "Try": c.Query("try"), "Line": line, "Problem": problem}
+	data := map[string]any{"Rows": rows, "Count": int64(len(rows)), "Try": c.Query("try"), "Line": line, "Problem": problem}
 	if try := c.Query("try"); try != "" {
 		if err := s.syncSynonyms(c.UserContext()); err != nil {
 			s.log.Warn("reload synonyms", "request_id", requestID(c), "err", err)

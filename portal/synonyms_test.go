@@ -120,7 +120,7 @@ func TestDidYouMean(t *testing.T) {
 	e := newEnv(t)
 	b := e.browser()
 	r := b.do("GET", "/search?q=configurasion+vpm", nil)
-	if !strings.Contains(r.body, `¿Quisiste decir <a href="/search?q=configuraci%C3%B3n+vpn" rel="nofollow"><strong>configuración vpn</strong></a>?`) {
+	if !strings.Contains(r.body, `¿Quisiste decir <a href="/search?q=configuraci%C3%B3n&#43;vpn" rel="nofollow"><strong>configuración vpn</strong></a>?`) {
 		t.Errorf("no suggestion on the page:\n%s", r.body)
 	}
 	a := callAPI(t, e.app, e.token("bob"), "GET", "/api/v1/search?q=vpm", "")

@@ -62,10 +62,16 @@ func (s *Server) render(c *fiber.Ctx, name string, p page) error {
 		data[k] = v
 	}
 	c.Type("html", "utf-8")
-	// Render fully before sending: a template error then becomes an error page, not half a page.
-	var buf bytes.Buffer
-	if err := s.views.engine.Render(&buf, name, data, "layout"); err != nil {
+	// Render fully before sending: a template error then becomes an error page, not half a
+	// page. The page first, then the layout around it: the engine's own {{embed}} would print a
+	// page's error into the layout as text, with a 200.
+	var body, buf bytes.Buffer
+	if err := s.views.engine.Render(&body, name, data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
+	}
+	data["Page"] = template.HTML(body.String()) // our own template's output
+	if err := s.views.engine.Render(&buf, "layout", data); err != nil {
+		return fmt.Errorf("render layout of %s: %w", name, err)
 	}
 	return c.Send(buf.Bytes())
 }

@@ -106,6 +106,9 @@ func closest(w string, vocab map[string]*vocabWord) string {
 	}
 	best, bestEdits, bestCount := "", allowed+1, 0
 	for v, info := range vocab {
+		if IsStop(v) { // "de" is one edit from "rde", and no help
+			continue
+		}
 		for e := 1; e < bestEdits || (e == bestEdits && e <= allowed); e++ {
 			if !WithinEdits(w, v, e) {
 				continue
