@@ -58,8 +58,14 @@ func NewFailover(primary, fallback Searcher, o FailoverOptions) *Failover {
 
 // Search answers q from the primary when it can, else from the fallback.
 func (f *Failover) Search(ctx context.Context, q Query) (*Result, error) {
-	if _, err := q.Normalize(); err != nil {
+	nq, err := q.Normalize()
+	if err != nil {
 		return nil, err // the same for every engine: no point asking another
+	}
+	if len(nq.VisibleTypes()) == 0 {
+		// Nothing the viewer may see (an anonymous visitor asking for tickets): no engine needs
+		// asking, and an answer that asked none must not pass for a probe that succeeded.
+		return NewResult(f.Engine(), nq), nil
 	}
 	if f.allow() {
 		pctx, cancel := context.WithTimeout(ctx, f.timeout)

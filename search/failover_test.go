@@ -80,3 +80,24 @@ func TestFailoverWithoutPrimary(t *testing.T) {
 		t.Fatalf("%v %v", r, err)
 	}
 }
+
+// TestFailoverAnswersNothingToSeeWithoutAsking: a search the viewer can see nothing of (an
+// anonymous visitor asking for tickets) asks no engine, so it can never pass for a probe that
+// found the primary back while it is still down.
+func TestFailoverAnswersNothingToSeeWithoutAsking(t *testing.T) {
+	es := &engine{name: EngineElasticsearch, err: ErrUnavailable}
+	pg := &engine{name: EnginePostgres}
+	now := time.Unix(0, 0)
+	f := NewFailover(es, pg, FailoverOptions{Threshold: 1, Cooldown: time.Second, Now: func() time.Time { return now }})
+	if r, err := f.Search(context.Background(), Query{Text: "vpn"}); err != nil || r.Engine != EnginePostgres {
+		t.Fatalf("first search: %v %v", r, err)
+	}
+	now = now.Add(2 * time.Second) // a probe is due
+	r, err := f.Search(context.Background(), Query{Types: []string{TypeTicket}})
+	if err != nil || r.Engine != EnginePostgres || len(r.Hits) != 0 || r.Facets == nil {
+		t.Fatalf("nothing to see: %+v %v", r, err)
+	}
+	if es.calls != 1 || pg.calls != 1 || f.Engine() != EnginePostgres {
+		t.Errorf("asked elasticsearch %d times, postgres %d; breaker now %s", es.calls, pg.calls, f.Engine())
+	}
+}
