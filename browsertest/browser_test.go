@@ -369,13 +369,13 @@ func TestStaffKeepSynonymsAndClientsFindAcrossLanguages(t *testing.T) {
 		chromedp.WaitVisible(`.flash`, chromedp.ByQuery),
 		chromedp.SendKeys("#try", "the printers do not print", chromedp.ByID),
 		chromedp.Submit("#try", chromedp.ByID),
-		chromedp.WaitVisible(`table.list tbody tr`, chromedp.ByQuery),
+		chromedp.WaitVisible(`table.reading tbody tr`, chromedp.ByQuery),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, "staff-synonyms")
-	if got := text(t, ctx, "table.list tbody"); !strings.Contains(got, "impresora") {
+	if got := text(t, ctx, "table.reading tbody"); !strings.Contains(got, "impresora") {
 		t.Errorf("the query reading does not show the synonym: %q", got)
 	}
 
