@@ -73,6 +73,15 @@ func TestWithinEdits(t *testing.T) {
 	}
 }
 
+func TestMaxEdits(t *testing.T) {
+	for term, want := range map[string]int{"vpn": 0, "red": 0, "pritner": 1, "impresora": 2, "configuracion": 2,
+		"80070005": 0, "kb5034441": 0, "0x80070005": 0, "win10": 0, "10002": 0} {
+		if got := MaxEdits(term); got != want {
+			t.Errorf("MaxEdits(%q) = %d, want %d", term, got, want)
+		}
+	}
+}
+
 func TestWithinEditsAllocatesNothing(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { WithinEdits("configuracion", "configuarcion", 2) }); n != 0 {
 		t.Errorf("WithinEdits allocates %v times", n)

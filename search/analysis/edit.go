@@ -19,8 +19,12 @@ const (
 	FuzzyPrefix = 0
 )
 
-// MaxEdits is how many typos a term tolerates.
+// MaxEdits is how many typos a term tolerates: none in numbers and codes (a ticket number,
+// an error code, a KB number: one digit off is another one).
 func MaxEdits(term string) int {
+	if hasDigit(term) {
+		return 0
+	}
 	switch n := utf8.RuneCountInString(term); {
 	case n >= TwoTyposFrom:
 		return 2
