@@ -28,10 +28,15 @@ type Config struct {
 	RedisURL          string // optional: without it sessions, cache and limits stay in memory
 	ElasticsearchURL  string // optional: without it search uses Postgres
 	SearchIndexPrefix string // every index and alias name starts with it
-	PortalAddr        string
-	IndexerAddr       string // the indexer's /metrics and /healthz
-	SessionSecret     string
-	SecureCookies     bool // cookies only over HTTPS: set PORTAL_SECURE_COOKIES=true behind TLS
+	// The Postgres search's share of the database: its own connections, at most this many,
+	// and how long one search may take (waiting for a connection included), so that an
+	// Elasticsearch outage never queues ticket pages and writes behind searches.
+	SearchPGConns   int32
+	SearchPGTimeout time.Duration
+	PortalAddr      string
+	IndexerAddr     string // the indexer's /metrics and /healthz
+	SessionSecret   string
+	SecureCookies   bool // cookies only over HTTPS: set PORTAL_SECURE_COOKIES=true behind TLS
 	// API limits as requests per window ("300/5m"), and addresses refused outright.
 	APIRateLimitIP    RateLimit
 	APIRateLimitToken RateLimit
@@ -115,6 +120,15 @@ func Load(getenv func(string) string) (Config, error) {
 		if _, _, err := net.SplitHostPort(addr); err != nil {
 			errs = append(errs, fmt.Sprintf("%s %q must be host:port", name, addr))
 		}
+	}
+	conns, err := strconv.ParseInt(orDefault(getenv("SEARCH_PG_CONNS"), "4"), 10, 32)
+	if err != nil || conns < 1 || conns > 100 {
+		errs = append(errs, "SEARCH_PG_CONNS must be a number of connections from 1 to 100")
+	}
+	c.SearchPGConns = int32(conns)
+	if c.SearchPGTimeout, err = time.ParseDuration(orDefault(getenv("SEARCH_PG_TIMEOUT"), "5s")); err != nil ||
+		c.SearchPGTimeout < 100*time.Millisecond || c.SearchPGTimeout > 10*time.Minute {
+		errs = append(errs, "SEARCH_PG_TIMEOUT must be a duration from 100ms to 10m (e.g. 5s)")
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(orDefault(getenv("LOG_LEVEL"), DefaultLogLevel))); err != nil {
 		errs = append(errs, "LOG_LEVEL must be debug, info, warn or error")

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLoad(t *testing.T) {
@@ -25,7 +26,8 @@ func TestLoad(t *testing.T) {
 		check   func(t *testing.T, c Config)
 	}{
 		{"defaults", base, "", func(t *testing.T, c Config) {
-			if c.SearchIndexPrefix != "portal" || c.PortalAddr != "127.0.0.1:8080" || c.LogLevel != slog.LevelInfo || c.ElasticsearchURL != "" {
+			if c.SearchIndexPrefix != "portal" || c.PortalAddr != "127.0.0.1:8080" || c.LogLevel != slog.LevelInfo || c.ElasticsearchURL != "" ||
+				c.SearchPGConns != 4 || c.SearchPGTimeout != 5*time.Second {
 				t.Errorf("defaults: %+v", c)
 			}
 		}},
@@ -50,6 +52,13 @@ func TestLoad(t *testing.T) {
 				t.Errorf("blocklist %v", c.APIBlocklist)
 			}
 		}},
+		{"search share of postgres", with("SEARCH_PG_CONNS", "8", "SEARCH_PG_TIMEOUT", "750ms"), "", func(t *testing.T, c Config) {
+			if c.SearchPGConns != 8 || c.SearchPGTimeout != 750*time.Millisecond {
+				t.Errorf("search pool %d %v", c.SearchPGConns, c.SearchPGTimeout)
+			}
+		}},
+		{"bad search conns", with("SEARCH_PG_CONNS", "0"), "SEARCH_PG_CONNS", nil},
+		{"bad search timeout", with("SEARCH_PG_TIMEOUT", "5"), "SEARCH_PG_TIMEOUT", nil},
 		{"bad limit", with("API_RATE_LIMIT_TOKEN", "lots"), "API_RATE_LIMIT_TOKEN", nil},
 		{"bad blocklist", with("API_BLOCKLIST", "10.0.0.0/99"), "API_BLOCKLIST", nil},
 		{"several errors on one line", with("LOG_LEVEL", "chatty", "PORTAL_ADDR", "x"), "LOG_LEVEL", nil},

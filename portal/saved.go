@@ -8,7 +8,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"helpdesk/i18n"
 	"helpdesk/search"
 	"helpdesk/store"
 )
@@ -37,7 +36,7 @@ func (s *Server) savedSearches(c *fiber.Ctx, u *store.User) []savedView {
 			if err == nil {
 				q.Types, q.PerPage, q.Page, q.Viewer = []string{search.TypeTicket}, 1, 1, viewer(u)
 				if res, err := s.search.Search(c.UserContext(), q); err == nil {
-					v.Count = i18n.Number(l, res.Total)
+					v.Count = countText(l, res)
 				}
 			}
 		}

@@ -97,7 +97,7 @@ func (s *Server) searchView(c *fiber.Ctx, action string, types []string) error {
 	if res.Total == 1 {
 		data["TotalText"] = i18n.T(l, "search.result_one")
 	} else {
-		data["TotalText"] = i18n.T(l, "search.results", i18n.Number(l, res.Total))
+		data["TotalText"] = i18n.T(l, "search.results", countText(l, res))
 	}
 	data["Page"] = q.Page
 	if q.Page > 1 {
@@ -291,4 +291,14 @@ func (s *Server) suggest(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "private, max-age=30")
 	return c.JSON(fiber.Map{"items": items})
+}
+
+// countText is how many documents a result found, as a person reads it: "10.000+" when more
+// than search.TotalCap match (every engine counts that far, no further).
+func countText(l string, res *search.Result) string {
+	n := i18n.Number(l, res.Total)
+	if res.TotalRelation == search.RelationAtLeast {
+		n += "+"
+	}
+	return n
 }

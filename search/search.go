@@ -94,13 +94,16 @@ type Query struct {
 
 // Result is what every engine returns.
 type Result struct {
-	Engine  string             `json:"engine"`
-	Total   int64              `json:"total"`
-	TookMS  int64              `json:"took_ms"`
-	Page    int                `json:"page"`
-	PerPage int                `json:"per_page"`
-	Hits    []Hit              `json:"hits"`
-	Facets  map[string][]Facet `json:"facets"`
+	Engine string `json:"engine"`
+	Total  int64  `json:"total"`
+	// TotalRelation is RelationEqual, or RelationAtLeast when more than TotalCap documents
+	// match: Total is then TotalCap ("10,000+"), on every engine.
+	TotalRelation string             `json:"total_relation"`
+	TookMS        int64              `json:"took_ms"`
+	Page          int                `json:"page"`
+	PerPage       int                `json:"per_page"`
+	Hits          []Hit              `json:"hits"`
+	Facets        map[string][]Facet `json:"facets"`
 	// Suggestion is a corrected query that finds more, offered when this one finds little.
 	Suggestion string `json:"suggestion,omitempty"`
 }
@@ -126,6 +129,17 @@ type Facet struct {
 	Label string `json:"label,omitempty"` // a display name where Value is an id
 	Count int64  `json:"count"`
 }
+
+// TotalCap is how many matching documents a search counts: past it the total is a lower bound,
+// as Elasticsearch's track_total_hits makes it. Counting every match of a common word in a
+// million tickets is work no one reads ("10,000+" says what a person needs).
+const TotalCap = 10_000
+
+// Relations of Result.Total to the number of matching documents.
+const (
+	RelationEqual   = "eq"
+	RelationAtLeast = "gte"
+)
 
 // FacetSize is how many values of each facet a result carries, most frequent first.
 const FacetSize = 20
@@ -266,7 +280,7 @@ func (v Viewer) KBAudiences() []string {
 
 // NewResult is an engine's empty answer to a normalised query, with every facet present.
 func NewResult(engine string, q Query) *Result {
-	return &Result{Engine: engine, Page: q.Page, PerPage: q.PerPage, Hits: []Hit{}, Facets: EmptyFacets()}
+	return &Result{Engine: engine, TotalRelation: RelationEqual, Page: q.Page, PerPage: q.PerPage, Hits: []Hit{}, Facets: EmptyFacets()}
 }
 
 // EmptyFacets returns every facet with no values, so results always have the same keys.

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"helpdesk/search/analysis"
 )
 
 // Comment is a message on a ticket; internal comments are for staff only.
@@ -23,9 +21,9 @@ const commentColumns = `id, ticket_id, author_id, body, internal, created_at`
 // AddComment adds a comment to a ticket. The database touches the ticket (new version, outbox
 // row) and stamps its first response when this is the first public reply from staff.
 func (s *Store) AddComment(ctx context.Context, ticketID, authorID int64, body string, internal bool) (*Comment, error) {
-	vec, src := commentVector(s.an, body)
+	vec, src := commentVector(s.an, body, internal)
 	rows, err := s.db.Query(ctx, `INSERT INTO comments (ticket_id, author_id, body, internal, search_vec, vec_source, vec_version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+commentColumns, ticketID, authorID, body, internal, vec, src, analysis.Version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+commentColumns, ticketID, authorID, body, internal, vec, src, vectorVersion)
 	return one[Comment](rows, err, fmt.Sprintf("comment on ticket %d", ticketID))
 }
 

@@ -11,7 +11,6 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 	"helpdesk/markdown"
-	"helpdesk/search/analysis"
 )
 
 // Category groups KB articles.
@@ -89,7 +88,7 @@ func (s *Store) CreateArticle(ctx context.Context, a NewArticle) (*Article, erro
 			(slug, title, body, body_text, category_id, tags, locale, audience, status, author_id, published_at, search_vec, vec_source, vec_version)
 			VALUES ($1, $2, $3, $10, $4, $5, $6, $7, $8, $9, CASE WHEN $8 = 'published' THEN now() END, $11, $12, $13)
 			RETURNING id`,
-			a.Slug, a.Title, a.Body, catID, a.Tags, a.Locale, a.Audience, a.Status, a.AuthorID, text, vec, src, analysis.Version).Scan(&id)
+			a.Slug, a.Title, a.Body, catID, a.Tags, a.Locale, a.Audience, a.Status, a.AuthorID, text, vec, src, vectorVersion).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("create article: %w", classify(err))
 		}
@@ -177,7 +176,7 @@ func (s *Store) UpdateArticle(ctx context.Context, id int64, p ArticlePatch) (*A
 				published_at = CASE WHEN coalesce($10, status) = 'published' THEN coalesce(published_at, now()) END,
 				updated_at  = greatest(now(), created_at)
 			WHERE id = $1`,
-			id, p.Slug, title, p.Body, p.Category != nil, catID, tags, locale, p.Audience, p.Status, text, vec, src, analysis.Version)
+			id, p.Slug, title, p.Body, p.Category != nil, catID, tags, locale, p.Audience, p.Status, text, vec, src, vectorVersion)
 		if err != nil {
 			return fmt.Errorf("update article %d: %w", id, classify(err))
 		}

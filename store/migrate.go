@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,6 +56,12 @@ func Migrations() ([]Migration, error) {
 // session advisory lock so that concurrent runs apply each file once. It returns the names
 // of the files it applied (none when the schema is current).
 func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
+	return s.migrate(ctx, math.MaxInt)
+}
+
+// migrate applies the migrations not yet recorded up to version upTo (tests upgrade databases
+// from an older schema).
+func (s *Store) migrate(ctx context.Context, upTo int) (applied []string, err error) {
 	all, err := Migrations()
 	if err != nil {
 		return nil, err
@@ -92,7 +99,7 @@ func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
 		done[v] = true
 	}
 	for _, m := range all {
-		if done[m.Version] {
+		if done[m.Version] || m.Version > upTo {
 			continue
 		}
 		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {

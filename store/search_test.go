@@ -43,16 +43,43 @@ func TestSearchVectorsFollowTheText(t *testing.T) {
 	if _, err := st.AddComment(ctx, w.ticket.ID, w.agent.ID, "Reiniciamos el spooler.", true); err != nil {
 		t.Fatal(err)
 	}
-	var internal bool
-	if err := st.Pool().QueryRow(ctx, `SELECT comments_vec @@ '''spooler'':D'::tsquery FROM tickets WHERE id = $1`,
-		w.ticket.ID).Scan(&internal); err != nil || !internal {
-		t.Errorf("an internal comment is in the ticket's vector with weight D: %v %v", internal, err)
+	if _, err := st.AddComment(ctx, w.ticket.ID, w.agent.ID, "Cambiamos el tóner.", false); err != nil {
+		t.Fatal(err)
+	}
+	// The search row follows in the same transaction: an internal comment's words are marked,
+	// so a client's query (the plain word) never matches them; title words are there twice
+	// (and alone in title_vec); facets follow the ticket.
+	resolved := "resolved"
+	for _, c := range []struct {
+		sql    string
+		want   bool
+		before func()
+	}{
+		{sql: `match_vec @@ '''!spooler'''`, want: true},
+		{sql: `match_vec @@ '''spooler'''`, want: false},
+		{sql: `match_vec @@ '''toner'':C & ''~printers'':A'`, want: true},
+		{sql: `match_vec @@ '''=printers'' & ''=london'''`, want: true},
+		{sql: `title_vec @@ '''printers'''`, want: true},
+		{sql: `title_vec @@ '''toner'''`, want: false},
+		{sql: `status = 'resolved'`, want: true, before: func() {
+			if _, err := st.UpdateTicket(ctx, w.ticket.ID, store.TicketPatch{Status: &resolved}); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		if c.before != nil {
+			c.before()
+		}
+		var got bool
+		if err := st.Pool().QueryRow(ctx, `SELECT `+c.sql+` FROM ticket_search WHERE id = $1`, w.ticket.ID).Scan(&got); err != nil || got != c.want {
+			t.Errorf("ticket_search: %s is %v, want %v (%v)", c.sql, got, c.want, err)
+		}
 	}
 	a, err := st.CreateArticle(ctx, store.NewArticle{Title: "Configuración de la VPN", Body: "Instale **FortiClient** ([guía](https://x.example/tunelvpn)).", Locale: "es"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	lex = vectorWords(t, st, `SELECT search_vec FROM kb_articles WHERE id = $1`, a.ID)
+	lex = vectorWords(t, st, `SELECT match_vec FROM kb_search WHERE id = $1`, a.ID)
 	if !slices.Contains(lex, "configuracion") || !slices.Contains(lex, "~configur") || !slices.Contains(lex, "forticlient") || slices.Contains(lex, "tunelvpn") {
 		t.Errorf("article vector %v", lex)
 	}
@@ -117,8 +144,8 @@ func TestAnalyzeTextFillsMissingVectors(t *testing.T) {
 	}
 	var found bool
 	var after int64
-	if err := st.Pool().QueryRow(ctx, `SELECT (text_vec || comments_vec) @@ '''toner'':C & ''~impresor'':A'::tsquery, version
-		FROM tickets WHERE id = $1`, w.ticket.ID).Scan(&found, &after); err != nil || !found {
+	if err := st.Pool().QueryRow(ctx, `SELECT s.match_vec @@ '''toner'':C & ''~impresor'':A & ''=impresora'''::tsquery, t.version
+		FROM tickets t JOIN ticket_search s USING (id) WHERE t.id = $1`, w.ticket.ID).Scan(&found, &after); err != nil || !found {
 		t.Errorf("the ticket's vectors after analysis do not match: %v %v", found, err)
 	}
 	if after != version {

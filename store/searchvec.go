@@ -15,11 +15,18 @@ import (
 )
 
 // Search vectors: the analysed text of a row as the Postgres search engine reads it, built by
-// the one analyser both engines share and written with the text. A vector's lexemes are the
-// folded words and, prefixed with "~", their stems, each at the position of its word (a stem
-// equal to its word too: each position then matches one word lexeme and one stem lexeme, and
-// a ranking that sums matches never counts a position twice); weights say the field (A title, B body; comments get C or D when a ticket gathers
-// them). vec_source, the md5 of the text analysed, lets the database refuse a stale vector.
+// the one analyser both engines share and written with the text. A vector's lexemes, each at the
+// position of its word: the folded words; their stems (analysis.StemMark), a stem equal to its
+// word too, so each position matches one word lexeme and one stem lexeme and a ranking that sums
+// matches never counts a position twice; title words again (analysis.TitleMark), for the rules
+// that hold in titles only; and an internal comment's words, marked (analysis.InternalMark),
+// never the plain words a client's search reads. Weights say the field (A title, B body;
+// comments get C or D when a ticket gathers them). vec_source, the md5 of the text analysed,
+// lets the database refuse a stale vector; vec_version, the version of the analysis and of
+// this format that built it, tells `portalctl migrate` to build it again.
+
+// vectorVersion is what vec_version holds for vectors built by this code.
+const vectorVersion = analysis.Version*100 + 1
 
 // maxPosition is the largest position a tsvector keeps.
 const maxPosition = 16383
@@ -33,18 +40,23 @@ type vecBuilder struct {
 func newVec() *vecBuilder { return &vecBuilder{pos: 1, lex: map[string][]string{}} }
 
 // add appends a field's words after what is there, one position apart so that no phrase
-// runs from one field into the next.
-func (v *vecBuilder) add(f analysis.Field, weight string) {
+// runs from one field into the next; mark, when not empty, stands before each word (internal
+// comments), and title adds the title marks.
+func (v *vecBuilder) add(f analysis.Field, weight, mark string, title bool) {
 	for i, w := range f.Words {
 		p := strconv.Itoa(min(v.pos+1+i, maxPosition)) + weight
-		v.lex[w] = append(v.lex[w], p)
+		v.put(mark+w, p)
+		if title {
+			v.put(analysis.TitleMark+w, p)
+		}
 		if f.Stems != nil { // comments have none
-			s := "~" + f.Stems[i]
-			v.lex[s] = append(v.lex[s], p)
+			v.put(analysis.StemMark+f.Stems[i], p)
 		}
 	}
 	v.pos += len(f.Words) + 1
 }
+
+func (v *vecBuilder) put(lexeme, pos string) { v.lex[lexeme] = append(v.lex[lexeme], pos) }
 
 // String is the tsvector in Postgres's input syntax.
 func (v *vecBuilder) String() string {
@@ -77,15 +89,19 @@ func vecSource(parts ...string) string {
 func ticketVector(an *analysis.Analyzer, title, description string) (vec, source string) {
 	t, d := an.TicketText(title, description)
 	v := newVec()
-	v.add(t, "A")
-	v.add(d, "B")
+	v.add(t, "A", "", true)
+	v.add(d, "B", "", false)
 	return v.String(), vecSource(title, description)
 }
 
 // commentVector is a comment analysed; the ticket's vector gives it its weight.
-func commentVector(an *analysis.Analyzer, body string) (vec, source string) {
+func commentVector(an *analysis.Analyzer, body string, internal bool) (vec, source string) {
+	mark := ""
+	if internal {
+		mark = analysis.InternalMark
+	}
 	v := newVec()
-	v.add(an.Comment(body), "")
+	v.add(an.Comment(body), "", mark, false)
 	return v.String(), vecSource(body)
 }
 
@@ -93,8 +109,8 @@ func commentVector(an *analysis.Analyzer, body string) (vec, source string) {
 func articleVector(an *analysis.Analyzer, title, bodyText, locale string) (vec, source string) {
 	t, b := an.ArticleText(title, bodyText, locale)
 	v := newVec()
-	v.add(t, "A")
-	v.add(b, "B")
+	v.add(t, "A", "", true)
+	v.add(b, "B", "", false)
 	return v.String(), vecSource(title, bodyText, locale)
 }
 
@@ -108,7 +124,8 @@ type AnalyzeProgress struct {
 const analyzeBatch = 500
 
 // AnalyzeText writes the search vectors of the rows that have none (written before the vectors
-// existed) or whose vectors an older analysis built (analysis.Version). It works in batches in
+// existed) or whose vectors an older analysis or format built (vectorVersion), and the search
+// rows of tickets and articles that have none (written before the search tables existed). It works in batches in
 // id order, each its own transaction, so it can be interrupted and run again; progress hears
 // of each batch. Like a bulk load, it tracks no changes: the text did not change (an index of an
 // older analysis needs `portalctl reindex`, which `portalctl status` says).
@@ -117,46 +134,58 @@ func (s *Store) AnalyzeText(ctx context.Context, progress func(AnalyzeProgress))
 		table, pending, load string
 		write                func(ctx context.Context, tx pgx.Tx, ids []int64, texts [][]string) error
 	}{
-		{"tickets", `(text_vec IS NULL OR vec_version < $1)`, `SELECT id, title, description FROM tickets`,
+		{"tickets", `(text_vec IS NULL OR vec_version < $1 OR NOT EXISTS (SELECT 1 FROM ticket_search s WHERE s.id = tickets.id))`, `SELECT id, title, description FROM tickets`,
 			func(ctx context.Context, tx pgx.Tx, ids []int64, texts [][]string) error {
 				vecs, srcs := make([]string, len(ids)), make([]string, len(ids))
 				for i, t := range texts {
 					vecs[i], srcs[i] = ticketVector(s.an, t[0], t[1])
 				}
 				_, err := tx.Exec(ctx, `UPDATE tickets t SET text_vec = v.vec::tsvector, vec_source = v.src, vec_version = $4
-					FROM unnest($1::bigint[], $2::text[], $3::text[]) v(id, vec, src) WHERE t.id = v.id`, ids, vecs, srcs, analysis.Version)
-				return err
-			}},
-		{"comments", `(search_vec IS NULL OR vec_version < $1)`, `SELECT id, body FROM comments`,
-			func(ctx context.Context, tx pgx.Tx, ids []int64, texts [][]string) error {
-				vecs, srcs := make([]string, len(ids)), make([]string, len(ids))
-				for i, t := range texts {
-					vecs[i], srcs[i] = commentVector(s.an, t[0])
-				}
-				_, err := tx.Exec(ctx, `UPDATE comments c SET search_vec = v.vec::tsvector, vec_source = v.src, vec_version = $4
-					FROM unnest($1::bigint[], $2::text[], $3::text[]) v(id, vec, src) WHERE c.id = v.id`,
-					ids, vecs, srcs, analysis.Version)
+					FROM unnest($1::bigint[], $2::text[], $3::text[]) v(id, vec, src) WHERE t.id = v.id`, ids, vecs, srcs, vectorVersion)
 				if err != nil {
 					return err
 				}
-				// A statement of its own: it must see the comments' new vectors.
-				_, err = tx.Exec(ctx, `UPDATE tickets t SET comments_vec = ticket_comments_vec(t.id)
-					WHERE t.id IN (SELECT ticket_id FROM comments WHERE id = ANY($1))`, ids)
+				_, err = tx.Exec(ctx, `SELECT ticket_search_upsert($1, $2)`, ids[0], ids[len(ids)-1])
 				return err
 			}},
-		{"kb_articles", `(search_vec IS NULL OR vec_version < $1)`, `SELECT id, title, body_text, locale FROM kb_articles`,
+		{"comments", `(search_vec IS NULL OR vec_version < $1)`, `SELECT id, body, internal::text FROM comments`,
+			func(ctx context.Context, tx pgx.Tx, ids []int64, texts [][]string) error {
+				vecs, srcs := make([]string, len(ids)), make([]string, len(ids))
+				for i, t := range texts {
+					vecs[i], srcs[i] = commentVector(s.an, t[0], t[1] == "true")
+				}
+				_, err := tx.Exec(ctx, `UPDATE comments c SET search_vec = v.vec::tsvector, vec_source = v.src, vec_version = $4
+					FROM unnest($1::bigint[], $2::text[], $3::text[]) v(id, vec, src) WHERE c.id = v.id`,
+					ids, vecs, srcs, vectorVersion)
+				if err != nil {
+					return err
+				}
+				// Statements of their own: each must see what the one before wrote.
+				_, err = tx.Exec(ctx, `UPDATE tickets t SET comments_vec = ticket_comments_vec(t.id)
+					WHERE t.id IN (SELECT ticket_id FROM comments WHERE id = ANY($1))`, ids)
+				if err != nil {
+					return err
+				}
+				_, err = tx.Exec(ctx, `SELECT ticket_search_upsert(id, id) FROM (SELECT DISTINCT ticket_id FROM comments WHERE id = ANY($1)) c(id)`, ids)
+				return err
+			}},
+		{"kb_articles", `(search_vec IS NULL OR vec_version < $1 OR NOT EXISTS (SELECT 1 FROM kb_search s WHERE s.id = kb_articles.id))`, `SELECT id, title, body_text, locale FROM kb_articles`,
 			func(ctx context.Context, tx pgx.Tx, ids []int64, texts [][]string) error {
 				vecs, srcs := make([]string, len(ids)), make([]string, len(ids))
 				for i, t := range texts {
 					vecs[i], srcs[i] = articleVector(s.an, t[0], t[1], t[2])
 				}
 				_, err := tx.Exec(ctx, `UPDATE kb_articles a SET search_vec = v.vec::tsvector, vec_source = v.src, vec_version = $4
-					FROM unnest($1::bigint[], $2::text[], $3::text[]) v(id, vec, src) WHERE a.id = v.id`, ids, vecs, srcs, analysis.Version)
+					FROM unnest($1::bigint[], $2::text[], $3::text[]) v(id, vec, src) WHERE a.id = v.id`, ids, vecs, srcs, vectorVersion)
+				if err != nil {
+					return err
+				}
+				_, err = tx.Exec(ctx, `SELECT kb_search_upsert($1, $2)`, ids[0], ids[len(ids)-1])
 				return err
 			}},
 	} {
 		var total int64
-		if err := s.db.QueryRow(ctx, `SELECT count(*) FROM `+t.table+` WHERE `+t.pending, analysis.Version).Scan(&total); err != nil {
+		if err := s.db.QueryRow(ctx, `SELECT count(*) FROM `+t.table+` WHERE `+t.pending, vectorVersion).Scan(&total); err != nil {
 			return fmt.Errorf("analyse %s: %w", t.table, err)
 		}
 		var last int64 // batches walk the ids upwards: each row is read once
@@ -167,7 +196,7 @@ func (s *Store) AnalyzeText(ctx context.Context, progress func(AnalyzeProgress))
 					return err
 				}
 				rows, err := tx.Query(ctx, t.load+` WHERE `+t.pending+` AND id > $2 ORDER BY id LIMIT $3 FOR UPDATE`,
-					analysis.Version, last, analyzeBatch)
+					vectorVersion, last, analyzeBatch)
 				if err != nil {
 					return err
 				}
@@ -197,8 +226,8 @@ func (s *Store) AnalyzeText(ctx context.Context, progress func(AnalyzeProgress))
 					return err
 				}
 				_, err = tx.Exec(ctx, `INSERT INTO search_words (word)
-					SELECT DISTINCT w FROM `+t.table+` x, unnest(tsvector_to_array(x.`+vecColumn(t.table)+`)) w
-					WHERE x.id = ANY($1) AND left(w, 1) <> '~' ON CONFLICT DO NOTHING`, ids)
+					SELECT DISTINCT w FROM `+t.table+` x, search_words_of(x.`+vecColumn(t.table)+`) w
+					WHERE x.id = ANY($1) ON CONFLICT DO NOTHING`, ids)
 				return err
 			})
 			if err != nil {

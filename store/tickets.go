@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"helpdesk/search/analysis"
 )
 
 // Ticket states, priorities and categories, in the order people think of them.
@@ -72,7 +70,7 @@ func (s *Store) CreateTicket(ctx context.Context, t NewTicket) (*Ticket, error) 
 		rows, err := tx.db.Query(ctx, `INSERT INTO tickets
 			(client_id, created_by, assignee_id, title, description, priority, category, tags, text_vec, vec_source, vec_version)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING `+ticketColumns,
-			t.ClientID, t.CreatedBy, t.AssigneeID, t.Title, t.Description, t.Priority, t.Category, t.Tags, vec, src, analysis.Version)
+			t.ClientID, t.CreatedBy, t.AssigneeID, t.Title, t.Description, t.Priority, t.Category, t.Tags, vec, src, vectorVersion)
 		out, err = one[Ticket](rows, err, "create ticket")
 		return err
 	})
@@ -147,7 +145,7 @@ func (s *Store) UpdateTicket(ctx context.Context, id int64, p TicketPatch) (*Tic
 				assignee_id = CASE WHEN $9 THEN NULL ELSE coalesce($8, assignee_id) END,
 				updated_at  = greatest(now(), created_at)
 			WHERE id = $1 RETURNING `+ticketColumns,
-			id, title, description, p.Status, p.Priority, p.Category, tags, p.AssigneeID, p.ClearAssignee, vec, src, analysis.Version)
+			id, title, description, p.Status, p.Priority, p.Category, tags, p.AssigneeID, p.ClearAssignee, vec, src, vectorVersion)
 		out, err = one[Ticket](rows, err, fmt.Sprintf("update ticket %d", id))
 		return err
 	})

@@ -50,7 +50,12 @@ func run() error {
 		}
 		primary = es
 	}
-	searcher := search.NewFailover(primary, postgres.New(st.Pool(), st.Analyzer()), search.FailoverOptions{Log: log})
+	fallback, err := postgres.Open(ctx, cfg.DatabaseURL, st.Analyzer(), postgres.Share{Conns: cfg.SearchPGConns, Timeout: cfg.SearchPGTimeout})
+	if err != nil {
+		return err
+	}
+	defer fallback.Close()
+	searcher := search.NewFailover(primary, fallback, search.FailoverOptions{Log: log})
 
 	deps := portal.Deps{Store: st, Search: searcher, Logger: log, Sessions: session.NewMemory(), SecureCookies: cfg.SecureCookies,
 		SynonymsRefresh: 5 * time.Second,

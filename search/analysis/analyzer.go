@@ -6,6 +6,14 @@ import (
 	"unicode/utf8"
 )
 
+// Marks tell apart the lexemes of an index that keeps one bag of words per document (the
+// Postgres engine's tsvectors): no folded word starts with one of them.
+const (
+	StemMark     = "~" // a stem: "~configur"
+	TitleMark    = "=" // a title's word, again: title-only rules read these ("=impre":* starts a title word)
+	InternalMark = "!" // a word of an internal comment, for staff only
+)
+
 // Version changes whenever a change to the analysis changes what documents are indexed as
 // (stems, words, stop words do not count: they only touch queries). Indexes and stored
 // vectors carry it: `portalctl migrate` analyses the rows of an older version again, and

@@ -31,10 +31,6 @@ func ParseLang(locale string) (Lang, bool) {
 	return "", false
 }
 
-// stemPrefix marks a stem where it shares a namespace with words (Postgres keeps both in one
-// tsvector): no folded word starts with it.
-const stemPrefix = "~"
-
 // stem returns the Snowball stem of a folded word. Stems are folded too.
 //
 // Spanish Snowball reads accents: its suffix tables say "ación", "logía", "aría". Words arrive

@@ -31,19 +31,26 @@ func TestMain(m *testing.M) {
 
 // TestConformance indexes the shared fixture through the real indexer and runs the suite.
 func TestConformance(t *testing.T) {
-	searchtest.Run(t, pg.NewStore(t), func(t *testing.T, st *store.Store) search.Searcher {
-		es := estest.New(t, st.Analyzer())
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		ix := indexer.New(st, es, slog.New(slog.NewTextHandler(io.Discard, nil)), indexer.NewMetrics(prometheus.NewRegistry()), indexer.Options{})
-		if _, err := ix.Drain(ctx); err != nil {
-			t.Fatalf("index fixture: %v", err)
-		}
-		if err := es.Refresh(ctx); err != nil {
-			t.Fatal(err)
-		}
-		return es
-	})
+	searchtest.Run(t, pg.NewStore(t), indexed)
+}
+
+func TestTotalsPastTheCap(t *testing.T) {
+	searchtest.RunCapped(t, pg.NewStore(t), indexed)
+}
+
+// indexed builds an index of st through the real indexer.
+func indexed(t *testing.T, st *store.Store) search.Searcher {
+	es := estest.New(t, st.Analyzer())
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	ix := indexer.New(st, es, slog.New(slog.NewTextHandler(io.Discard, nil)), indexer.NewMetrics(prometheus.NewRegistry()), indexer.Options{})
+	if _, err := ix.Drain(ctx); err != nil {
+		t.Fatalf("index: %v", err)
+	}
+	if err := es.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return es
 }
 
 // TestBeginReindexDropsLeftovers: a reindex killed half-way leaves an index behind the pending

@@ -57,7 +57,7 @@ func buildQuery(q search.Query, aq analysis.Query, p search.Pass) obj {
 		"query":            obj{"bool": boolQ},
 		"from":             (q.Page - 1) * q.PerPage,
 		"size":             q.PerPage,
-		"track_total_hits": true,
+		"track_total_hits": search.TotalCap,
 		"sort":             sortClause(q.Sort, hasText),
 		"_source":          []string{"doc_type", "id", "display", "status", "priority", "client_name", "category", "slug", "updated_at"},
 		"aggs":             facetAggs(q.Now),

@@ -29,6 +29,9 @@ func (b *Backend) Pass(ctx context.Context, q search.Query, aq analysis.Query, p
 		return nil, err
 	}
 	res.Total = reply.Hits.Total.Value
+	if reply.Hits.Total.Relation == search.RelationAtLeast {
+		res.TotalRelation = search.RelationAtLeast
+	}
 	m := b.an.Matcher(aq)
 	if !p.Typos {
 		m = m.TitleTyposOnly()
@@ -157,7 +160,8 @@ type searchReply struct {
 	searchShards
 	Hits struct {
 		Total struct {
-			Value int64 `json:"value"`
+			Value    int64  `json:"value"`
+			Relation string `json:"relation"`
 		} `json:"total"`
 		Hits []rawHit `json:"hits"`
 	} `json:"hits"`

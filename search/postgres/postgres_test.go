@@ -27,6 +27,12 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+func TestTotalsPastTheCap(t *testing.T) {
+	searchtest.RunCapped(t, pg.NewStore(t), func(t *testing.T, st *store.Store) search.Searcher {
+		return postgres.New(st.Pool(), st.Analyzer())
+	})
+}
+
 // TestDownIsUnavailable: a Postgres that does not answer is ErrUnavailable (failover and the
 // API treat it as such), while a query Postgres refuses is not. Before, it was the other way
 // round: only a cancelled caller got ErrUnavailable.

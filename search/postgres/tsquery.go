@@ -7,61 +7,64 @@ import (
 	"helpdesk/search/analysis"
 )
 
-// A term becomes tsqueries over the analysed vectors that the store writes (store/searchvec.go):
-// lexemes are folded words, and "~" + stem for each of them; weights say
-// the field (A title, B body, C comments, D internal comments). User text only ever becomes
-// quoted lexemes, and every tsquery travels as a parameter.
+// A term becomes tsqueries over the vectors the store writes (store/searchvec.go): words;
+// analysis.TitleMark + word for title words; analysis.StemMark + stem; analysis.InternalMark +
+// word for internal comments. The marks, not weights, say where a lexeme may match, so the
+// queries carry no weights and the GIN index answers them without reading a single vector
+// (weights and phrases make it check each candidate's). User text only ever becomes quoted
+// lexemes, and every tsquery travels as a parameter.
 
-// tsq is a tsquery in text form and the number of lexemes it holds (ts_rank averages over
-// them; the score multiplies them back).
+// tsq is a tsquery in text form: the number of lexemes it holds (ts_rank averages over them;
+// the score multiplies them back) and whether it holds a phrase.
 type tsq struct {
-	text string
-	n    int
+	text   string
+	n      int
+	phrase bool
 }
 
 func (q tsq) empty() bool { return q.text == "" }
 
 var quote = strings.NewReplacer(`'`, `''`, `\`, `\\`)
 
-func lexeme(word, weights string) tsq {
-	return tsq{text: "'" + quote.Replace(word) + "':" + weights, n: 1}
+func lexeme(word string) tsq { return tsq{text: "'" + quote.Replace(word) + "'", n: 1} }
+
+// titleStart matches the title words that start with word.
+func titleStart(word string) tsq {
+	return tsq{text: "'" + quote.Replace(analysis.TitleMark+word) + "':*", n: 1}
 }
 
-// titleStart matches title words that start with word.
-func titleStart(word string) tsq { return tsq{text: "'" + quote.Replace(word) + "':*A", n: 1} }
-
 func join(op string, parts []tsq) tsq {
+	var out tsq
 	var texts []string
-	n := 0
 	for _, p := range parts {
 		if !p.empty() {
 			texts = append(texts, p.text)
-			n += p.n
+			out.n += p.n
+			out.phrase = out.phrase || p.phrase
 		}
 	}
 	switch len(texts) {
 	case 0:
 		return tsq{}
 	case 1:
-		return tsq{texts[0], n}
+		out.text = texts[0]
+	default:
+		out.text = "(" + strings.Join(texts, " "+op+" ") + ")"
 	}
-	return tsq{"(" + strings.Join(texts, " "+op+" ") + ")", n}
+	if op == "<->" {
+		out.phrase = true
+	}
+	return out
 }
 
-func or(parts ...tsq) tsq { return join("|", parts) }
+func or(parts ...tsq) tsq  { return join("|", parts) }
+func and(parts ...tsq) tsq { return join("&", parts) }
 
-// stemOf matches the words with this stem.
-func stemOf(stem, weights string) tsq { return lexeme("~"+stem, weights) }
-
-// phrase matches words in order, each by itself or, with stems, by its stem.
-func phrase(words []string, weights string, stems bool) tsq {
+// phrase matches words in order, each with mark before it.
+func phrase(words []string, mark string) tsq {
 	parts := make([]tsq, len(words))
 	for i, w := range words {
-		if stems {
-			parts[i] = stemOf(w, weights)
-		} else {
-			parts[i] = lexeme(w, weights)
-		}
+		parts[i] = lexeme(mark + w)
 	}
 	return join("<->", parts)
 }
@@ -72,46 +75,51 @@ type class struct {
 	kind float64
 }
 
-// termQuery is everything one term matches, and the same split by way of matching.
+// termQuery is what one term matches: match, exactly; loose, the same with each phrase read as
+// its words in any order (what the index answers alone: a superset of match); and the same
+// split by way of matching, for ranking.
 type termQuery struct {
-	any     tsq
-	classes []class
+	match, loose tsq
+	classes      []class
 }
 
-// weightsFor are the fields a viewer's terms may match: internal comments for staff only.
-func weightsFor(staff bool) string {
-	if staff {
-		return "ABCD"
+// termQueryOf builds the tsqueries of an analysed term for a viewer (staff also match internal
+// comments). typos are the words within its typos, found in the vocabulary; everywhere says
+// whether they count in every field or, as in the strict pass, in titles only.
+func termQueryOf(t analysis.Term, typos []string, staff, everywhere bool) termQuery {
+	words := func(w []string) tsq { // the words, and for staff the internal comments' words too
+		ws := []tsq{phrase(w, "")}
+		if staff {
+			ws = append(ws, phrase(w, analysis.InternalMark))
+		}
+		return or(ws...)
 	}
-	return "ABC"
-}
-
-// termQueryOf builds the tsqueries of an analysed term; expansions are the words within its
-// typos, found in the vocabulary, matched in the fields of typoWeights.
-func termQueryOf(t analysis.Term, expansions []string, weights, typoWeights string) termQuery {
-	var exact, stem, syn, prefix, fuzzy tsq
+	var exact, stem, syn, prefix, typo tsq
+	exact = words(t.Words)
 	if t.IsPhrase() {
-		exact = phrase(t.Words, weights, false)
 		var ps []tsq
 		for _, p := range t.StemPhrases {
-			ps = append(ps, phrase(p, weights, true))
+			ps = append(ps, phrase(p, analysis.StemMark))
 		}
 		stem = or(ps...)
 	} else {
-		exact = lexeme(t.Words[0], weights)
 		var ss []tsq
 		for _, s := range t.Stems {
-			ss = append(ss, stemOf(s, weights))
+			ss = append(ss, lexeme(analysis.StemMark+s))
 		}
 		stem = or(ss...)
 		if t.Prefix {
 			prefix = titleStart(t.Words[0])
 		}
-		var fs []tsq
-		for _, e := range expansions {
-			fs = append(fs, lexeme(e, typoWeights))
+		var ts []tsq
+		for _, e := range typos {
+			if everywhere {
+				ts = append(ts, words([]string{e}))
+			} else {
+				ts = append(ts, lexeme(analysis.TitleMark+e))
+			}
 		}
-		fuzzy = or(fs...)
+		typo = or(ts...)
 	}
 	// A synonym matches by its stems only: a document's word always carries its stem, so
 	// matching the word too would count one position twice in the score.
@@ -119,21 +127,79 @@ func termQueryOf(t analysis.Term, expansions []string, weights, typoWeights stri
 	for _, s := range t.Synonyms {
 		if len(s.Words) > 1 {
 			for _, p := range s.StemPhrases {
-				ss = append(ss, phrase(p, weights, true))
+				ss = append(ss, phrase(p, analysis.StemMark))
 			}
 			continue
 		}
 		for _, st := range s.Stems {
-			ss = append(ss, stemOf(st, weights))
+			ss = append(ss, lexeme(analysis.StemMark+st))
 		}
 	}
 	syn = or(ss...)
-	tq := termQuery{any: or(exact, stem, syn, prefix, fuzzy)}
+	tq := termQuery{match: or(exact, stem, syn, prefix, typo)}
+	tq.loose = loosen(tq.match)
 	for _, c := range []class{{exact, search.KindExact}, {stem, search.KindStem}, {syn, search.KindSynonym},
-		{prefix, search.KindPrefix}, {fuzzy, search.KindFuzzy}} {
+		{prefix, search.KindPrefix}, {typo, search.KindFuzzy}} {
 		if !c.q.empty() {
 			tq.classes = append(tq.classes, c)
 		}
 	}
 	return tq
+}
+
+// loosen reads a query's phrases as their words in any order.
+func loosen(q tsq) tsq {
+	if !q.phrase {
+		return q
+	}
+	return tsq{text: strings.ReplaceAll(q.text, " <-> ", " & "), n: q.n}
+}
+
+// maxCombinations bounds the tsquery that asks for k of n terms.
+const maxCombinations = 64
+
+// atLeast matches documents holding at least k of terms, as one tsquery the index answers
+// alone: every k-subset of the terms, all of them. exact is false when it asks for less than
+// that (phrases read loosely, or too many subsets: any one term), and the rows it finds must be
+// counted one by one.
+func atLeast(k int, terms []termQuery) (q tsq, exact bool) {
+	n := len(terms)
+	exact = true
+	loose := make([]tsq, n)
+	for i, t := range terms {
+		loose[i] = t.loose
+		exact = exact && !t.match.phrase
+	}
+	switch {
+	case k <= 1:
+		return or(loose...), exact
+	case k >= n:
+		return and(loose...), exact
+	case binomial(n, k) > maxCombinations:
+		return or(loose...), false
+	}
+	var combos []tsq
+	var pick func(start int, chosen []tsq)
+	pick = func(start int, chosen []tsq) {
+		if len(chosen) == k {
+			combos = append(combos, and(chosen...))
+			return
+		}
+		for i := start; i <= n-(k-len(chosen)); i++ {
+			pick(i+1, append(chosen, loose[i]))
+		}
+	}
+	pick(0, make([]tsq, 0, k))
+	return or(combos...), exact
+}
+
+func binomial(n, k int) int {
+	r := 1
+	for i := 1; i <= k; i++ {
+		r = r * (n - k + i) / i
+		if r > maxCombinations {
+			return r
+		}
+	}
+	return r
 }

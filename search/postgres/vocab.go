@@ -19,8 +19,8 @@ func (b *Backend) expand(ctx context.Context, word string, edits int) ([]string,
 	sql := `SELECT word FROM search_words WHERE word = ANY($1)`
 	args := []any{variants}
 	if edits > 1 {
-		sql += ` UNION SELECT word FROM (SELECT word FROM search_words WHERE word % $2
-			ORDER BY similarity(word, $2) DESC LIMIT 500) near`
+		sql += ` UNION SELECT word FROM (SELECT word FROM search_words WHERE lower(word) % $2
+			ORDER BY similarity(lower(word), $2) DESC LIMIT 500) near`
 		args = append(args, word)
 	}
 	rows, err := b.pool.Query(ctx, sql, args...)

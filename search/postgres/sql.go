@@ -1,0 +1,358 @@
+package postgres
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"helpdesk/search"
+)
+
+// kind is one document type's search table and how its rows read as search documents.
+type kind struct {
+	typ   string
+	table string
+	// columns lists the candidate columns, in the order every kind gives them (they are
+	// unioned); s is the search table, x its joins.
+	columns string
+	joins   string
+}
+
+var (
+	ticketKind = &kind{typ: search.TypeTicket, table: "ticket_search",
+		columns: `'ticket'::text AS type, s.id, s.status, s.priority, s.category, s.tags, s.client_id, x.client_name,
+			s.assignee_id, x.assignee_name, s.created_at, s.updated_at, ` + slaDue + ` AS sla_due`,
+		joins: `CROSS JOIN LATERAL (SELECT c.name AS client_name, c.sla_response_minutes,
+				(SELECT u.name FROM users u WHERE u.id = s.assignee_id) AS assignee_name
+			FROM clients c WHERE c.id = s.client_id) x`}
+	kbKind = &kind{typ: search.TypeKB, table: "kb_search",
+		columns: `'kb'::text AS type, s.id, ''::text AS status, ''::text AS priority, coalesce(x.name, '') AS category, s.tags,
+			NULL::bigint AS client_id, ''::text AS client_name, NULL::bigint AS assignee_id, NULL::text AS assignee_name,
+			s.created_at, s.updated_at, NULL::timestamptz AS sla_due`,
+		joins: `LEFT JOIN kb_categories x ON x.id = s.category_id`}
+)
+
+func kindOf(typ string) *kind {
+	if typ == search.TypeTicket {
+		return ticketKind
+	}
+	return kbKind
+}
+
+// filterable reports whether a document of the kind can pass the filters at all.
+func (k *kind) filterable(f search.Filters) bool {
+	return k.typ == search.TypeTicket || (len(f.Status) == 0 && len(f.Priority) == 0 && len(f.ClientIDs) == 0 && len(f.AssigneeIDs) == 0)
+}
+
+// slaDue is when a ticket's first response is due, for tickets still waiting for one.
+const slaDue = `CASE WHEN s.first_response_at IS NULL AND s.status IN ('open', 'in_progress', 'waiting')
+	THEN s.created_at + x.sla_response_minutes * interval '1 minute' END`
+
+// candidateColumns are the columns of a candidate of any kind.
+const candidateColumns = `type, id, status, priority, category, tags, client_id, client_name, assignee_id, assignee_name,
+	created_at, updated_at, sla_due, cheap, strict`
+
+// builder collects SQL text and its parameters; user input only ever becomes a parameter.
+type builder struct {
+	args []any
+}
+
+func (b *builder) arg(v any) string {
+	b.args = append(b.args, v)
+	return "$" + strconv.Itoa(len(b.args))
+}
+
+func (b *builder) tsq(q tsq) string { return b.arg(q.text) + "::tsquery" }
+
+// rankWeights weigh a match by its field, in ts_rank's order (D, C, B, A), divided by
+// rankScale: ts_rank takes weights up to 1.
+func rankWeights(staff bool) string {
+	internal := search.WeightInternal
+	if !staff {
+		internal = 0
+	}
+	return fmt.Sprintf("'{%g,%g,%g,%g}'::float4[]", internal/rankScale, search.WeightComments/rankScale,
+		search.WeightBody/rankScale, search.WeightTitle/rankScale)
+}
+
+const rankScale = search.WeightTitle
+
+// termScore is a term's score in a vector: its best way of matching, weighted by field
+// (ts_rank, normalised by the vector's length) and by rarity (idf, as BM25 computes it).
+func (b *builder) termScore(vec string, t termQuery, idf float64, staff bool) string {
+	weights := rankWeights(staff)
+	var ways []string
+	for _, c := range t.classes {
+		ways = append(ways, fmt.Sprintf("%g * ts_rank(%s, %s, %s, 1)", c.kind*rankScale*float64(c.q.n), weights, vec, b.tsq(c.q)))
+	}
+	if len(ways) == 1 {
+		return fmt.Sprintf("%g * %s", idf, ways[0])
+	}
+	return fmt.Sprintf("%g * greatest(%s)", idf, strings.Join(ways, ", "))
+}
+
+// matched counts the terms a vector matches: reading it, so only for a few rows.
+func (b *builder) matched(vec string, terms []termQuery) string {
+	var count []string
+	for _, t := range terms {
+		count = append(count, fmt.Sprintf("(%s @@ %s)::int", vec, b.tsq(t.match)))
+	}
+	return "(" + strings.Join(count, " + ") + ")"
+}
+
+// Tiers of candidates: past Cap matches a search ranks a bounded set, and the set holds first
+// what ranks best whatever its age (the strict pass's few documents, those holding every
+// term), then the newest of the rest.
+const (
+	tierMatch  = 0 // holds the terms the pass requires
+	tierAll    = 1 // holds every term
+	tierStrict = 2 // found by the strict pass (the relaxed pass ranks them first)
+)
+
+// candidates defines, as CTEs named after the kind, the documents of a kind the viewer may
+// see that pass the filters and match: the newest Cap+1 of them (from the id lo up) in
+// <name>_match, whose size says whether the total is capped, and in <name> at most Cap+1 of
+// them by tier, then newest, with the cheap score of their titles.
+func (b *builder) candidates(q search.Query, r run, k *kind, idf []float64, lo int64, name string) []string {
+	staff := q.Viewer.IsStaff()
+	branch := func(tier int, text []string, windowed bool, limit int) string {
+		where := append(append(b.access(q, k), b.filters(q.Filters, k)...), text...)
+		if windowed && lo > 0 {
+			where = append(where, "s.id > "+b.arg(lo))
+		}
+		return fmt.Sprintf(`SELECT %s, s.title_vec, %d AS tier FROM %s s %s WHERE %s ORDER BY s.id DESC LIMIT %d`,
+			k.columns, tier, k.table, k.joins, andAll(where), limit)
+	}
+	var ctes []string
+	if len(r.terms) == 0 {
+		ctes = append(ctes, fmt.Sprintf("%s_match AS MATERIALIZED (%s)", name, branch(tierMatch, nil, true, Cap+1)))
+		ctes = append(ctes, fmt.Sprintf("%s AS (SELECT *, 0::float8 AS cheap, false AS strict FROM %s_match)", name, name))
+		return ctes
+	}
+	ctes = append(ctes, fmt.Sprintf("%s_match AS MATERIALIZED (%s)", name, branch(tierMatch, b.matching(r.required, r.terms, "s"), true, Cap+1)))
+	tiers := []string{"SELECT * FROM " + name + "_match"}
+	if r.required < len(r.terms) {
+		ctes = append(ctes, fmt.Sprintf("%s_all AS MATERIALIZED (%s)", name, branch(tierAll, b.matching(len(r.terms), r.terms, "s"), true, Cap+1)))
+		tiers = append(tiers, "SELECT * FROM "+name+"_all")
+	}
+	if r.bonus > 0 {
+		// Looked for in the whole table, as the strict pass did: what it found ranks first
+		// however old.
+		ctes = append(ctes, fmt.Sprintf("%s_strict AS MATERIALIZED (%s)", name,
+			branch(tierStrict, b.matching(r.bonus, r.terms, "s"), false, Cap+1)))
+		tiers = append(tiers, "SELECT * FROM "+name+"_strict")
+	}
+	var parts []string
+	for i, t := range r.terms {
+		parts = append(parts, b.termScore("x.title_vec", t, idf[i], staff))
+	}
+	cheap := "(" + strings.Join(parts, " + ") + ")::float8"
+	ctes = append(ctes, fmt.Sprintf(`%s AS (SELECT x.*, %s AS cheap, x.tier = %d AS strict FROM (
+			SELECT DISTINCT ON (id) * FROM (%s) u ORDER BY id, tier DESC) x
+		ORDER BY x.tier DESC, x.id DESC LIMIT %d)`, name, cheap, tierStrict, strings.Join(tiers, " UNION ALL "), Cap+1))
+	return ctes
+}
+
+// matching is the condition that a row of the search table s holds at least k of terms: one
+// tsquery the index answers alone and, when it asks for less (see atLeast), each row's terms
+// counted.
+func (b *builder) matching(k int, terms []termQuery, s string) []string {
+	query, exact := atLeast(k, terms)
+	conds := []string{s + ".match_vec @@ " + b.tsq(query)}
+	if !exact {
+		conds = append(conds, fmt.Sprintf("%s >= %d", b.matched(s+".match_vec", terms), k))
+	}
+	return conds
+}
+
+// access is the viewer rule, inside the query: clients see their company's tickets; everyone
+// sees the published articles of their audiences; staff see everything.
+func (b *builder) access(q search.Query, k *kind) []string {
+	if k.typ == search.TypeTicket {
+		if q.Viewer.IsStaff() {
+			return nil
+		}
+		return []string{"s.client_id = " + b.arg(q.Viewer.ClientID)}
+	}
+	where := []string{"s.audience = ANY(" + b.arg(q.Viewer.KBAudiences()) + ")"}
+	if !q.Viewer.IsStaff() {
+		where = append(where, "s.published")
+	}
+	return where
+}
+
+func (b *builder) filters(f search.Filters, k *kind) []string {
+	var where []string
+	if len(f.Categories) > 0 {
+		if k.typ == search.TypeTicket {
+			where = append(where, "s.category = ANY("+b.arg(f.Categories)+")")
+		} else {
+			where = append(where, "x.name = ANY("+b.arg(f.Categories)+")")
+		}
+	}
+	if len(f.Tags) > 0 {
+		where = append(where, "s.tags @> "+b.arg(f.Tags)+"::text[]")
+	}
+	if f.CreatedFrom != nil {
+		where = append(where, "s.created_at >= "+b.arg(*f.CreatedFrom))
+	}
+	if f.CreatedTo != nil {
+		where = append(where, "s.created_at < "+b.arg(*f.CreatedTo))
+	}
+	if len(f.Status) > 0 {
+		where = append(where, "s.status = ANY("+b.arg(f.Status)+")")
+	}
+	if len(f.Priority) > 0 {
+		where = append(where, "s.priority = ANY("+b.arg(f.Priority)+")")
+	}
+	if len(f.ClientIDs) > 0 {
+		where = append(where, "s.client_id = ANY("+b.arg(f.ClientIDs)+")")
+	}
+	if len(f.AssigneeIDs) > 0 {
+		where = append(where, "s.assignee_id = ANY("+b.arg(f.AssigneeIDs)+")")
+	}
+	return where
+}
+
+// fullScore is a candidate's score from its whole text: the terms, the query's words as a
+// phrase in its title or body, and StrictBonus for what the strict pass found.
+func (b *builder) fullScore(r run, staff bool, idf func(i int) string) string {
+	var sum []string
+	for i, t := range r.terms {
+		sum = append(sum, strings.Replace(b.termScore("v.match_vec", t, 1, staff), "1 * ", idf(i)+" * ", 1))
+	}
+	if !r.phrase.empty() {
+		for _, f := range []struct {
+			weight string
+			boost  float64
+		}{{"A", search.WeightTitlePhrase}, {"B", search.WeightBodyPhrase}} {
+			sum = append(sum, fmt.Sprintf("CASE WHEN v.match_vec @@ %s THEN %g ELSE 0 END", b.tsq(weighted(r.phrase, f.weight)), f.boost))
+		}
+	}
+	sum = append(sum, fmt.Sprintf("CASE WHEN c.strict THEN %g ELSE 0 END", search.StrictBonus))
+	return "(" + strings.Join(sum, " + ") + ")::float8"
+}
+
+// weighted restricts every lexeme of a query to one weight (a field): only for scoring a few
+// rows, since the index cannot tell weights apart.
+func weighted(q tsq, weight string) tsq {
+	var out strings.Builder
+	in := false
+	for i := 0; i < len(q.text); i++ {
+		c := q.text[i]
+		out.WriteByte(c)
+		if c == '\'' {
+			if in && i+1 < len(q.text) && q.text[i+1] == '\'' { // an escaped quote inside a lexeme
+				out.WriteByte('\'')
+				i++
+				continue
+			}
+			if in {
+				out.WriteString(":" + weight)
+			}
+			in = !in
+		}
+	}
+	return tsq{text: out.String(), n: q.n, phrase: q.phrase}
+}
+
+// query is the whole search: candidates of each kind, their count and facets, and the page,
+// ranked.
+func (b *builder) query(q search.Query, r run, kinds []*kind, idfs [][]float64, los []int64) string {
+	staff := q.Viewer.IsStaff()
+	var ctes, union, capped []string
+	for i, k := range kinds {
+		name := "cand_" + k.typ
+		ctes = append(ctes, b.candidates(q, r, k, idfs[i], los[i], name)...)
+		union = append(union, "SELECT "+candidateColumns+" FROM "+name)
+		capped = append(capped, fmt.Sprintf("(SELECT count(*) FROM %s_match) > %d", name, Cap))
+	}
+	hasText := len(r.terms) > 0
+	order := "updated_at DESC, id DESC"
+	switch {
+	case q.Sort == search.SortSLA:
+		order = "sla_due ASC NULLS LAST, " + order
+	case q.Sort == search.SortPriority:
+		order = `CASE priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 END DESC NULLS LAST, ` + order
+	}
+	relevance := q.Sort == search.SortRelevance && hasText
+	page, score := "SELECT c.*, 0::float8 AS score FROM c", ""
+	if relevance {
+		// The titles rank every candidate; the best of them are ranked again by their text.
+		k := max(rescored, q.Page*q.PerPage)
+		idfCase := func(i int) string {
+			var whens []string
+			for j, kd := range kinds {
+				whens = append(whens, fmt.Sprintf("WHEN '%s' THEN %g", kd.typ, idfs[j][i]))
+			}
+			return "(CASE c.type " + strings.Join(whens, " ") + " END)"
+		}
+		score = b.fullScore(r, staff, idfCase)
+		// Each candidate's vector is read once, out of TOAST, and copied (|| ''): the score
+		// reads it once per term, and a column would be fetched and decompressed at each.
+		var vecs []string
+		for _, kd := range kinds {
+			vecs = append(vecs, fmt.Sprintf(`SELECT s.match_vec || ''::tsvector FROM %s s WHERE c.type = '%s' AND s.id = c.id`, kd.table, kd.typ))
+		}
+		page = fmt.Sprintf(`SELECT c.*, %s AS score FROM (SELECT * FROM c ORDER BY strict DESC, cheap DESC, updated_at DESC, id DESC LIMIT %d) c
+			CROSS JOIN LATERAL (%s OFFSET 0) v(match_vec)`, score, k, strings.Join(vecs, " UNION ALL "))
+		order = "score DESC, " + order
+	}
+	limit, offset := b.arg(q.PerPage), b.arg((q.Page-1)*q.PerPage)
+	facet := func(value, label, from, where string) string {
+		return fmt.Sprintf(`coalesce((SELECT json_agg(json_build_object('value', v, 'label', l, 'count', n) ORDER BY n DESC, sortkey)
+			FROM (SELECT %s AS v, %s AS l, %s AS sortkey, count(*) AS n FROM %s WHERE %s GROUP BY 1, 2, 3
+			      ORDER BY n DESC, sortkey LIMIT %d) f), '[]')`, "("+value+")::text", label, value, from, where, search.FacetSize)
+	}
+	str := func(col string) string { return col + ` COLLATE "C"` }
+	return fmt.Sprintf(`WITH %s,
+		c AS (%s),
+		ranked AS (%s),
+		p AS (SELECT * FROM ranked ORDER BY %s LIMIT %s OFFSET %s)
+		SELECT (SELECT count(*) FROM c), (%s),
+			coalesce((SELECT json_agg(json_build_object(
+				'type', p.type, 'id', p.id, 'title', d.title, 'body', d.body, 'status', p.status, 'priority', p.priority,
+				'category', p.category, 'client_name', p.client_name, 'slug', d.slug, 'updated_at', p.updated_at,
+				'score', p.score, 'comments', d.comments, 'internal', d.internal
+			) ORDER BY %s) FROM p CROSS JOIN LATERAL (%s) d), '[]'),
+			json_build_object(
+				'status', %s, 'priority', %s, 'client', %s, 'category', %s, 'assignee', %s, 'tags', %s, 'age', %s)`,
+		strings.Join(ctes, ",\n\t\t"), strings.Join(union, " UNION ALL "), page, order, limit, offset,
+		strings.Join(capped, " OR "), order, documentText,
+		facet(str("status"), "NULL", "c", "type = 'ticket'"),
+		facet(str("priority"), "NULL", "c", "type = 'ticket'"),
+		facet("client_id", "client_name", "c", "type = 'ticket'"),
+		facet(str("category"), "NULL", "c", "category <> ''"),
+		facet("assignee_id", "assignee_name", "c", "assignee_id IS NOT NULL"),
+		facet(str("tag"), "NULL", "c, unnest(tags) AS tag", "true"),
+		b.ageFacet(q.Now),
+	)
+}
+
+// documentText is the text of a page's hit, for highlighting: a ticket's title, description
+// and comments, an article's title and text.
+const documentText = `SELECT t.title, t.description AS body, ''::text AS slug,
+		(SELECT coalesce(json_agg(m.body ORDER BY m.created_at, m.id), '[]') FROM comments m WHERE m.ticket_id = t.id AND NOT m.internal) AS comments,
+		(SELECT coalesce(json_agg(m.body ORDER BY m.created_at, m.id), '[]') FROM comments m WHERE m.ticket_id = t.id AND m.internal) AS internal
+	FROM tickets t WHERE p.type = 'ticket' AND t.id = p.id
+	UNION ALL
+	SELECT a.title, a.body_text, a.slug, NULL::json, NULL::json FROM kb_articles a WHERE p.type = 'kb' AND a.id = p.id`
+
+// ageFacet counts the matching tickets opened within each age bucket, leaving out empty ones.
+func (b *builder) ageFacet(now time.Time) string {
+	var parts []string
+	for i, bk := range search.AgeBuckets {
+		parts = append(parts, fmt.Sprintf(`SELECT %d AS o, '%s' AS v, count(*) FILTER (WHERE type = 'ticket' AND created_at >= %s) AS n FROM c`,
+			i, bk.Value, b.arg(now.Add(-bk.Span))))
+	}
+	return `coalesce((SELECT json_agg(json_build_object('value', v, 'count', n) ORDER BY o) FROM (` +
+		strings.Join(parts, " UNION ALL ") + `) a WHERE n > 0), '[]')`
+}
+
+func andAll(conds []string) string {
+	if len(conds) == 0 {
+		return "true"
+	}
+	return strings.Join(conds, " AND ")
+}
