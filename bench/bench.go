@@ -188,6 +188,19 @@ func (r *runner) measure(ctx context.Context, size int) (*SetReport, error) {
 	if sr.Search, err = r.searchLoad(ctx, d); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
+	if sr.Storage, err = r.storage(ctx, d); err != nil {
+		return nil, fmt.Errorf("storage: %w", err)
+	}
+	if sr.Writes, err = r.writeCost(ctx, d); err != nil {
+		return nil, fmt.Errorf("write cost: %w", err)
+	}
+	mix, err := r.prepare(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	if sr.Outage, err = r.outage(ctx, d, mix); err != nil {
+		return nil, fmt.Errorf("elasticsearch outage: %w", err)
+	}
 	if sr.KB, err = r.kbPages(ctx, d); err != nil {
 		return nil, fmt.Errorf("kb pages: %w", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"helpdesk/relevance"
+	"helpdesk/search"
 	"helpdesk/search/analysis"
 	"helpdesk/search/elasticsearch"
 	"helpdesk/store"
@@ -103,6 +104,39 @@ func TestRunSmall(t *testing.T) {
 	if len(s.Search.Levels) != 2 || len(s.Search.Fallback) != 2 {
 		t.Errorf("levels: %d, fallback levels: %d", len(s.Search.Levels), len(s.Search.Fallback))
 	}
+	// Both engines apply the same rules: on a data set under the cap they find the same.
+	if len(s.Search.FallbackQueries) != len(queryMix()) {
+		t.Errorf("%d queries answered by the fallback", len(s.Search.FallbackQueries))
+	}
+	for _, q := range s.Search.FallbackQueries {
+		if q.Total != q.ESTotal || q.Relation != q.ESRelation {
+			t.Errorf("%s: postgres found %d (%s), elasticsearch %d (%s)", q.Name, q.Total, q.Relation, q.ESTotal, q.ESRelation)
+		}
+		positive(q.Name+" fallback p50", float64(q.P50))
+	}
+	if s.Storage == nil || len(s.Storage.Tables) != len(storageTables) || s.Storage.searchBytes() <= 0 || s.Storage.ESBytes <= 0 {
+		t.Errorf("storage: %+v", s.Storage)
+	}
+	if w := s.Writes; w == nil || w.Ticket.N != writesPerBlock || w.CommentWithout.N != writesPerBlock || math.IsNaN(w.TicketExtra) || w.AnalysisTicket <= 0 {
+		t.Errorf("write cost: %+v", w)
+	}
+	if o := s.Outage; o == nil {
+		t.Error("no outage figures")
+	} else {
+		if o.Up.FiveXX+o.Down.FiveXX != 0 {
+			t.Errorf("%d answers with a 5xx during the outage scenario", o.Up.FiveXX+o.Down.FiveXX)
+		}
+		if o.Up.Engines[search.EngineElasticsearch] == 0 || o.Down.Engines[search.EnginePostgres] == 0 || o.Down.Engines[search.EngineElasticsearch] > 0 {
+			t.Errorf("engines: with elasticsearch up %v, down %v", o.Up.Engines, o.Down.Engines)
+		}
+		for _, ph := range []OutagePhase{o.Up, o.Down} {
+			positive(ph.Name+" ticket page p99", float64(ph.TicketPage.P99))
+			positive(ph.Name+" write p99", float64(ph.Write.P99))
+			if ph.TicketPage.Errors+ph.Write.Errors+ph.Search.Errors > 0 {
+				t.Errorf("%s: %d search, %d page, %d write errors", ph.Name, ph.Search.Errors, ph.TicketPage.Errors, ph.Write.Errors)
+			}
+		}
+	}
 	// The portal's own counters prove what the KB passes measured.
 	if s.KB.ColdMisses != int64(s.KB.Pages) || s.KB.WarmHits != int64(s.KB.Pages) {
 		t.Errorf("KB: %d pages, %d renders in the cold pass, %d cache hits in the warm one", s.KB.Pages, s.KB.ColdMisses, s.KB.WarmHits)
@@ -128,7 +162,8 @@ func TestRunSmall(t *testing.T) {
 	}
 	md := rep.Markdown()
 	for _, want := range []string{"## Summary", "Reindex / ceiling", "Portal p50 / raw p50, concurrency 4", "Postgres fallback at concurrency 1",
-		"Change-to-searchable at 60 writes/s", "KB page `/kb/{slug}`, cache warm", rep.Machine.Elasticsearch} {
+		"Change-to-searchable at 60 writes/s", "KB page `/kb/{slug}`, cache warm", rep.Machine.Elasticsearch,
+		"Elasticsearch outage under mixed load", "Extra time of a ticket write", "`ticket_search`"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q", want)
 		}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/redis/go-redis/v9"
+
+	"helpdesk/search"
 )
 
 // Report is everything one benchmark run measured.
@@ -31,6 +33,9 @@ type SetReport struct {
 	Search                               *SearchResult
 	KB                                   *KBResult
 	Fresh                                []FreshResult
+	Storage                              *StorageResult
+	Writes                               *WriteCost
+	Outage                               *OutageResult
 }
 
 // Machine says where the figures come from.
@@ -210,14 +215,63 @@ func (rep *Report) Markdown() string {
 			return fmt.Sprintf("**%.2f**", s.Search.Levels[i].Ratio)
 		})
 	}
+	fallbackGoals := map[int]string{1: "p99 ≤ 100 ms at 100k; p50 ≤ 50 ms, p99 ≤ 250 ms at 1M", 8: "p99 ≤ 1 s at 1M"}
 	for i, l := range rep.Sets[0].Search.Fallback {
-		row(fmt.Sprintf("Postgres fallback at concurrency %d: p50 / p99, req/s", l.Concurrency), "", func(s SetReport) string {
+		row(fmt.Sprintf("**Postgres fallback at concurrency %d: p50 / p99**, req/s", l.Concurrency), fallbackGoals[l.Concurrency], func(s SetReport) string {
 			x := s.Search.Fallback[i].Portal
-			return fmt.Sprintf("%s / %s, %s/s", ms(x.P50), ms(x.P99), perSecond(x.RPS))
+			return fmt.Sprintf("**%s / %s**, %s/s", ms(x.P50), ms(x.P99), perSecond(x.RPS))
+		})
+	}
+	if rep.Sets[0].Outage != nil {
+		row("**Elasticsearch down under mixed load: 5xx**", "0", func(s SetReport) string {
+			if s.Outage == nil {
+				return "–"
+			}
+			return fmt.Sprintf("**%d**", s.Outage.Down.FiveXX+s.Outage.Up.FiveXX)
+		})
+		row("Elasticsearch down: search p50 / p99", "", func(s SetReport) string {
+			if s.Outage == nil {
+				return "–"
+			}
+			return fmt.Sprintf("%s / %s", ms(s.Outage.Down.Search.P50), ms(s.Outage.Down.Search.P99))
+		})
+		row("**Elasticsearch down: ticket page p99 / with it up**", "≤ 2", func(s SetReport) string {
+			if s.Outage == nil {
+				return "–"
+			}
+			return fmt.Sprintf("**%.2f**", s.Outage.PageRatio)
+		})
+	}
+	if rep.Sets[0].Writes != nil {
+		row("**Extra time of a ticket write for the search rows (p50)**", "≤ 20%", func(s SetReport) string {
+			if s.Writes == nil {
+				return "–"
+			}
+			return fmt.Sprintf("**%+.0f%%**", s.Writes.TicketExtra*100)
+		})
+		row("Extra time of a comment write for the search rows (p50)", "", func(s SetReport) string {
+			if s.Writes == nil {
+				return "–"
+			}
+			return fmt.Sprintf("%+.0f%%", s.Writes.CommentExtra*100)
+		})
+	}
+	if rep.Sets[0].Storage != nil {
+		row("Fallback search tables on disk / Elasticsearch indices", "", func(s SetReport) string {
+			if s.Storage == nil {
+				return "–"
+			}
+			return fmt.Sprintf("%s / %s", mib(s.Storage.searchBytes()), mib(s.Storage.ESBytes))
 		})
 	}
 	row(fmt.Sprintf("KB page `/kb/{slug}`, cache cold, pages/s (concurrency %d)", kbConcurrency), "", func(s SetReport) string { return fmt.Sprintf("%.0f", s.KB.Cold.RPS) })
 	row(fmt.Sprintf("KB page `/kb/{slug}`, cache warm, pages/s (concurrency %d)", kbConcurrency), "", func(s SetReport) string { return fmt.Sprintf("%.0f", s.KB.Warm.RPS) })
+	if n := len(rep.Sets); n > 1 && len(rep.Sets[0].Search.Fallback) > 0 && len(rep.Sets[n-1].Search.Fallback) > 0 {
+		small, large := rep.Sets[0], rep.Sets[n-1]
+		p("")
+		p("Fallback cost growth from %s to %s tickets (p50 at concurrency %d): **%.1f×** (goal ≤ 2×).", count(small.Tickets), count(large.Tickets),
+			small.Search.Fallback[0].Concurrency, float64(large.Search.Fallback[0].Portal.P50)/float64(small.Search.Fallback[0].Portal.P50))
+	}
 
 	for _, s := range rep.Sets {
 		p("")
@@ -252,7 +306,7 @@ func (rep *Report) Markdown() string {
 		p("| Query | Parameters | Hits | Portal p50 | Raw p50 |")
 		p("|---|---|---:|---:|---:|")
 		for _, q := range s.Search.Queries {
-			p("| %s | `%s` | %d | %s | %s |", q.Name, q.Params, q.Total, ms(q.PortalP50), ms(q.RawP50))
+			p("| %s | `%s` | %s | %s | %s |", q.Name, q.Params, found{q.Total, q.Relation}, ms(q.PortalP50), ms(q.RawP50))
 		}
 		p("")
 		p("| Concurrency | Portal p50 | p99 | req/s | Raw p50 | p99 | req/s | p50 ratio |")
@@ -262,14 +316,7 @@ func (rep *Report) Markdown() string {
 				ms(l.Raw.P50), ms(l.Raw.P99), l.Raw.RPS, l.Ratio)
 		}
 		p("")
-		p("Fallback: the same mix through a portal with no Elasticsearch configured (Postgres `pg_trgm` search),")
-		p("one run per level of at least one pass over the mix:")
-		p("")
-		p("| Concurrency | p50 | p99 | req/s |")
-		p("|---:|---:|---:|---:|")
-		for _, l := range s.Search.Fallback {
-			p("| %d | %s | %s | %s |", l.Concurrency, ms(l.Portal.P50), ms(l.Portal.P99), perSecond(l.Portal.RPS))
-		}
+		renderFallback(p, s)
 		p("")
 		p("### Change-to-searchable")
 		p("")
@@ -302,6 +349,88 @@ func (rep *Report) Markdown() string {
 	p("Reproduce: `make bench` (see README, *Benchmarks*).")
 	return b.String()
 }
+
+// renderFallback writes the Postgres engine's sections of a data set.
+func renderFallback(p func(string, ...any), s SetReport) {
+	p("### Postgres fallback")
+	p("")
+	p("The same mix through a portal with no Elasticsearch configured: the Postgres engine (search tables")
+	p("kept by triggers, GIN indexes, ranking over at most %d candidates per type). Each query alone at", search.TotalCap)
+	p("concurrency 1, what it found beside what Elasticsearch found (\"+\": more than %d, the count's cap in both):", search.TotalCap)
+	p("")
+	p("| Query | Postgres hits | Elasticsearch hits | p50 |")
+	p("|---|---:|---:|---:|")
+	for _, q := range s.Search.FallbackQueries {
+		p("| %s | %s | %s | %s |", q.Name, found{q.Total, q.Relation}, found{q.ESTotal, q.ESRelation}, ms(q.P50))
+	}
+	p("")
+	p("| Concurrency | p50 | p99 | req/s |")
+	p("|---:|---:|---:|---:|")
+	for _, l := range s.Search.Fallback {
+		p("| %d | %s | %s | %s |", l.Concurrency, ms(l.Portal.P50), ms(l.Portal.P99), perSecond(l.Portal.RPS))
+	}
+	if st := s.Storage; st != nil {
+		p("")
+		p("On disk (`pg_relation_size`, TOAST, `pg_indexes_size`); the search tables are the fallback's, the")
+		p("Elasticsearch indices (primaries) hold the same documents:")
+		p("")
+		p("| Table | Rows | Heap | TOAST | Indexes | Total |")
+		p("|---|---:|---:|---:|---:|---:|")
+		for _, t := range st.Tables {
+			p("| `%s` | %s | %s | %s | %s | %s |", t.Name, count(t.Rows), mib(t.Heap), mib(t.Toast), mib(t.Indexes), mib(t.Total))
+		}
+		p("| Elasticsearch indices | | | | | %s |", mib(st.ESBytes))
+	}
+	if w := s.Writes; w != nil {
+		p("")
+		p("Cost of a write: %d tickets then %d comments per block through `POST /api/v1/tickets` and", writesPerBlock, writesPerBlock)
+		p("`POST /api/v1/tickets/{id}/comments`, one at a time, in blocks alternating the search rows' triggers")
+		p("on and off (the text's analysis runs in the portal either way: %s per ticket, %s per comment).", w.AnalysisTicket.Round(time.Microsecond), w.AnalysisComment.Round(time.Microsecond))
+		p("")
+		p("| Write | p50 with search rows | p99 | p50 without | p99 | extra (p50) |")
+		p("|---|---:|---:|---:|---:|---:|")
+		p("| ticket | %s | %s | %s | %s | **%+.0f%%** |", ms(w.Ticket.P50), ms(w.Ticket.P99), ms(w.TicketWithout.P50), ms(w.TicketWithout.P99), w.TicketExtra*100)
+		p("| comment | %s | %s | %s | %s | **%+.0f%%** |", ms(w.Comment.P50), ms(w.Comment.P99), ms(w.CommentWithout.P50), ms(w.CommentWithout.P99), w.CommentExtra*100)
+	}
+	if o := s.Outage; o != nil {
+		p("")
+		p("### Elasticsearch outage under mixed load")
+		p("")
+		p("%d searchers running the mix, %d agents reading ticket pages (`GET /tickets/{id}`, logged in) and %d", o.SearchConcurrency, o.PageConcurrency, o.WriteConcurrency)
+		p("API clients writing tickets and comments, all at once against one portal (and an indexer), first")
+		p("with Elasticsearch answering, then from the moment it stops answering (connections refused and cut,")
+		p("through a proxy the benchmark takes down). Medians of the runs; 5xx summed over them.")
+		p("")
+		p("| Phase | Search p50 | p99 | req/s | Ticket page p50 | p99 | API write p50 | p99 | 5xx | Searches answered by |")
+		p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+		for _, ph := range []OutagePhase{o.Up, o.Down} {
+			var engines []string
+			for _, e := range []string{search.EngineElasticsearch, search.EnginePostgres} {
+				if n := ph.Engines[e]; n > 0 {
+					engines = append(engines, fmt.Sprintf("%s %d", e, n))
+				}
+			}
+			p("| %s | %s | %s | %.0f | %s | %s | %s | %s | %d | %s |", ph.Name, ms(ph.Search.P50), ms(ph.Search.P99), ph.Search.RPS,
+				ms(ph.TicketPage.P50), ms(ph.TicketPage.P99), ms(ph.Write.P50), ms(ph.Write.P99), ph.FiveXX, strings.Join(engines, ", "))
+		}
+		p("")
+		p("Ticket page p99 with Elasticsearch down / up: **%.2f** (goal ≤ 2); API write p99: %.2f.", o.PageRatio, o.WriteRatio)
+	}
+	p("")
+}
+
+// searchBytes is the room of the fallback's own tables.
+func (st *StorageResult) searchBytes() int64 {
+	var n int64
+	for _, t := range st.Tables {
+		if t.Name == "ticket_search" || t.Name == "kb_search" || t.Name == "search_words" {
+			n += t.Total
+		}
+	}
+	return n
+}
+
+func mib(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }
 
 // count writes n with thousands separators.
 func count(n int64) string {

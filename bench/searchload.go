@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"helpdesk/internal/procs"
 	"io"
 	"net/http"
 	"net/url"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"helpdesk/auth"
+	"helpdesk/internal/procs"
 	"helpdesk/search"
 	"helpdesk/store"
 )
@@ -74,6 +74,8 @@ type SearchResult struct {
 	Queries  []QueryCheck
 	Levels   []LevelResult
 	Fallback []LevelResult // Portal only: the portal answering from Postgres
+	// FallbackQueries are the mix's queries answered by Postgres, one by one.
+	FallbackQueries []FallbackQuery
 }
 
 // QueryCheck is one query of the mix with the hits both paths found: equal, or the run fails.
@@ -81,6 +83,7 @@ type QueryCheck struct {
 	Name      string
 	Params    string
 	Total     int64
+	Relation  string // search.RelationAtLeast past search.TotalCap
 	RawBytes  int
 	PortalP50 time.Duration // concurrency 1
 	RawP50    time.Duration
@@ -196,7 +199,7 @@ func (r *runner) searchLoad(ctx context.Context, d *dataset) (*SearchResult, err
 	res := &SearchResult{}
 	// Both paths must find the same: otherwise the comparison compares different work.
 	for _, p := range mix {
-		total, err := r.portalTotal(ctx, p, portal.URL(""))
+		f, err := r.portalTotal(ctx, p, portal.URL(""))
 		if err != nil {
 			return nil, err
 		}
@@ -204,13 +207,14 @@ func (r *runner) searchLoad(ctx context.Context, d *dataset) (*SearchResult, err
 		if err != nil {
 			return nil, err
 		}
-		if total != rawTotal {
-			return nil, fmt.Errorf("%s: the portal found %d, the raw query %d", p.Name, total, rawTotal)
+		if f.Total != rawTotal {
+			return nil, fmt.Errorf("%s: the portal found %d, the raw query %d", p.Name, f.Total, rawTotal)
 		}
-		if total == 0 {
+		if f.Total == 0 {
 			return nil, fmt.Errorf("%s (%s): no hits on this data set; the mix needs a query that finds something", p.Name, p.path)
 		}
-		res.Queries = append(res.Queries, QueryCheck{Name: p.Name, Params: strings.TrimPrefix(p.path, "/api/v1/search?"), Total: total, RawBytes: n})
+		res.Queries = append(res.Queries, QueryCheck{Name: p.Name, Params: strings.TrimPrefix(p.path, "/api/v1/search?"), Total: f.Total,
+			Relation: f.Relation, RawBytes: n})
 	}
 	// Per query at concurrency 1: where the time goes.
 	for i, p := range mix {
@@ -251,31 +255,8 @@ func (r *runner) searchLoad(ctx context.Context, d *dataset) (*SearchResult, err
 		res.Levels = append(res.Levels, l)
 	}
 	portal.Stop()
-
-	// The fallback: the same portal with no Elasticsearch configured answers from Postgres.
-	pgPortal, err := procs.Start(ctx, r.cfg.Bin, "portal", "PORTAL_ADDR", "/readyz", append(append(d.env, unthrottled...), "ELASTICSEARCH_URL="))
-	if err != nil {
-		return nil, err
-	}
-	defer pgPortal.Stop()
-	for _, p := range mix {
-		total, err := r.portalTotal(ctx, p, pgPortal.URL(""))
-		if err != nil {
-			return nil, fmt.Errorf("fallback: %w", err)
-		}
-		if total == 0 {
-			return nil, fmt.Errorf("fallback: %s found nothing", p.Name)
-		}
-	}
-	// One run per level: on large data sets a single pass over the mix takes minutes.
-	for _, c := range r.cfg.Concurrency[:min(2, len(r.cfg.Concurrency))] {
-		s, err := r.mixLoad(ctx, mix, c, r.cfg.Duration, pgPortal.URL(""), false)
-		if err != nil {
-			return nil, err
-		}
-		l := LevelResult{Concurrency: c, Portal: s}
-		r.logf("fallback c=%d: p50 %s p99 %s %.0f/s", c, ms(l.Portal.P50), ms(l.Portal.P99), l.Portal.RPS)
-		res.Fallback = append(res.Fallback, l)
+	if err := r.fallback(ctx, d, mix, res); err != nil {
+		return nil, fmt.Errorf("fallback: %w", err)
 	}
 	return res, nil
 }
@@ -299,16 +280,27 @@ func (r *runner) mixLoad(ctx context.Context, mix []prepared, c int, d time.Dura
 	return s, err
 }
 
-func (r *runner) portalTotal(ctx context.Context, p prepared, base string) (int64, error) {
+// found is how many documents a search found, as the API says it.
+type found struct {
+	Total    int64  `json:"total"`
+	Relation string `json:"total_relation"`
+}
+
+func (f found) String() string {
+	if f.Relation == search.RelationAtLeast {
+		return fmt.Sprintf("%d+", f.Total)
+	}
+	return fmt.Sprint(f.Total)
+}
+
+func (r *runner) portalTotal(ctx context.Context, p prepared, base string) (found, error) {
 	req, err := p.portalRequest(ctx, base)
 	if err != nil {
-		return 0, err
+		return found{}, err
 	}
-	var reply struct {
-		Total int64 `json:"total"`
-	}
+	var reply found
 	_, err = r.fetchJSON(req, &reply)
-	return reply.Total, err
+	return reply, err
 }
 
 func (r *runner) rawTotal(ctx context.Context, p prepared, base string) (int64, int, error) {
