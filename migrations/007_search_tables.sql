@@ -8,6 +8,11 @@
 
 DROP INDEX tickets_search_idx;
 DROP INDEX kb_articles_search_idx;
+-- The first fallback's trigram indexes on the raw text: nothing reads them any more, and they
+-- were most of what a write cost.
+DROP INDEX tickets_title_trgm_idx, tickets_description_trgm_idx, comments_body_trgm_idx,
+    kb_articles_title_trgm_idx, kb_articles_body_text_trgm_idx;
+DROP FUNCTION search_fold(text);
 
 CREATE OR REPLACE FUNCTION comments_touch_ticket() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -59,7 +64,11 @@ CREATE TABLE ticket_search (
     title_vec         tsvector    NOT NULL,
     match_vec         tsvector    NOT NULL
 ) WITH (fillfactor = 90, toast_tuple_target = 128);
-ALTER TABLE ticket_search ALTER COLUMN title_vec SET STORAGE PLAIN, ALTER COLUMN match_vec SET STORAGE EXTERNAL;
+-- Only match_vec leaves the row: with a toast target this low, every other column of variable
+-- length would be moved out too (tags, even a category), and facets read them for every candidate.
+ALTER TABLE ticket_search ALTER COLUMN match_vec SET STORAGE EXTERNAL, ALTER COLUMN title_vec SET STORAGE PLAIN,
+    ALTER COLUMN status SET STORAGE MAIN, ALTER COLUMN priority SET STORAGE MAIN, ALTER COLUMN category SET STORAGE MAIN,
+    ALTER COLUMN tags SET STORAGE MAIN;
 CREATE INDEX ticket_search_match_idx ON ticket_search USING gin (match_vec);
 CREATE INDEX ticket_search_client_idx ON ticket_search (client_id, id);
 
@@ -74,14 +83,17 @@ CREATE TABLE kb_search (
     title_vec   tsvector    NOT NULL,
     match_vec   tsvector    NOT NULL
 ) WITH (fillfactor = 90, toast_tuple_target = 128);
-ALTER TABLE kb_search ALTER COLUMN title_vec SET STORAGE PLAIN, ALTER COLUMN match_vec SET STORAGE EXTERNAL;
+ALTER TABLE kb_search ALTER COLUMN match_vec SET STORAGE EXTERNAL, ALTER COLUMN title_vec SET STORAGE PLAIN,
+    ALTER COLUMN tags SET STORAGE MAIN, ALTER COLUMN audience SET STORAGE MAIN;
 CREATE INDEX kb_search_match_idx ON kb_search USING gin (match_vec);
 
 -- The search rows of the tickets and articles with ids from lo to hi, from their current state:
 -- a ticket's own vector holds its title (weight A) and description (B), its comments' vector the
 -- public ones (C) and the internal ones (D). Triggers call them for one row; a bulk load and the
--- analysis of old rows, for many.
-CREATE FUNCTION ticket_search_upsert(lo bigint, hi bigint) RETURNS void LANGUAGE sql AS $$
+-- analysis of old rows, for many. PL/pgSQL, not SQL: a session plans their statements once, where
+-- a SQL function's would be planned on every call (most of a trigger's cost).
+CREATE FUNCTION ticket_search_upsert(lo bigint, hi bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
     INSERT INTO ticket_search (id, client_id, status, priority, category, tags, assignee_id, created_at, updated_at,
                                first_response_at, title_vec, match_vec)
     SELECT t.id, t.client_id, t.status, t.priority, t.category, t.tags, t.assignee_id, t.created_at, t.updated_at,
@@ -90,17 +102,18 @@ CREATE FUNCTION ticket_search_upsert(lo bigint, hi bigint) RETURNS void LANGUAGE
     ON CONFLICT (id) DO UPDATE SET client_id = EXCLUDED.client_id, status = EXCLUDED.status, priority = EXCLUDED.priority,
         category = EXCLUDED.category, tags = EXCLUDED.tags, assignee_id = EXCLUDED.assignee_id,
         created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, first_response_at = EXCLUDED.first_response_at,
-        title_vec = EXCLUDED.title_vec, match_vec = EXCLUDED.match_vec
-$$;
-CREATE FUNCTION kb_search_upsert(lo bigint, hi bigint) RETURNS void LANGUAGE sql AS $$
+        title_vec = EXCLUDED.title_vec, match_vec = EXCLUDED.match_vec;
+END $$;
+CREATE FUNCTION kb_search_upsert(lo bigint, hi bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
     INSERT INTO kb_search (id, category_id, tags, audience, published, created_at, updated_at, title_vec, match_vec)
     SELECT a.id, a.category_id, a.tags, a.audience, a.status = 'published', a.created_at, a.updated_at,
            ts_filter(coalesce(a.search_vec, ''), '{a}'), coalesce(a.search_vec, '')
     FROM kb_articles a WHERE a.id BETWEEN lo AND hi
     ON CONFLICT (id) DO UPDATE SET category_id = EXCLUDED.category_id, tags = EXCLUDED.tags, audience = EXCLUDED.audience,
         published = EXCLUDED.published, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
-        title_vec = EXCLUDED.title_vec, match_vec = EXCLUDED.match_vec
-$$;
+        title_vec = EXCLUDED.title_vec, match_vec = EXCLUDED.match_vec;
+END $$;
 
 CREATE FUNCTION ticket_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -142,6 +155,7 @@ CREATE FUNCTION search_words_of(vec tsvector) RETURNS SETOF text LANGUAGE sql IM
     SELECT DISTINCT CASE WHEN left(l, 1) = '!' THEN substr(l, 2) ELSE l END
     FROM unnest(tsvector_to_array(vec)) l WHERE left(l, 1) NOT IN ('~', '=')
 $$;
-CREATE OR REPLACE FUNCTION search_words_add(vec tsvector) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO search_words (word) SELECT w FROM search_words_of(vec) w ORDER BY 1 ON CONFLICT DO NOTHING
-$$;
+CREATE OR REPLACE FUNCTION search_words_add(vec tsvector) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO search_words (word) SELECT w FROM search_words_of(vec) w ORDER BY 1 ON CONFLICT DO NOTHING;
+END $$;

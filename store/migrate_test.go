@@ -62,26 +62,6 @@ func TestMigrateEmptyDatabaseThenNoop(t *testing.T) {
 	}
 }
 
-func TestSearchFoldIsIndexable(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	st := pg.NewStore(t)
-	var folded string
-	if err := st.Pool().QueryRow(ctx, `SELECT search_fold('Configuración de IMPRESORA Ñandú')`).Scan(&folded); err != nil {
-		t.Fatal(err)
-	}
-	if folded != "configuracion de impresora nandu" {
-		t.Fatalf("search_fold = %q", folded)
-	}
-	// The trigram indexes exist on the folded expressions the fallback search queries.
-	var n int
-	err := st.Pool().QueryRow(ctx, `SELECT count(*) FROM pg_indexes
-		WHERE indexdef LIKE '%gin_trgm_ops%' AND indexdef LIKE '%search_fold%'`).Scan(&n)
-	if err != nil || n != 5 { // ticket title and description, comment body, KB title and body
-		t.Fatalf("trigram indexes = %d, %v; want 5", n, err)
-	}
-}
-
 // TestUpgradeFillsSearchTables: a database of the release before the search tables, with
 // tickets, comments and articles, is migrated; `portalctl migrate`'s analysis then writes the
 // search rows of every document, and the fallback's vectors match what the rows say.

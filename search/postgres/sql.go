@@ -21,15 +21,12 @@ type kind struct {
 
 var (
 	ticketKind = &kind{typ: search.TypeTicket, table: "ticket_search",
-		columns: `'ticket'::text AS type, s.id, s.status, s.priority, s.category, s.tags, s.client_id, x.client_name,
-			s.assignee_id, x.assignee_name, s.created_at, s.updated_at, ` + slaDue + ` AS sla_due`,
-		joins: `CROSS JOIN LATERAL (SELECT c.name AS client_name, c.sla_response_minutes,
-				(SELECT u.name FROM users u WHERE u.id = s.assignee_id) AS assignee_name
-			FROM clients c WHERE c.id = s.client_id) x`}
+		columns: `'ticket'::text AS type, s.id, s.status, s.priority, s.category, s.tags, s.client_id, x.name AS client_name,
+			s.assignee_id, s.created_at, s.updated_at, ` + slaDue + ` AS sla_due`,
+		joins: `JOIN clients x ON x.id = s.client_id`}
 	kbKind = &kind{typ: search.TypeKB, table: "kb_search",
 		columns: `'kb'::text AS type, s.id, ''::text AS status, ''::text AS priority, coalesce(x.name, '') AS category, s.tags,
-			NULL::bigint AS client_id, ''::text AS client_name, NULL::bigint AS assignee_id, NULL::text AS assignee_name,
-			s.created_at, s.updated_at, NULL::timestamptz AS sla_due`,
+			NULL::bigint AS client_id, ''::text AS client_name, NULL::bigint AS assignee_id, s.created_at, s.updated_at, NULL::timestamptz AS sla_due`,
 		joins: `LEFT JOIN kb_categories x ON x.id = s.category_id`}
 )
 
@@ -50,7 +47,7 @@ const slaDue = `CASE WHEN s.first_response_at IS NULL AND s.status IN ('open', '
 	THEN s.created_at + x.sla_response_minutes * interval '1 minute' END`
 
 // candidateColumns are the columns of a candidate of any kind.
-const candidateColumns = `type, id, status, priority, category, tags, client_id, client_name, assignee_id, assignee_name,
+const candidateColumns = `type, id, status, priority, category, tags, client_id, client_name, assignee_id,
 	created_at, updated_at, sla_due, cheap, strict`
 
 // builder collects SQL text and its parameters; user input only ever becomes a parameter.
@@ -147,7 +144,15 @@ func (b *builder) candidates(q search.Query, r run, k *kind, idf []float64, lo i
 	for i, t := range r.terms {
 		parts = append(parts, b.termScore("x.title_vec", t, idf[i], staff))
 	}
-	cheap := "(" + strings.Join(parts, " + ") + ")::float8"
+	// Most candidates match in their text, not their title: one test spares them the ranking.
+	var loose []tsq
+	for _, t := range r.terms {
+		loose = append(loose, t.loose)
+	}
+	cheap := fmt.Sprintf("CASE WHEN x.title_vec @@ %s THEN (%s)::float8 ELSE 0 END", b.tsq(or(loose...)), strings.Join(parts, " + "))
+	if len(tiers) == 1 { // already the newest Cap+1, each once
+		return append(ctes, fmt.Sprintf(`%s AS (SELECT x.*, %s AS cheap, false AS strict FROM %s_match x)`, name, cheap, name))
+	}
 	ctes = append(ctes, fmt.Sprintf(`%s AS (SELECT x.*, %s AS cheap, x.tier = %d AS strict FROM (
 			SELECT DISTINCT ON (id) * FROM (%s) u ORDER BY id, tier DESC) x
 		ORDER BY x.tier DESC, x.id DESC LIMIT %d)`, name, cheap, tierStrict, strings.Join(tiers, " UNION ALL "), Cap+1))
@@ -300,16 +305,18 @@ func (b *builder) query(q search.Query, r run, kinds []*kind, idfs [][]float64, 
 		order = "score DESC, " + order
 	}
 	limit, offset := b.arg(q.PerPage), b.arg((q.Page-1)*q.PerPage)
-	facet := func(value, label, from, where string) string {
-		return fmt.Sprintf(`coalesce((SELECT json_agg(json_build_object('value', v, 'label', l, 'count', n) ORDER BY n DESC, sortkey)
-			FROM (SELECT %s AS v, %s AS l, %s AS sortkey, count(*) AS n FROM %s WHERE %s GROUP BY 1, 2, 3
-			      ORDER BY n DESC, sortkey LIMIT %d) f), '[]')`, "("+value+")::text", label, value, from, where, search.FacetSize)
+	// A facet's most frequent values, labelled (a name looked up for each of them, not for
+	// each candidate).
+	facet := func(name, label string) string {
+		return fmt.Sprintf(`coalesce((SELECT json_agg(json_build_object('value', v, 'label', %s, 'count', n) ORDER BY n DESC, nkey, v COLLATE "C")
+			FROM (SELECT * FROM fc WHERE facet = '%s' AND v <> '' ORDER BY n DESC, nkey, v COLLATE "C" LIMIT %d) f), '[]')`,
+			label, name, search.FacetSize)
 	}
-	str := func(col string) string { return col + ` COLLATE "C"` }
 	return fmt.Sprintf(`WITH %s,
 		c AS (%s),
 		ranked AS (%s),
-		p AS (SELECT * FROM ranked ORDER BY %s LIMIT %s OFFSET %s)
+		p AS (SELECT * FROM ranked ORDER BY %s LIMIT %s OFFSET %s),
+		fc AS (%s)
 		SELECT (SELECT count(*) FROM c), (%s),
 			coalesce((SELECT json_agg(json_build_object(
 				'type', p.type, 'id', p.id, 'title', d.title, 'body', d.body, 'status', p.status, 'priority', p.priority,
@@ -318,14 +325,10 @@ func (b *builder) query(q search.Query, r run, kinds []*kind, idfs [][]float64, 
 			) ORDER BY %s) FROM p CROSS JOIN LATERAL (%s) d), '[]'),
 			json_build_object(
 				'status', %s, 'priority', %s, 'client', %s, 'category', %s, 'assignee', %s, 'tags', %s, 'age', %s)`,
-		strings.Join(ctes, ",\n\t\t"), strings.Join(union, " UNION ALL "), page, order, limit, offset,
+		strings.Join(ctes, ",\n\t\t"), strings.Join(union, " UNION ALL "), page, order, limit, offset, facetCounts,
 		strings.Join(capped, " OR "), order, documentText,
-		facet(str("status"), "NULL", "c", "type = 'ticket'"),
-		facet(str("priority"), "NULL", "c", "type = 'ticket'"),
-		facet("client_id", "client_name", "c", "type = 'ticket'"),
-		facet(str("category"), "NULL", "c", "category <> ''"),
-		facet("assignee_id", "assignee_name", "c", "assignee_id IS NOT NULL"),
-		facet(str("tag"), "NULL", "c, unnest(tags) AS tag", "true"),
+		facet("status", "NULL"), facet("priority", "NULL"), facet("client", "(SELECT name FROM clients WHERE id = f.nkey)"),
+		facet("category", "NULL"), facet("assignee", "(SELECT name FROM users WHERE id = f.nkey)"), facet("tags", "NULL"),
 		b.ageFacet(q.Now),
 	)
 }
@@ -339,15 +342,25 @@ const documentText = `SELECT t.title, t.description AS body, ''::text AS slug,
 	UNION ALL
 	SELECT a.title, a.body_text, a.slug, NULL::json, NULL::json FROM kb_articles a WHERE p.type = 'kb' AND a.id = p.id`
 
+// facetCounts counts the candidates by the value of each facet's field in one pass (a kind
+// without the field has it empty or NULL), their tags in another.
+const facetCounts = `SELECT CASE WHEN GROUPING(status) = 0 THEN 'status' WHEN GROUPING(priority) = 0 THEN 'priority'
+			WHEN GROUPING(client_id) = 0 THEN 'client' WHEN GROUPING(category) = 0 THEN 'category' ELSE 'assignee' END AS facet,
+		coalesce(status, priority, client_id::text, category, assignee_id::text) AS v, coalesce(client_id, assignee_id) AS nkey, count(*) AS n
+	FROM c GROUP BY GROUPING SETS ((status), (priority), (client_id), (category), (assignee_id))
+	UNION ALL
+	SELECT 'tags', tag, NULL, count(*) FROM (SELECT unnest(tags) AS tag FROM c) t GROUP BY tag`
+
 // ageFacet counts the matching tickets opened within each age bucket, leaving out empty ones.
 func (b *builder) ageFacet(now time.Time) string {
-	var parts []string
+	var counts, buckets []string
 	for i, bk := range search.AgeBuckets {
-		parts = append(parts, fmt.Sprintf(`SELECT %d AS o, '%s' AS v, count(*) FILTER (WHERE type = 'ticket' AND created_at >= %s) AS n FROM c`,
-			i, bk.Value, b.arg(now.Add(-bk.Span))))
+		counts = append(counts, fmt.Sprintf(`count(*) FILTER (WHERE created_at >= %s) AS n%d`, b.arg(now.Add(-bk.Span)), i))
+		buckets = append(buckets, fmt.Sprintf(`(%d, '%s', n%d)`, i, bk.Value, i))
 	}
-	return `coalesce((SELECT json_agg(json_build_object('value', v, 'count', n) ORDER BY o) FROM (` +
-		strings.Join(parts, " UNION ALL ") + `) a WHERE n > 0), '[]')`
+	return fmt.Sprintf(`coalesce((SELECT json_agg(json_build_object('value', v, 'count', n) ORDER BY o)
+		FROM (SELECT %s FROM c WHERE type = 'ticket') x CROSS JOIN LATERAL (VALUES %s) a(o, v, n) WHERE n > 0), '[]')`,
+		strings.Join(counts, ", "), strings.Join(buckets, ", "))
 }
 
 func andAll(conds []string) string {

@@ -17,7 +17,7 @@ import (
 // needs is its order of magnitude.
 
 // exactBelow is the table size under which rarities are counted.
-const exactBelow = 50_000
+const exactBelow = 5_000
 
 // statsTTL is how long an estimate is kept.
 const statsTTL = 5 * time.Minute
@@ -61,29 +61,26 @@ func idf(n, df float64) float64 {
 	return math.Log(1 + (n-df+0.5)/(df+0.5))
 }
 
-// idfs returns the rarity of each term among the documents of a kind.
-func (b *Backend) idfs(ctx context.Context, k *kind, terms []termQuery) ([]float64, error) {
-	if len(terms) == 0 {
-		return nil, nil
+// idfs returns the rarity of each term among the documents of a kind, and how many documents
+// of the kind match each (counted or estimated) among how many.
+func (b *Backend) idfs(ctx context.Context, k *kind, terms []termQuery) (idfs, dfs []float64, n float64, err error) {
+	n, err = b.tableSize(ctx, k)
+	if err != nil || len(terms) == 0 {
+		return nil, nil, n, err
 	}
-	n, err := b.tableSize(ctx, k)
-	if err != nil {
-		return nil, err
-	}
-	var dfs []float64
 	if n < exactBelow {
 		n, dfs, err = b.countMatches(ctx, k, terms)
 	} else {
 		dfs, err = b.estimateMatches(ctx, k, terms)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, 0, err
 	}
-	out := make([]float64, len(terms))
+	idfs = make([]float64, len(terms))
 	for i, df := range dfs {
-		out[i] = idf(n, df)
+		idfs[i] = idf(n, df)
 	}
-	return out, nil
+	return idfs, dfs, n, nil
 }
 
 // tableSize is the planner's count of a table's rows: -1 before the table was ever analysed.

@@ -46,13 +46,11 @@ func join(op string, parts []tsq) tsq {
 	switch len(texts) {
 	case 0:
 		return tsq{}
-	case 1:
+	case 1: // a phrase of one word is that word
 		out.text = texts[0]
 	default:
 		out.text = "(" + strings.Join(texts, " "+op+" ") + ")"
-	}
-	if op == "<->" {
-		out.phrase = true
+		out.phrase = out.phrase || op == "<->"
 	}
 	return out
 }
