@@ -69,7 +69,13 @@ CREATE TABLE ticket_search (
 ALTER TABLE ticket_search ALTER COLUMN match_vec SET STORAGE EXTERNAL, ALTER COLUMN title_vec SET STORAGE PLAIN,
     ALTER COLUMN status SET STORAGE MAIN, ALTER COLUMN priority SET STORAGE MAIN, ALTER COLUMN category SET STORAGE MAIN,
     ALTER COLUMN tags SET STORAGE MAIN;
-CREATE INDEX ticket_search_match_idx ON ticket_search USING gin (match_vec);
+-- One GIN index answers the text and the filters together (btree_gin for the scalar columns),
+-- and the window of newest ids (id): a filtered search reads only the rows that pass. The
+-- price: a change of status or assignee is no HOT update and indexes the vector again, as a
+-- new comment does.
+CREATE EXTENSION IF NOT EXISTS btree_gin;
+CREATE INDEX ticket_search_match_idx ON ticket_search
+    USING gin (match_vec, status, priority, client_id, assignee_id, category, tags, id);
 CREATE INDEX ticket_search_client_idx ON ticket_search (client_id, id);
 
 CREATE TABLE kb_search (

@@ -89,9 +89,8 @@ const (
 	// rescored is how many documents, ranked by their titles, are ranked again by their whole
 	// text (at least the page asked for).
 	rescored = 200
-	// window is how many of the newest ids a search looks among first: past a few hundred
-	// thousand rows, reading the newest matches of a common word this way costs a fraction of
-	// reading them all. When the window holds fewer than Cap matches, the search looks at all.
+	// window is how many of the newest ids a search of a large table looks among first:
+	// reading the newest matches of a common word this way costs a fraction of reading them all.
 	window = 100_000
 )
 
@@ -198,7 +197,8 @@ func (b *Backend) run(ctx context.Context, q search.Query, aq analysis.Query, r 
 		return res, nil
 	}
 	idfs := make([][]float64, len(kinds))
-	los := make([]int64, len(kinds))
+	maxIDs := make([]int64, len(kinds))
+	spans := make([]float64, len(kinds))
 	for i, k := range kinds {
 		var err error
 		var dfs []float64
@@ -206,13 +206,27 @@ func (b *Backend) run(ctx context.Context, q search.Query, aq analysis.Query, r 
 		if idfs[i], dfs, n, err = b.idfs(ctx, k, r.terms); err != nil {
 			return nil, err
 		}
-		if !worthWindow(q, r, k, dfs, n) {
-			continue
+		if n < 2*window || (k.typ == search.TypeTicket && !q.Viewer.IsStaff()) {
+			continue // small enough to look at all at once, or a client's share of it
 		}
-		if los[i], err = b.windowStart(ctx, k); err != nil {
+		if maxIDs[i], err = b.maxID(ctx, k); err != nil {
 			return nil, err
 		}
+		spans[i] = firstSpan(dfs, r.required, n)
 	}
+	// The newest ids first: a search that finds more than Cap among them is done, else it looks
+	// among four times as many, up to all of them. A common word stops at the first span, a
+	// rare one costs little at each.
+	los := make([]int64, len(kinds))
+	window := func() (windowed bool) {
+		for i := range kinds {
+			los[i] = max(0, maxIDs[i]-int64(spans[i]))
+			windowed = windowed || los[i] > 0
+			spans[i] *= 4
+		}
+		return windowed
+	}
+	windowed := window()
 	for {
 		var bld builder
 		sql := bld.query(q, r, kinds, idfs, los)
@@ -231,13 +245,8 @@ func (b *Backend) run(ctx context.Context, q search.Query, aq analysis.Query, r 
 		if err != nil {
 			return nil, queryError(ctx, err)
 		}
-		windowed := false
-		for _, lo := range los {
-			windowed = windowed || lo > 0
-		}
 		if !capped && windowed {
-			// The newest ids held fewer than Cap matches: the rest of the table may hold more.
-			los = make([]int64, len(kinds))
+			windowed = window()
 			continue
 		}
 		res.Total = total
@@ -329,30 +338,24 @@ const plannerSettings = `SELECT set_config('enable_seqscan', 'off', true),
 	set_config('enable_indexscan', CASE WHEN $1::bool THEN 'on' ELSE 'off' END, true),
 	set_config('work_mem', '16MB', true)`
 
-// worthWindow says whether a search of k should look among the newest ids first: only when
-// the matches are likely to pass Cap there too (else it runs again over everything), so when
-// the table is large, the viewer sees every document, no filter narrows them, and the terms
-// it requires are common (dfs: each term's matching documents among n; k of them must match).
-func worthWindow(q search.Query, r run, k *kind, dfs []float64, n float64) bool {
-	f := q.Filters
-	if n < 2*window || !q.Viewer.IsStaff() || len(f.Status)+len(f.Priority)+len(f.ClientIDs)+len(f.Categories)+
-		len(f.AssigneeIDs)+len(f.Tags) > 0 || f.CreatedFrom != nil || f.CreatedTo != nil {
-		return false
-	}
-	if len(r.terms) == 0 {
-		return true
+// firstSpan is how many of the newest ids should hold Cap matches and some: at least window,
+// more when the terms are rarer (dfs: documents matching each term, among n; the search
+// requires required of them, so as many match as the required-th most common term).
+func firstSpan(dfs []float64, required int, n float64) float64 {
+	if len(dfs) == 0 {
+		return window
 	}
 	sorted := slices.Clone(dfs)
 	slices.SortFunc(sorted, func(a, b float64) int { return cmp.Compare(b, a) })
-	expected := sorted[min(max(r.required, 1), len(sorted))-1] // the required-th most common term's
-	return expected*window/n > 1.5*Cap
+	expected := max(sorted[min(max(required, 1), len(sorted))-1], 1)
+	return max(window, 3*Cap*n/expected)
 }
 
-// windowStart is the id a search of k looks above first.
-func (b *Backend) windowStart(ctx context.Context, k *kind) (int64, error) {
-	var maxID int64
-	if err := b.pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM `+k.table).Scan(&maxID); err != nil {
+// maxID is the newest id of a kind's search rows.
+func (b *Backend) maxID(ctx context.Context, k *kind) (int64, error) {
+	var id int64
+	if err := b.pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM `+k.table).Scan(&id); err != nil {
 		return 0, queryError(ctx, err)
 	}
-	return max(0, maxID-window), nil
+	return id, nil
 }
