@@ -145,11 +145,7 @@ func (r *runner) writeCost(ctx context.Context, d *dataset) (*WriteCost, error) 
 		return nil, err
 	}
 	defer portal.Stop()
-	_, _, token, _, err := viewers(ctx, d.st)
-	if err != nil {
-		return nil, err
-	}
-	clients, err := d.st.Clients(ctx)
+	_, client, token, _, err := viewers(ctx, d.st)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +208,7 @@ func (r *runner) writeCost(ctx context.Context, d *dataset) (*WriteCost, error) 
 			}
 			var ids []int64
 			for i := range writesPerBlock {
-				id, took, err := post("/api/v1/tickets", map[string]any{"client_id": clients[0].ID, "title": title(i), "description": description()})
+				id, took, err := post("/api/v1/tickets", map[string]any{"client_id": client.ClientID, "title": title(i), "description": description()})
 				if err != nil {
 					return nil, err
 				}

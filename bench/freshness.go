@@ -40,11 +40,7 @@ func (r *runner) freshness(ctx context.Context, d *dataset) ([]FreshResult, erro
 		return nil, err
 	}
 	defer portal.Stop()
-	_, _, token, _, err := viewers(ctx, d.st)
-	if err != nil {
-		return nil, err
-	}
-	clients, err := d.st.Clients(ctx)
+	_, client, token, _, err := viewers(ctx, d.st)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +56,7 @@ func (r *runner) freshness(ctx context.Context, d *dataset) ([]FreshResult, erro
 	}()
 	var out []FreshResult
 	for _, rate := range r.cfg.WriteRates {
-		res, ids, err := r.steadyWrites(ctx, d, portal, token, clients[0].ID, rate)
+		res, ids, err := r.steadyWrites(ctx, d, portal, token, client.ClientID, rate)
 		written = append(written, ids...)
 		if err != nil {
 			return nil, err

@@ -79,16 +79,12 @@ func (r *runner) outage(ctx context.Context, d *dataset, mix []prepared) (*Outag
 	if err != nil {
 		return nil, err
 	}
-	_, _, token, _, err := viewers(ctx, d.st)
-	if err != nil {
-		return nil, err
-	}
-	clients, err := d.st.Clients(ctx)
+	_, client, token, _, err := viewers(ctx, d.st)
 	if err != nil {
 		return nil, err
 	}
 	maxTicket := d.counts.Tickets // the seed's ids run from 1; later ones may be deleted
-	w := &outageWriter{r: r, base: portal.URL(""), token: token, client: clients[0].ID}
+	w := &outageWriter{r: r, base: portal.URL(""), token: token, client: client.ClientID}
 	defer w.cleanUp(context.WithoutCancel(ctx), d)
 
 	res := &OutageResult{SearchConcurrency: outageSearchers, PageConcurrency: outageReaders, WriteConcurrency: outageWriters}

@@ -30,6 +30,9 @@ type Engine interface {
 	Nearby(ctx context.Context, q Query, aq analysis.Query) ([]string, error)
 }
 
+// NearbyDocs is how many documents Nearby reads a suggestion from.
+const NearbyDocs = 10
+
 // SuggestBelow is the number of hits under which a search offers a corrected query.
 const SuggestBelow = 3
 

@@ -62,9 +62,6 @@ func (b *Backend) Pass(ctx context.Context, q search.Query, aq analysis.Query, p
 	return res, nil
 }
 
-// nearbyDocs is how many documents a suggestion is picked from.
-const nearbyDocs = 10
-
 // Nearby returns the visible text of the documents closest to the query's words, within the
 // typos a suggestion allows.
 func (b *Backend) Nearby(ctx context.Context, q search.Query, aq analysis.Query) ([]string, error) {
@@ -89,7 +86,7 @@ func (b *Backend) Nearby(ctx context.Context, q search.Query, aq analysis.Query)
 	}
 	filter := append([]any{accessFilter(q)}, filters(q.Filters)...)
 	body := obj{"query": obj{"bool": obj{"filter": filter, "should": should, "minimum_should_match": 1}},
-		"size": nearbyDocs, "_source": []string{"display"}}
+		"size": search.NearbyDocs, "_source": []string{"display"}}
 	var reply searchReply
 	if err := b.search(ctx, indices, body, &reply); err != nil {
 		return nil, err

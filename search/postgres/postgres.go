@@ -129,9 +129,6 @@ func (b *Backend) Pass(ctx context.Context, q search.Query, aq analysis.Query, p
 	return res.Result, nil
 }
 
-// nearbyDocs is how many documents a suggestion is picked from.
-const nearbyDocs = 10
-
 // Nearby returns the visible text of documents holding words within the typos a suggestion
 // allows of the query's.
 func (b *Backend) Nearby(ctx context.Context, q search.Query, aq analysis.Query) ([]string, error) {
@@ -158,7 +155,7 @@ func (b *Backend) Nearby(ctx context.Context, q search.Query, aq analysis.Query)
 		return nil, nil
 	}
 	near := q
-	near.Page, near.PerPage, near.Sort = 1, nearbyDocs, search.SortRelevance
+	near.Page, near.PerPage, near.Sort = 1, search.NearbyDocs, search.SortRelevance
 	tq := termQuery{match: any, loose: any, classes: []class{{any, 1}}}
 	res, err := b.run(ctx, near, aq, run{terms: []termQuery{tq}, required: 1, texts: true})
 	if err != nil {
@@ -218,7 +215,7 @@ func (b *Backend) run(ctx context.Context, q search.Query, aq analysis.Query, r 
 	// among four times as many, up to all of them. A common word stops at the first span, a
 	// rare one costs little at each.
 	los := make([]int64, len(kinds))
-	window := func() (windowed bool) {
+	widen := func() (windowed bool) {
 		for i := range kinds {
 			los[i] = max(0, maxIDs[i]-int64(spans[i]))
 			windowed = windowed || los[i] > 0
@@ -226,7 +223,7 @@ func (b *Backend) run(ctx context.Context, q search.Query, aq analysis.Query, r 
 		}
 		return windowed
 	}
-	windowed := window()
+	windowed := widen()
 	for {
 		var bld builder
 		sql := bld.query(q, r, kinds, idfs, los)
@@ -246,7 +243,7 @@ func (b *Backend) run(ctx context.Context, q search.Query, aq analysis.Query, r 
 			return nil, queryError(ctx, err)
 		}
 		if !capped && windowed {
-			windowed = window()
+			windowed = widen()
 			continue
 		}
 		res.Total = total
@@ -351,11 +348,17 @@ func firstSpan(dfs []float64, required int, n float64) float64 {
 	return max(window, 3*Cap*n/expected)
 }
 
-// maxID is the newest id of a kind's search rows.
+// maxID is the newest id of a kind's search rows, kept with the estimates: an older one only
+// widens a window (id > maxID - span), which never misses a newer row.
 func (b *Backend) maxID(ctx context.Context, k *kind) (int64, error) {
+	key := "max\x00" + k.table
+	if id, ok := b.stats.get(key, time.Now()); ok {
+		return int64(id), nil
+	}
 	var id int64
 	if err := b.pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM `+k.table).Scan(&id); err != nil {
 		return 0, queryError(ctx, err)
 	}
+	b.stats.put(key, float64(id), time.Now())
 	return id, nil
 }
