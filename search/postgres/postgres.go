@@ -12,12 +12,10 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"time"
 
@@ -36,13 +34,17 @@ type Backend struct {
 	stats   *statsCache
 	timeout time.Duration // of a whole search; 0: the caller's context decides
 	own     bool          // the pool is the backend's, closed with it
+	// banded is the table size from which searches look among the newest ids first, span
+	// how many ids the first band holds (tests band small tables).
+	banded float64
+	span   func(expected, n float64) float64
 }
 
 var _ search.Searcher = (*Backend)(nil)
 
 // New returns a backend on pool that analyses queries with an.
 func New(pool *pgxpool.Pool, an *analysis.Analyzer) *Backend {
-	return &Backend{pool: pool, an: an, stats: newStatsCache()}
+	return &Backend{pool: pool, an: an, stats: newStatsCache(), banded: 2 * window, span: firstSpan}
 }
 
 // Share bounds what searches may take of the database.
@@ -194,67 +196,52 @@ func (b *Backend) run(ctx context.Context, q search.Query, aq analysis.Query, r 
 		return res, nil
 	}
 	idfs := make([][]float64, len(kinds))
-	maxIDs := make([]int64, len(kinds))
-	spans := make([]float64, len(kinds))
+	bounds := make([][]int64, len(kinds))
 	for i, k := range kinds {
 		var err error
-		var dfs []float64
 		var n float64
-		if idfs[i], dfs, n, err = b.idfs(ctx, k, r.terms); err != nil {
+		if idfs[i], n, err = b.idfs(ctx, k, r.terms); err != nil {
 			return nil, err
 		}
-		if n < 2*window || (k.typ == search.TypeTicket && !q.Viewer.IsStaff()) {
+		if n < b.banded || (k.typ == search.TypeTicket && !q.Viewer.IsStaff()) {
 			continue // small enough to look at all at once, or a client's share of it
 		}
-		if maxIDs[i], err = b.maxID(ctx, k); err != nil {
-			return nil, err
-		}
-		spans[i] = firstSpan(dfs, r.required, n)
-	}
-	// The newest ids first: a search that finds more than Cap among them is done, else it looks
-	// among four times as many, up to all of them. A common word stops at the first span, a
-	// rare one costs little at each.
-	los := make([]int64, len(kinds))
-	widen := func() (windowed bool) {
-		for i := range kinds {
-			los[i] = max(0, maxIDs[i]-int64(spans[i]))
-			windowed = windowed || los[i] > 0
-			spans[i] *= 4
-		}
-		return windowed
-	}
-	windowed := widen()
-	for {
-		var bld builder
-		sql := bld.query(q, r, kinds, idfs, los)
-		var (
-			total  int64
-			capped bool
-			hitsJS []byte
-			facJS  []byte
-		)
-		err := pgx.BeginTxFunc(ctx, b.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, plannerSettings, len(r.terms) == 0); err != nil {
-				return err
-			}
-			return tx.QueryRow(ctx, sql, bld.args...).Scan(&total, &capped, &hitsJS, &facJS)
-		})
+		newest, err := b.maxID(ctx, k)
 		if err != nil {
-			return nil, queryError(ctx, err)
-		}
-		if !capped && windowed {
-			windowed = widen()
-			continue
-		}
-		res.Total = total
-		if capped {
-			res.Total, res.TotalRelation = Cap, search.RelationAtLeast
-		}
-		if err := b.decode(res, aq, r, q.Viewer.IsStaff(), hitsJS, facJS); err != nil {
 			return nil, err
 		}
-		return res, nil
+		var bld builder
+		expected, err := b.estimate(ctx, bld.matches(q, r, k), bld.args...)
+		if err != nil {
+			return nil, err
+		}
+		bounds[i] = bands(newest, b.span(expected, n))
 	}
+	var bld builder
+	sql := bld.query(q, r, kinds, idfs, bounds)
+	var (
+		total  int64
+		capped bool
+		hitsJS []byte
+		facJS  []byte
+	)
+	err := pgx.BeginTxFunc(ctx, b.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, plannerSettings, len(r.terms) == 0); err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, sql, bld.args...).Scan(&total, &capped, &hitsJS, &facJS)
+	})
+	if err != nil {
+		return nil, queryError(ctx, err)
+	}
+	res.Total = total
+	if capped || total > Cap { // as Elasticsearch counts: up to Cap in all
+		res.Total, res.TotalRelation = Cap, search.RelationAtLeast
+	}
+	if err := b.decode(res, aq, r, q.Viewer.IsStaff(), hitsJS, facJS); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 func (b *Backend) decode(res *result, aq analysis.Query, r run, staff bool, hitsJS, facJS []byte) error {
@@ -330,26 +317,44 @@ func (r hitRow) hit(m *analysis.Matcher, staff bool) search.Hit {
 // of line (TOAST), which the planner does not cost: a sequential scan, or for a text query an
 // index scan in id order, would read and decompress a vector for every row it passes, where
 // the GIN index answers alone and no vector is read. Without text ($1), the newest rows come
-// best from the primary key in order. Candidate sets of ten thousand rows sort in memory.
+// best from the primary key in order. Candidate sets of ten thousand rows sort in memory. No
+// parallel workers: the bands of ids must be read in order, and when Elasticsearch is away
+// searches come many at a time, where workers only add to the load.
 const plannerSettings = `SELECT set_config('enable_seqscan', 'off', true),
 	set_config('enable_indexscan', CASE WHEN $1::bool THEN 'on' ELSE 'off' END, true),
-	set_config('work_mem', '16MB', true)`
+	set_config('work_mem', '16MB', true), set_config('max_parallel_workers_per_gather', '0', true)`
 
-// firstSpan is how many of the newest ids should hold Cap matches and some: at least window,
-// more when the terms are rarer (dfs: documents matching each term, among n; the search
-// requires required of them, so as many match as the required-th most common term).
-func firstSpan(dfs []float64, required int, n float64) float64 {
-	if len(dfs) == 0 {
-		return window
+// A search of a large table looks among the newest ids first: in a band of them that should
+// hold Cap matches and some, then in one as wide, then twice as wide, and so on down to the oldest, all
+// in one query that reads a band only when those before it fell short. A common word stops in
+// the first band, a rare one costs little in each.
+
+// firstSpan is how many of the newest ids, among n, should hold Cap matches and some, when
+// the planner expects that many in all: at least window. Its counts are good to well under
+// spanMargin, and the next band makes up for the rest.
+func firstSpan(expected, n float64) float64 {
+	return max(window, spanMargin*Cap*n/max(expected, 1))
+}
+
+// spanMargin is how many times Cap matches the first band should hold by the planner's count.
+const spanMargin = 3
+
+// bands returns the lower bounds (exclusive) of the bands of ids below newest, the first span
+// wide, the second as wide, each next twice the one before, the last open.
+func bands(newest int64, span float64) []int64 {
+	var bounds []int64
+	for i, lo := 0, float64(newest)-span; lo > 0; i++ {
+		bounds = append(bounds, int64(lo))
+		if i > 0 {
+			span *= 2
+		}
+		lo -= span
 	}
-	sorted := slices.Clone(dfs)
-	slices.SortFunc(sorted, func(a, b float64) int { return cmp.Compare(b, a) })
-	expected := max(sorted[min(max(required, 1), len(sorted))-1], 1)
-	return max(window, 3*Cap*n/expected)
+	return bounds
 }
 
 // maxID is the newest id of a kind's search rows, kept with the estimates: an older one only
-// widens a window (id > maxID - span), which never misses a newer row.
+// widens the first band (id > maxID - span), which never misses a newer row.
 func (b *Backend) maxID(ctx context.Context, k *kind) (int64, error) {
 	key := "max\x00" + k.table
 	if id, ok := b.stats.get(key, time.Now()); ok {

@@ -33,6 +33,22 @@ func TestTotalsPastTheCap(t *testing.T) {
 	})
 }
 
+// TestConformanceInBands: read in bands of the newest ids (as tables of a million rows are),
+// a search finds what it finds read whole, at every boundary.
+func TestConformanceInBands(t *testing.T) {
+	searchtest.Run(t, pg.NewStore(t), func(t *testing.T, st *store.Store) search.Searcher {
+		return postgres.NewBanded(st.Pool(), st.Analyzer(), 3)
+	})
+}
+
+// TestTotalsPastTheCapInBands: the newest Cap matches come from several bands, and the total
+// still reads as capped.
+func TestTotalsPastTheCapInBands(t *testing.T) {
+	searchtest.RunCapped(t, pg.NewStore(t), func(t *testing.T, st *store.Store) search.Searcher {
+		return postgres.NewBanded(st.Pool(), st.Analyzer(), 1_000)
+	})
+}
+
 // TestDownIsUnavailable: a Postgres that does not answer is ErrUnavailable (failover and the
 // API treat it as such), while a query Postgres refuses is not. Before, it was the other way
 // round: only a cancelled caller got ErrUnavailable.

@@ -108,18 +108,33 @@ const (
 )
 
 // candidates defines, as CTEs named after the kind, the documents of a kind the viewer may
-// see that pass the filters and match: the newest Cap+1 of them (from the id lo up) in
-// <name>_match, whose size says whether the total is capped, and in <name> at most Cap+1 of
-// them by tier, then newest, with the cheap score of their titles.
-func (b *builder) candidates(q search.Query, r run, k *kind, idf []float64, lo int64, name string) []string {
+// see that pass the filters and match: the newest Cap+1 of them in <name>_match, whose size
+// says whether the total is capped, and in <name> at most Cap+1 of them by tier, then newest,
+// with the cheap score of their titles. bounds split the ids into bands, newest first (see
+// bands).
+func (b *builder) candidates(q search.Query, r run, k *kind, idf []float64, bounds []int64, name string) []string {
 	staff := q.Viewer.IsStaff()
 	branch := func(tier int, text []string, windowed bool, limit int) string {
-		where := append(append(b.access(q, k), b.filters(q.Filters, k)...), text...)
-		if windowed && lo > 0 {
-			where = append(where, "s.id > "+b.arg(lo))
+		sel := func(band []string) string {
+			return fmt.Sprintf(`SELECT %s, s.title_vec, %d AS tier FROM %s s %s WHERE %s ORDER BY s.id DESC LIMIT %d`,
+				k.columns, tier, k.table, k.joins, andAll(append(b.where(q, k, text), band...)), limit)
 		}
-		return fmt.Sprintf(`SELECT %s, s.title_vec, %d AS tier FROM %s s %s WHERE %s ORDER BY s.id DESC LIMIT %d`,
-			k.columns, tier, k.table, k.joins, andAll(where), limit)
+		if !windowed || len(bounds) == 0 {
+			return sel(nil)
+		}
+		var parts []string
+		for i := 0; i <= len(bounds); i++ {
+			var band []string
+			if i < len(bounds) {
+				band = append(band, "s.id > "+b.arg(bounds[i]))
+			}
+			if i > 0 {
+				band = append(band, "s.id <= "+b.arg(bounds[i-1]))
+			}
+			parts = append(parts, "("+sel(band)+")")
+		}
+		// Appended in order, each band read only when those before it fall short of the limit.
+		return fmt.Sprintf("SELECT * FROM (%s) bands LIMIT %d", strings.Join(parts, " UNION ALL "), limit)
 	}
 	var ctes []string
 	if len(r.terms) == 0 {
@@ -157,6 +172,22 @@ func (b *builder) candidates(q search.Query, r run, k *kind, idf []float64, lo i
 			SELECT DISTINCT ON (id) * FROM (%s) u ORDER BY id, tier DESC) x
 		ORDER BY x.tier DESC, x.id DESC LIMIT %d)`, name, cheap, tierStrict, strings.Join(tiers, " UNION ALL "), Cap+1))
 	return ctes
+}
+
+// where is the condition that a row of a kind's search table s (with its joins) is the viewer's
+// to see, passes the filters and matches text.
+func (b *builder) where(q search.Query, k *kind, text []string) []string {
+	return append(append(b.access(q, k), b.filters(q.Filters, k)...), text...)
+}
+
+// matches is the query of the rows of a kind a pass looks for first (its required terms), for
+// the planner to say how many there are.
+func (b *builder) matches(q search.Query, r run, k *kind) string {
+	var text []string
+	if len(r.terms) > 0 {
+		text = b.matching(r.required, r.terms, "s")
+	}
+	return fmt.Sprintf("SELECT 1 FROM %s s %s WHERE %s", k.table, k.joins, andAll(b.where(q, k, text)))
 }
 
 // matching is the condition that a row of the search table s holds at least k of terms: one
@@ -264,12 +295,12 @@ func weighted(q tsq, weight string) tsq {
 
 // query is the whole search: candidates of each kind, their count and facets, and the page,
 // ranked.
-func (b *builder) query(q search.Query, r run, kinds []*kind, idfs [][]float64, los []int64) string {
+func (b *builder) query(q search.Query, r run, kinds []*kind, idfs [][]float64, bounds [][]int64) string {
 	staff := q.Viewer.IsStaff()
 	var ctes, union, capped []string
 	for i, k := range kinds {
 		name := "cand_" + k.typ
-		ctes = append(ctes, b.candidates(q, r, k, idfs[i], los[i], name)...)
+		ctes = append(ctes, b.candidates(q, r, k, idfs[i], bounds[i], name)...)
 		union = append(union, "SELECT "+candidateColumns+" FROM "+name)
 		capped = append(capped, fmt.Sprintf("(SELECT count(*) FROM %s_match) > %d", name, Cap))
 	}
@@ -284,8 +315,8 @@ func (b *builder) query(q search.Query, r run, kinds []*kind, idfs [][]float64, 
 	relevance := q.Sort == search.SortRelevance && hasText
 	page, score := "SELECT c.*, 0::float8 AS score FROM c", ""
 	if relevance {
-		// The titles rank every candidate; the best of them are ranked again by their text.
-		k := max(rescored, q.Page*q.PerPage)
+		// The titles rank every candidate; the best of them are ranked again by their text, and
+		// come first (the order of every page is the same, as deep as it goes).
 		idfCase := func(i int) string {
 			var whens []string
 			for j, kd := range kinds {
@@ -300,9 +331,13 @@ func (b *builder) query(q search.Query, r run, kinds []*kind, idfs [][]float64, 
 		for _, kd := range kinds {
 			vecs = append(vecs, fmt.Sprintf(`SELECT s.match_vec || ''::tsvector FROM %s s WHERE c.type = '%s' AND s.id = c.id`, kd.table, kd.typ))
 		}
-		page = fmt.Sprintf(`SELECT c.*, %s AS score FROM (SELECT * FROM c ORDER BY strict DESC, cheap DESC, updated_at DESC, id DESC LIMIT %d) c
-			CROSS JOIN LATERAL (%s OFFSET 0) v(match_vec)`, score, k, strings.Join(vecs, " UNION ALL "))
-		order = "score DESC, " + order
+		byTitle := "strict DESC, cheap DESC, updated_at DESC, id DESC"
+		page = fmt.Sprintf(`SELECT c.*, %s AS score FROM (SELECT * FROM c ORDER BY %s LIMIT %d) c
+			CROSS JOIN LATERAL (%s OFFSET 0) v(match_vec)`, score, byTitle, rescored, strings.Join(vecs, " UNION ALL "))
+		if q.Page*q.PerPage > rescored {
+			page += fmt.Sprintf(" UNION ALL (SELECT c.*, NULL FROM c ORDER BY %s LIMIT %d OFFSET %d)", byTitle, q.Page*q.PerPage-rescored, rescored)
+		}
+		order = "score DESC NULLS LAST, CASE WHEN score IS NULL THEN strict END DESC, CASE WHEN score IS NULL THEN cheap END DESC, " + order
 	}
 	limit, offset := b.arg(q.PerPage), b.arg((q.Page-1)*q.PerPage)
 	// A facet's most frequent values, labelled (a name looked up for each of them, not for
@@ -321,7 +356,7 @@ func (b *builder) query(q search.Query, r run, kinds []*kind, idfs [][]float64, 
 			coalesce((SELECT json_agg(json_build_object(
 				'type', p.type, 'id', p.id, 'title', d.title, 'body', d.body, 'status', p.status, 'priority', p.priority,
 				'category', p.category, 'client_name', p.client_name, 'slug', d.slug, 'updated_at', p.updated_at,
-				'score', p.score, 'comments', d.comments, 'internal', d.internal
+				'score', coalesce(p.score, p.cheap), 'comments', d.comments, 'internal', d.internal
 			) ORDER BY %s) FROM p CROSS JOIN LATERAL (%s) d), '[]'),
 			json_build_object(
 				'status', %s, 'priority', %s, 'client', %s, 'category', %s, 'assignee', %s, 'tags', %s, 'age', %s)`,

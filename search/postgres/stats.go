@@ -62,25 +62,26 @@ func idf(n, df float64) float64 {
 }
 
 // idfs returns the rarity of each term among the documents of a kind, and how many documents
-// of the kind match each (counted or estimated) among how many.
-func (b *Backend) idfs(ctx context.Context, k *kind, terms []termQuery) (idfs, dfs []float64, n float64, err error) {
+// the kind holds.
+func (b *Backend) idfs(ctx context.Context, k *kind, terms []termQuery) (idfs []float64, n float64, err error) {
 	n, err = b.tableSize(ctx, k)
 	if err != nil || len(terms) == 0 {
-		return nil, nil, n, err
+		return nil, n, err
 	}
+	var dfs []float64
 	if n < exactBelow {
 		n, dfs, err = b.countMatches(ctx, k, terms)
 	} else {
 		dfs, err = b.estimateMatches(ctx, k, terms)
 	}
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, 0, err
 	}
 	idfs = make([]float64, len(terms))
 	for i, df := range dfs {
 		idfs[i] = idf(n, df)
 	}
-	return idfs, dfs, n, nil
+	return idfs, n, nil
 }
 
 // tableSize is the planner's count of a table's rows: -1 before the table was ever analysed.
@@ -121,29 +122,36 @@ func (b *Backend) countMatches(ctx context.Context, k *kind, terms []termQuery) 
 
 // estimateMatches asks the planner how many documents of a large table match each term.
 func (b *Backend) estimateMatches(ctx context.Context, k *kind, terms []termQuery) ([]float64, error) {
-	now := time.Now()
 	dfs := make([]float64, len(terms))
 	for i, t := range terms {
-		key := "df\x00" + k.table + "\x00" + t.loose.text
-		if df, ok := b.stats.get(key, now); ok {
-			dfs[i] = df
-			continue
+		var err error
+		if dfs[i], err = b.estimate(ctx, `SELECT 1 FROM `+k.table+` WHERE match_vec @@ $1::tsquery`, t.loose.text); err != nil {
+			return nil, err
 		}
-		var plan []byte
-		if err := b.pool.QueryRow(ctx, `EXPLAIN (FORMAT JSON) SELECT 1 FROM `+k.table+` WHERE match_vec @@ $1::tsquery`,
-			t.loose.text).Scan(&plan); err != nil {
-			return nil, queryError(ctx, err)
-		}
-		var explained []struct {
-			Plan struct {
-				Rows float64 `json:"Plan Rows"`
-			} `json:"Plan"`
-		}
-		if err := json.Unmarshal(plan, &explained); err != nil || len(explained) == 0 {
-			return nil, fmt.Errorf("postgres search: read the planner's estimate: %w", err)
-		}
-		dfs[i] = explained[0].Plan.Rows
-		b.stats.put(key, dfs[i], now)
 	}
 	return dfs, nil
+}
+
+// estimate is the planner's count of the rows a query returns, kept with the others.
+func (b *Backend) estimate(ctx context.Context, sql string, args ...any) (float64, error) {
+	now := time.Now()
+	key := fmt.Sprint("rows\x00", sql, args)
+	if rows, ok := b.stats.get(key, now); ok {
+		return rows, nil
+	}
+	var plan []byte
+	if err := b.pool.QueryRow(ctx, `EXPLAIN (FORMAT JSON) `+sql, args...).Scan(&plan); err != nil {
+		return 0, queryError(ctx, err)
+	}
+	var explained []struct {
+		Plan struct {
+			Rows float64 `json:"Plan Rows"`
+		} `json:"Plan"`
+	}
+	if err := json.Unmarshal(plan, &explained); err != nil || len(explained) == 0 {
+		return 0, fmt.Errorf("postgres search: read the planner's estimate: %w", err)
+	}
+	rows := explained[0].Plan.Rows
+	b.stats.put(key, rows, now)
+	return rows, nil
 }

@@ -1,23 +1,40 @@
 package postgres
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestFirstSpan(t *testing.T) {
 	for _, c := range []struct {
 		name     string
-		dfs      []float64
-		required int
+		expected float64
 		want     float64
 	}{
-		{"no terms: the window", nil, 0, window},
-		{"a common word: the window", []float64{500_000}, 1, window},
-		{"a rarer word: enough ids for three Caps", []float64{100_000}, 1, 300_000},
-		{"all of two: the rarer counts", []float64{600_000, 100_000}, 2, 300_000},
-		{"one of two: the commoner counts", []float64{600_000, 100_000}, 1, window},
-		{"a word no estimate finds", []float64{0}, 1, 3 * Cap * 1_000_000},
+		{"matches everywhere: the window", 1_000_000, window},
+		{"a common word: the window", 500_000, window},
+		{"a rarer one: enough ids for spanMargin Caps", 50_000, spanMargin * Cap * 20},
+		{"none expected: all of them and more", 0, spanMargin * Cap * 1_000_000},
 	} {
-		if got := firstSpan(c.dfs, c.required, 1_000_000); got != c.want {
+		if got := firstSpan(c.expected, 1_000_000); got != c.want {
 			t.Errorf("%s: firstSpan = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+func TestBands(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		newest int64
+		span   float64
+		want   []int64
+	}{
+		{"a span wider than the ids: one band", 1_000, 1_000, nil},
+		{"the second band as wide, then twice the one before", 1_000_000, 100_000, []int64{900_000, 800_000, 600_000, 200_000}},
+		{"down to the oldest", 300_000, 100_000, []int64{200_000, 100_000}},
+	} {
+		if got := bands(c.newest, c.span); !slices.Equal(got, c.want) {
+			t.Errorf("%s: bands = %v, want %v", c.name, got, c.want)
 		}
 	}
 }
