@@ -113,11 +113,11 @@ const (
 // with the cheap score of their titles. bounds split the ids into bands, newest first (see
 // bands).
 func (b *builder) candidates(q search.Query, r run, k *kind, idf []float64, bounds []int64, name string) []string {
-	staff := q.Viewer.IsStaff()
+	cheap := b.cheapScore(q, r, idf)
 	branch := func(tier int, text []string, windowed bool, limit int) string {
 		sel := func(band []string) string {
-			return fmt.Sprintf(`SELECT %s, s.title_vec, %d AS tier FROM %s s %s WHERE %s ORDER BY s.id DESC LIMIT %d`,
-				k.columns, tier, k.table, k.joins, andAll(append(b.where(q, k, text), band...)), limit)
+			return fmt.Sprintf(`SELECT %s, %s AS cheap, %d AS tier FROM %s s %s WHERE %s ORDER BY s.id DESC LIMIT %d`,
+				k.columns, cheap, tier, k.table, k.joins, andAll(append(b.where(q, k, text), band...)), limit)
 		}
 		if !windowed || len(bounds) == 0 {
 			return sel(nil)
@@ -139,8 +139,7 @@ func (b *builder) candidates(q search.Query, r run, k *kind, idf []float64, boun
 	var ctes []string
 	if len(r.terms) == 0 {
 		ctes = append(ctes, fmt.Sprintf("%s_match AS MATERIALIZED (%s)", name, branch(tierMatch, nil, true, Cap+1)))
-		ctes = append(ctes, fmt.Sprintf("%s AS (SELECT *, 0::float8 AS cheap, false AS strict FROM %s_match)", name, name))
-		return ctes
+		return append(ctes, fmt.Sprintf("%s AS (SELECT *, false AS strict FROM %s_match)", name, name))
 	}
 	ctes = append(ctes, fmt.Sprintf("%s_match AS MATERIALIZED (%s)", name, branch(tierMatch, b.matching(r.required, r.terms, "s"), true, Cap+1)))
 	tiers := []string{"SELECT * FROM " + name + "_match"}
@@ -155,23 +154,30 @@ func (b *builder) candidates(q search.Query, r run, k *kind, idf []float64, boun
 			branch(tierStrict, b.matching(r.bonus, r.terms, "s"), false, Cap+1)))
 		tiers = append(tiers, "SELECT * FROM "+name+"_strict")
 	}
+	if len(tiers) == 1 { // already the newest Cap+1, each once
+		return append(ctes, fmt.Sprintf(`%s AS (SELECT *, false AS strict FROM %s_match)`, name, name))
+	}
+	return append(ctes, fmt.Sprintf(`%s AS (SELECT x.*, x.tier = %d AS strict FROM (
+			SELECT DISTINCT ON (id) * FROM (%s) u ORDER BY id, tier DESC) x
+		ORDER BY x.tier DESC, x.id DESC LIMIT %d)`, name, tierStrict, strings.Join(tiers, " UNION ALL "), Cap+1))
+}
+
+// cheapScore is a search row's score from its title (s.title_vec, in the row): computed as the
+// row is read, so only the score travels with the candidate.
+func (b *builder) cheapScore(q search.Query, r run, idf []float64) string {
+	if len(r.terms) == 0 {
+		return "0::float8"
+	}
 	var parts []string
 	for i, t := range r.terms {
-		parts = append(parts, b.termScore("x.title_vec", t, idf[i], staff))
+		parts = append(parts, b.termScore("s.title_vec", t, idf[i], q.Viewer.IsStaff()))
 	}
 	// Most candidates match in their text, not their title: one test spares them the ranking.
 	var loose []tsq
 	for _, t := range r.terms {
 		loose = append(loose, t.loose)
 	}
-	cheap := fmt.Sprintf("CASE WHEN x.title_vec @@ %s THEN (%s)::float8 ELSE 0 END", b.tsq(or(loose...)), strings.Join(parts, " + "))
-	if len(tiers) == 1 { // already the newest Cap+1, each once
-		return append(ctes, fmt.Sprintf(`%s AS (SELECT x.*, %s AS cheap, false AS strict FROM %s_match x)`, name, cheap, name))
-	}
-	ctes = append(ctes, fmt.Sprintf(`%s AS (SELECT x.*, %s AS cheap, x.tier = %d AS strict FROM (
-			SELECT DISTINCT ON (id) * FROM (%s) u ORDER BY id, tier DESC) x
-		ORDER BY x.tier DESC, x.id DESC LIMIT %d)`, name, cheap, tierStrict, strings.Join(tiers, " UNION ALL "), Cap+1))
-	return ctes
+	return fmt.Sprintf("CASE WHEN s.title_vec @@ %s THEN (%s)::float8 ELSE 0 END", b.tsq(or(loose...)), strings.Join(parts, " + "))
 }
 
 // where is the condition that a row of a kind's search table s (with its joins) is the viewer's
