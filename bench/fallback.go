@@ -85,9 +85,12 @@ func (r *runner) storage(ctx context.Context, d *dataset) (*StorageResult, error
 	out := &StorageResult{}
 	for _, t := range storageTables {
 		ts := TableSize{Name: t}
-		err := d.st.Pool().QueryRow(ctx, `SELECT c.reltuples::bigint, pg_relation_size(c.oid),
-				pg_table_size(c.oid) - pg_relation_size(c.oid), pg_indexes_size(c.oid), pg_total_relation_size(c.oid)
-			FROM pg_class c WHERE c.oid = $1::regclass`, t).Scan(&ts.Rows, &ts.Heap, &ts.Toast, &ts.Indexes, &ts.Total)
+		// A partitioned table's sizes are its partitions'.
+		err := d.st.Pool().QueryRow(ctx, `SELECT sum(greatest(c.reltuples, 0))::bigint, sum(pg_relation_size(c.oid))::bigint,
+				sum(pg_table_size(c.oid) - pg_relation_size(c.oid))::bigint, sum(pg_indexes_size(c.oid))::bigint,
+				sum(pg_total_relation_size(c.oid))::bigint
+			FROM pg_class c WHERE c.relkind = 'r' AND c.oid IN (SELECT $1::regclass UNION ALL SELECT relid FROM pg_partition_tree($1::regclass))`,
+			t).Scan(&ts.Rows, &ts.Heap, &ts.Toast, &ts.Indexes, &ts.Total)
 		if err != nil {
 			return nil, fmt.Errorf("size of %s: %w", t, err)
 		}

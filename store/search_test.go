@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"helpdesk/search/analysis"
 	"helpdesk/store"
 )
@@ -236,5 +238,87 @@ func TestSynonyms(t *testing.T) {
 	}
 	if again, _ := st.Synonyms(ctx); len(again) != len(all)-1 {
 		t.Errorf("the starter list came back: %d groups", len(again))
+	}
+}
+
+// TestSearchRowsReachNewPartitions: the search rows of tickets are kept in partitions of
+// consecutive ids, made by the writes that reach them. Writers crossing into new ranges at
+// once all commit, each ticket has its search row, and every partition keeps the storage the
+// search relies on (the vector out of the row, the rest in it).
+func TestSearchRowsReachNewPartitions(t *testing.T) {
+	st := pg.NewStore(t)
+	ctx := context.Background()
+	w := newWorld(t, st)
+	var width int64
+	if err := st.Pool().QueryRow(ctx, `SELECT ticket_search_partition_ids()`).Scan(&width); err != nil {
+		t.Fatal(err)
+	}
+	// The next ids end one partition and fill the next two.
+	if _, err := st.Pool().Exec(ctx, `SELECT setval(pg_get_serial_sequence('tickets', 'id'), $1)`, 2*width-5); err != nil {
+		t.Fatal(err)
+	}
+	const writers, each = 6, 4
+	errs := make(chan error, writers)
+	for range writers {
+		go func() {
+			var err error
+			for range each {
+				if _, err = st.CreateTicket(ctx, store.NewTicket{ClientID: w.acme.ID, CreatedBy: w.alice.ID,
+					Title: "El escáner no enciende", Description: "Ni luz.", Priority: "low", Category: "printers"}); err != nil {
+					break
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range writers {
+		if err := <-errs; err != nil {
+			t.Fatalf("a writer crossing into a new partition: %v", err)
+		}
+	}
+	var tickets, rows, found int
+	if err := st.Pool().QueryRow(ctx, `SELECT (SELECT count(*) FROM tickets), (SELECT count(*) FROM ticket_search),
+		(SELECT count(*) FROM ticket_search WHERE match_vec @@ '~escan'::tsquery)`).Scan(&tickets, &rows, &found); err != nil {
+		t.Fatal(err)
+	}
+	if rows != tickets || found != writers*each {
+		t.Errorf("%d search rows for %d tickets, %d found by text, want %d", rows, tickets, found, writers*each)
+	}
+	parts, err := st.Pool().Query(ctx, `SELECT c.relname, pg_get_expr(c.relpartbound, c.oid), c.reloptions::text[],
+			(SELECT array_agg(a.attname || ':' || a.attstorage::text ORDER BY a.attname) FROM pg_attribute a
+			 WHERE a.attrelid = c.oid AND a.attname IN ('match_vec', 'title_vec', 'tags'))
+		FROM pg_partition_tree('ticket_search') p JOIN pg_class c ON c.oid = p.relid WHERE p.isleaf ORDER BY c.relname`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type part struct {
+		name, bound   string
+		opts, storage []string
+	}
+	got, err := pgx.CollectRows(parts, func(r pgx.CollectableRow) (part, error) {
+		var p part
+		return p, r.Scan(&p.name, &p.bound, &p.opts, &p.storage)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range got {
+		names = append(names, p.name)
+		if !slices.Equal(p.storage, []string{"match_vec:e", "tags:m", "title_vec:p"}) ||
+			!slices.Contains(p.opts, "toast_tuple_target=128") {
+			t.Errorf("partition %s (%s): storage %v, options %v", p.name, p.bound, p.storage, p.opts)
+		}
+	}
+	if !slices.Equal(names, []string{"ticket_search_0", "ticket_search_1", "ticket_search_2"}) {
+		t.Errorf("partitions %v, want the first three", names)
+	}
+	// No foreign key holds the rows to their tickets: a trigger takes a deleted one's away.
+	if err := st.DeleteTicket(ctx, w.ticket.ID); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := st.Pool().QueryRow(ctx, `SELECT count(*) FROM ticket_search WHERE id = $1`, w.ticket.ID).Scan(&left); err != nil || left != 0 {
+		t.Errorf("a deleted ticket's search rows: %d, %v", left, err)
 	}
 }

@@ -91,7 +91,10 @@ func (b *Backend) tableSize(ctx context.Context, k *kind) (float64, error) {
 		return n, nil
 	}
 	var n float64
-	if err := b.pool.QueryRow(ctx, `SELECT reltuples FROM pg_class WHERE oid = $1::regclass`, k.table).Scan(&n); err != nil {
+	// A partitioned table's rows are its partitions' (autovacuum analyses those, not it).
+	if err := b.pool.QueryRow(ctx, `SELECT CASE WHEN count(*) FILTER (WHERE reltuples >= 0) = 0 THEN -1 ELSE sum(greatest(reltuples, 0)) END
+		FROM pg_class WHERE relkind = 'r' AND oid IN (SELECT $1::regclass UNION ALL SELECT relid FROM pg_partition_tree($1::regclass))`,
+		k.table).Scan(&n); err != nil {
 		return 0, queryError(ctx, err)
 	}
 	b.stats.put(key, n, time.Now())
