@@ -89,10 +89,11 @@ const (
 	// newest. Past it the total reads as a lower bound, as Elasticsearch's track_total_hits.
 	Cap = search.TotalCap
 	// rescored is how many documents, ranked by their titles, are ranked again by their whole
-	// text (at least the page asked for).
+	// text; deeper pages follow in title order.
 	rescored = 200
-	// window is how many of the newest ids a search of a large table looks among first:
-	// reading the newest matches of a common word this way costs a fraction of reading them all.
+	// window is the fewest of the newest ids a search of a large table looks among first
+	// (tables of less than twice as many are read whole): reading the newest matches of a
+	// common word this way costs a fraction of reading them all.
 	window = 100_000
 )
 
@@ -328,9 +329,10 @@ const plannerSettings = `SELECT set_config('enable_seqscan', 'off', true),
 	set_config('plan_cache_mode', 'force_custom_plan', true)`
 
 // A search of a large table looks among the newest ids first: in a band of them that should
-// hold Cap matches and some, then in one as wide, then twice as wide, and so on down to the oldest, all
-// in one query that reads a band only when those before it fell short. A common word stops in
-// the first band, a rare one costs little in each.
+// hold Cap matches and some, then in one as wide, then in bands twice as wide down to the
+// oldest, all in one query that reads a band only when those before it fell short. A common
+// word stops in the first band, a rare one costs little in each: ticket_search is partitioned
+// by id, and a band reads the indexes of the partitions it covers.
 
 // firstSpan is how many of the newest ids, among n, should hold Cap matches and some, when
 // the planner expects that many in all: at least window. Its counts are good to well under

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"slices"
 	"strings"
 
 	"helpdesk/search"
@@ -121,20 +122,40 @@ func termQueryOf(t analysis.Term, typos []string, staff, everywhere bool) termQu
 	}
 	// A synonym matches by its stems only: a document's word always carries its stem, so
 	// matching the word too would count one position twice in the score.
-	var ss []tsq
+	single := map[string]bool{}
+	if !t.IsPhrase() {
+		for _, st := range t.Stems {
+			single[st] = true
+		}
+	}
+	for _, s := range t.Synonyms {
+		if len(s.Words) == 1 {
+			for _, st := range s.Stems {
+				single[st] = true
+			}
+		}
+	}
+	var ss, matchSS []tsq
 	for _, s := range t.Synonyms {
 		if len(s.Words) > 1 {
 			for _, p := range s.StemPhrases {
 				ss = append(ss, phrase(p, analysis.StemMark))
+				// A phrase holding a stem the term matches alone finds nothing more (correo
+				// electrónico for correo): left out of what the term matches, it spares every
+				// candidate the check of word order, which reads its whole vector.
+				if !slices.ContainsFunc(p, func(st string) bool { return single[st] }) {
+					matchSS = append(matchSS, phrase(p, analysis.StemMark))
+				}
 			}
 			continue
 		}
 		for _, st := range s.Stems {
 			ss = append(ss, lexeme(analysis.StemMark+st))
+			matchSS = append(matchSS, lexeme(analysis.StemMark+st))
 		}
 	}
 	syn = or(ss...)
-	tq := termQuery{match: or(exact, stem, syn, prefix, typo)}
+	tq := termQuery{match: or(exact, stem, or(matchSS...), prefix, typo)}
 	tq.loose = loosen(tq.match)
 	for _, c := range []class{{exact, search.KindExact}, {stem, search.KindStem}, {syn, search.KindSynonym},
 		{prefix, search.KindPrefix}, {typo, search.KindFuzzy}} {
