@@ -114,10 +114,21 @@ const (
 // bands).
 func (b *builder) candidates(q search.Query, r run, k *kind, idf []float64, bounds []int64, name string) []string {
 	cheap := b.cheapScore(q, r, idf)
-	branch := func(tier int, text []string, windowed bool, limit int) string {
+	branch := func(tier int, arms [][]string, windowed bool, limit int) string {
+		if len(arms) == 0 {
+			arms = [][]string{nil} // no text: every row
+		}
 		sel := func(band []string) string {
-			return fmt.Sprintf(`SELECT %s, %s AS cheap, %d AS tier FROM %s s %s WHERE %s ORDER BY s.id DESC LIMIT %d`,
-				k.columns, cheap, tier, k.table, k.joins, andAll(append(b.where(q, k, text), band...)), limit)
+			var selects []string
+			for _, text := range arms {
+				selects = append(selects, fmt.Sprintf(`SELECT %s, %s AS cheap, %d AS tier FROM %s s %s WHERE %s ORDER BY s.id DESC LIMIT %d`,
+					k.columns, cheap, tier, k.table, k.joins, andAll(append(b.where(q, k, text), band...)), limit))
+			}
+			if len(selects) == 1 {
+				return selects[0]
+			}
+			return fmt.Sprintf(`SELECT DISTINCT ON (id) * FROM ((%s)) arms ORDER BY id DESC LIMIT %d`,
+				strings.Join(selects, ") UNION ALL ("), limit)
 		}
 		if !windowed || len(bounds) == 0 {
 			return sel(nil)
@@ -191,21 +202,34 @@ func (b *builder) where(q search.Query, k *kind, text []string) []string {
 func (b *builder) matches(q search.Query, r run, k *kind) string {
 	var text []string
 	if len(r.terms) > 0 {
-		text = b.matching(r.required, r.terms, "s")
+		query, _ := atLeast(r.required, r.terms)
+		text = []string{"s.match_vec @@ " + b.tsq(query)}
 	}
 	return fmt.Sprintf("SELECT 1 FROM %s s %s WHERE %s", k.table, k.joins, andAll(b.where(q, k, text)))
 }
 
-// matching is the condition that a row of the search table s holds at least k of terms: one
-// tsquery the index answers alone and, when it asks for less (see atLeast), each row's terms
-// counted.
-func (b *builder) matching(k int, terms []termQuery, s string) []string {
+// matching is the condition that a row of the search table s holds at least k of terms, as
+// arms whose rows together are those that do: one tsquery the index answers alone and, when it
+// asks for less (see atLeast), each row's terms counted. Counting reads a row's whole vector:
+// what the terms' alternatives without a phrase find is then an arm of its own, uncounted, and
+// only the rows holding every word of one of their phrases, few, are counted (a row may be in
+// both arms).
+func (b *builder) matching(k int, terms []termQuery, s string) [][]string {
 	query, exact := atLeast(k, terms)
-	conds := []string{s + ".match_vec @@ " + b.tsq(query)}
-	if !exact {
-		conds = append(conds, fmt.Sprintf("%s >= %d", b.matched(s+".match_vec", terms), k))
+	vec := s + ".match_vec"
+	if exact {
+		return [][]string{{vec + " @@ " + b.tsq(query)}}
 	}
-	return conds
+	counted := fmt.Sprintf("%s >= %d", b.matched(vec, terms), k)
+	plain, ok := plainAtLeast(k, terms)
+	if !ok || plain.empty() {
+		return [][]string{{vec + " @@ " + b.tsq(query), counted}}
+	}
+	var phrases []tsq
+	for _, t := range terms {
+		phrases = append(phrases, t.phrases)
+	}
+	return [][]string{{vec + " @@ " + b.tsq(plain)}, {vec + " @@ " + b.tsq(and(query, or(phrases...))), counted}}
 }
 
 // access is the viewer rule, inside the query: clients see their company's tickets; everyone

@@ -79,7 +79,10 @@ type class struct {
 // split by way of matching, for ranking.
 type termQuery struct {
 	match, loose tsq
-	classes      []class
+	// plain is what match holds but its phrases: the index answers it exactly; phrases, its
+	// phrases read loosely.
+	plain, phrases tsq
+	classes        []class
 }
 
 // termQueryOf builds the tsqueries of an analysed term for a viewer (staff also match internal
@@ -135,7 +138,7 @@ func termQueryOf(t analysis.Term, typos []string, staff, everywhere bool) termQu
 			}
 		}
 	}
-	var ss, matchSS []tsq
+	var ss, synWords, synPhrases []tsq
 	for _, s := range t.Synonyms {
 		if len(s.Words) > 1 {
 			for _, p := range s.StemPhrases {
@@ -144,19 +147,27 @@ func termQueryOf(t analysis.Term, typos []string, staff, everywhere bool) termQu
 				// electrónico for correo): left out of what the term matches, it spares every
 				// candidate the check of word order, which reads its whole vector.
 				if !slices.ContainsFunc(p, func(st string) bool { return single[st] }) {
-					matchSS = append(matchSS, phrase(p, analysis.StemMark))
+					synPhrases = append(synPhrases, phrase(p, analysis.StemMark))
 				}
 			}
 			continue
 		}
 		for _, st := range s.Stems {
 			ss = append(ss, lexeme(analysis.StemMark+st))
-			matchSS = append(matchSS, lexeme(analysis.StemMark+st))
+			synWords = append(synWords, lexeme(analysis.StemMark+st))
 		}
 	}
 	syn = or(ss...)
-	tq := termQuery{match: or(exact, stem, or(matchSS...), prefix, typo)}
+	tq := termQuery{match: or(exact, stem, or(synWords...), or(synPhrases...), prefix, typo)}
 	tq.loose = loosen(tq.match)
+	tq.plain = or(synWords...)
+	phrases := synPhrases
+	if t.IsPhrase() {
+		phrases = append(phrases, exact, stem)
+	} else {
+		tq.plain = or(exact, stem, tq.plain, prefix, typo)
+	}
+	tq.phrases = loosen(or(phrases...))
 	for _, c := range []class{{exact, search.KindExact}, {stem, search.KindStem}, {syn, search.KindSynonym},
 		{prefix, search.KindPrefix}, {typo, search.KindFuzzy}} {
 		if !c.q.empty() {
@@ -182,20 +193,43 @@ const maxCombinations = 64
 // that (phrases read loosely, or too many subsets: any one term), and the rows it finds must be
 // counted one by one.
 func atLeast(k int, terms []termQuery) (q tsq, exact bool) {
-	n := len(terms)
 	exact = true
-	loose := make([]tsq, n)
+	loose := make([]tsq, len(terms))
 	for i, t := range terms {
 		loose[i] = t.loose
 		exact = exact && !t.match.phrase
 	}
+	q, all := kOf(k, loose)
+	return q, exact && all
+}
+
+// plainAtLeast matches documents holding at least k of terms by their alternatives without a
+// phrase: rows that hold that many need no counting. ok is false when no such query says it
+// (too many subsets), empty when no row can.
+func plainAtLeast(k int, terms []termQuery) (q tsq, ok bool) {
+	var plain []tsq
+	for _, t := range terms {
+		if !t.plain.empty() {
+			plain = append(plain, t.plain)
+		}
+	}
+	if k > len(plain) {
+		return tsq{}, true
+	}
+	return kOf(k, plain)
+}
+
+// kOf is one tsquery holding at least k of qs: all asks for exactly that, false when it asks
+// for any one (too many subsets).
+func kOf(k int, qs []tsq) (q tsq, all bool) {
+	n := len(qs)
 	switch {
 	case k <= 1:
-		return or(loose...), exact
+		return or(qs...), true
 	case k >= n:
-		return and(loose...), exact
+		return and(qs...), true
 	case binomial(n, k) > maxCombinations:
-		return or(loose...), false
+		return or(qs...), false
 	}
 	var combos []tsq
 	var pick func(start int, chosen []tsq)
@@ -205,11 +239,11 @@ func atLeast(k int, terms []termQuery) (q tsq, exact bool) {
 			return
 		}
 		for i := start; i <= n-(k-len(chosen)); i++ {
-			pick(i+1, append(chosen, loose[i]))
+			pick(i+1, append(chosen, qs[i]))
 		}
 	}
 	pick(0, make([]tsq, 0, k))
-	return or(combos...), exact
+	return or(combos...), true
 }
 
 func binomial(n, k int) int {
