@@ -14,19 +14,30 @@ type kind struct {
 	typ   string
 	table string
 	// columns lists the candidate columns, in the order every kind gives them (they are
-	// unioned); s is the search table, x its joins.
+	// unioned), with a verb for sla_due; s is the search table, x its joins.
 	columns string
 	joins   string
+	slaDue  string // when a document's first response is due, if it can be
+}
+
+// columnsFor is the candidate columns of a kind: sla_due computed only for the SLA order, which
+// alone reads it (the client's time allowed is a lookup per candidate).
+func (k *kind) columnsFor(q search.Query) string {
+	due := "NULL::timestamptz"
+	if q.Sort == search.SortSLA && k.slaDue != "" {
+		due = k.slaDue
+	}
+	return fmt.Sprintf(k.columns, due)
 }
 
 var (
 	ticketKind = &kind{typ: search.TypeTicket, table: "ticket_search",
-		columns: `'ticket'::text AS type, s.id, s.status, s.priority, s.category, s.tags, s.client_id, x.name AS client_name,
-			s.assignee_id, s.created_at, s.updated_at, ` + slaDue + ` AS sla_due`,
-		joins: `JOIN clients x ON x.id = s.client_id`}
+		columns: `'ticket'::text AS type, s.id, s.status, s.priority, s.category, s.tags, s.client_id,
+			s.assignee_id, s.created_at, s.updated_at, %s AS sla_due`,
+		slaDue: slaDue}
 	kbKind = &kind{typ: search.TypeKB, table: "kb_search",
 		columns: `'kb'::text AS type, s.id, ''::text AS status, ''::text AS priority, coalesce(x.name, '') AS category, s.tags,
-			NULL::bigint AS client_id, ''::text AS client_name, NULL::bigint AS assignee_id, s.created_at, s.updated_at, NULL::timestamptz AS sla_due`,
+			NULL::bigint AS client_id, NULL::bigint AS assignee_id, s.created_at, s.updated_at, %s AS sla_due`,
 		joins: `LEFT JOIN kb_categories x ON x.id = s.category_id`}
 )
 
@@ -44,10 +55,10 @@ func (k *kind) filterable(f search.Filters) bool {
 
 // slaDue is when a ticket's first response is due, for tickets still waiting for one.
 const slaDue = `CASE WHEN s.first_response_at IS NULL AND s.status IN ('open', 'in_progress', 'waiting')
-	THEN s.created_at + x.sla_response_minutes * interval '1 minute' END`
+	THEN s.created_at + (SELECT x.sla_response_minutes FROM clients x WHERE x.id = s.client_id) * interval '1 minute' END`
 
 // candidateColumns are the columns of a candidate of any kind.
-const candidateColumns = `type, id, status, priority, category, tags, client_id, client_name, assignee_id,
+const candidateColumns = `type, id, status, priority, category, tags, client_id, assignee_id,
 	created_at, updated_at, sla_due, cheap, strict`
 
 // builder collects SQL text and its parameters; user input only ever becomes a parameter.
@@ -108,11 +119,11 @@ const (
 )
 
 // candidates defines, as CTEs named after the kind, the documents of a kind the viewer may
-// see that pass the filters and match: the newest Cap+1 of them in <name>_match, whose size
-// says whether the total is capped, and in <name> at most Cap+1 of them by tier, then newest,
-// with the cheap score of their titles. bounds split the ids into bands, newest first (see
-// bands).
-func (b *builder) candidates(q search.Query, r run, k *kind, idf []float64, bounds []int64, name string) []string {
+// see that pass the filters and match: in <name> at most Cap+1 of them by tier, then newest,
+// with the cheap score of their titles. It returns the CTEs and the condition that the kind's
+// total is capped: more than Cap of the newest Cap+1 matches (in <name> itself when it holds
+// only them, else in <name>_match). bounds split the ids into bands, newest first (see bands).
+func (b *builder) candidates(q search.Query, r run, k *kind, idf []float64, bounds []int64, name string) (ctes []string, capped string) {
 	cheap := b.cheapScore(q, r, idf)
 	branch := func(tier int, arms [][]string, windowed bool, limit int) string {
 		if len(arms) == 0 {
@@ -122,7 +133,7 @@ func (b *builder) candidates(q search.Query, r run, k *kind, idf []float64, boun
 			var selects []string
 			for _, text := range arms {
 				selects = append(selects, fmt.Sprintf(`SELECT %s, %s AS cheap, %d AS tier FROM %s s %s WHERE %s ORDER BY s.id DESC LIMIT %d`,
-					k.columns, cheap, tier, k.table, k.joins, andAll(append(b.where(q, k, text), band...)), limit))
+					k.columnsFor(q), cheap, tier, k.table, k.joins, andAll(append(b.where(q, k, text), band...)), limit))
 			}
 			if len(selects) == 1 {
 				return selects[0]
@@ -147,11 +158,18 @@ func (b *builder) candidates(q search.Query, r run, k *kind, idf []float64, boun
 		// Appended in order, each band read only when those before it fall short of the limit.
 		return fmt.Sprintf("SELECT * FROM (%s) bands LIMIT %d", strings.Join(parts, " UNION ALL "), limit)
 	}
-	var ctes []string
-	if len(r.terms) == 0 {
-		ctes = append(ctes, fmt.Sprintf("%s_match AS MATERIALIZED (%s)", name, branch(tierMatch, nil, true, Cap+1)))
-		return append(ctes, fmt.Sprintf("%s AS (SELECT *, false AS strict FROM %s_match)", name, name))
+	// Already the newest Cap+1, each once: read once, as the candidates go (c).
+	only := func(arms [][]string) ([]string, string) {
+		return []string{fmt.Sprintf("%s AS (SELECT *, false AS strict FROM (%s) m)", name, branch(tierMatch, arms, true, Cap+1))},
+			fmt.Sprintf("(SELECT count(*) FROM c WHERE type = '%s') > %d", k.typ, Cap)
 	}
+	if len(r.terms) == 0 {
+		return only(nil)
+	}
+	if r.required == len(r.terms) && r.bonus == 0 {
+		return only(b.matching(r.required, r.terms, "s"))
+	}
+	capped = fmt.Sprintf("(SELECT count(*) FROM %s_match) > %d", name, Cap)
 	ctes = append(ctes, fmt.Sprintf("%s_match AS MATERIALIZED (%s)", name, branch(tierMatch, b.matching(r.required, r.terms, "s"), true, Cap+1)))
 	tiers := []string{"SELECT * FROM " + name + "_match"}
 	if r.required < len(r.terms) {
@@ -165,12 +183,9 @@ func (b *builder) candidates(q search.Query, r run, k *kind, idf []float64, boun
 			branch(tierStrict, b.matching(r.bonus, r.terms, "s"), false, Cap+1)))
 		tiers = append(tiers, "SELECT * FROM "+name+"_strict")
 	}
-	if len(tiers) == 1 { // already the newest Cap+1, each once
-		return append(ctes, fmt.Sprintf(`%s AS (SELECT *, false AS strict FROM %s_match)`, name, name))
-	}
 	return append(ctes, fmt.Sprintf(`%s AS (SELECT x.*, x.tier = %d AS strict FROM (
 			SELECT DISTINCT ON (id) * FROM (%s) u ORDER BY id, tier DESC) x
-		ORDER BY x.tier DESC, x.id DESC LIMIT %d)`, name, tierStrict, strings.Join(tiers, " UNION ALL "), Cap+1))
+		ORDER BY x.tier DESC, x.id DESC LIMIT %d)`, name, tierStrict, strings.Join(tiers, " UNION ALL "), Cap+1)), capped
 }
 
 // cheapScore is a search row's score from its title (s.title_vec, in the row): computed as the
@@ -330,9 +345,10 @@ func (b *builder) query(q search.Query, r run, kinds []*kind, idfs [][]float64, 
 	var ctes, union, capped []string
 	for i, k := range kinds {
 		name := "cand_" + k.typ
-		ctes = append(ctes, b.candidates(q, r, k, idfs[i], bounds[i], name)...)
+		kctes, kcapped := b.candidates(q, r, k, idfs[i], bounds[i], name)
+		ctes = append(ctes, kctes...)
 		union = append(union, "SELECT "+candidateColumns+" FROM "+name)
-		capped = append(capped, fmt.Sprintf("(SELECT count(*) FROM %s_match) > %d", name, Cap))
+		capped = append(capped, kcapped)
 	}
 	hasText := len(r.terms) > 0
 	order := "updated_at DESC, id DESC"
@@ -385,7 +401,7 @@ func (b *builder) query(q search.Query, r run, kinds []*kind, idfs [][]float64, 
 		SELECT (SELECT count(*) FROM c), (%s),
 			coalesce((SELECT json_agg(json_build_object(
 				'type', p.type, 'id', p.id, 'title', d.title, 'body', d.body, 'status', p.status, 'priority', p.priority,
-				'category', p.category, 'client_name', p.client_name, 'slug', d.slug, 'updated_at', p.updated_at,
+				'category', p.category, 'client_name', d.client_name, 'slug', d.slug, 'updated_at', p.updated_at,
 				'score', coalesce(p.score, p.cheap), 'comments', d.comments, 'internal', d.internal
 			) ORDER BY %s) FROM p CROSS JOIN LATERAL (%s) d), '[]'),
 			json_build_object(
@@ -400,12 +416,12 @@ func (b *builder) query(q search.Query, r run, kinds []*kind, idfs [][]float64, 
 
 // documentText is the text of a page's hit, for highlighting: a ticket's title, description
 // and comments, an article's title and text.
-const documentText = `SELECT t.title, t.description AS body, ''::text AS slug,
+const documentText = `SELECT t.title, t.description AS body, ''::text AS slug, (SELECT name FROM clients WHERE id = t.client_id) AS client_name,
 		(SELECT coalesce(json_agg(m.body ORDER BY m.created_at, m.id), '[]') FROM comments m WHERE m.ticket_id = t.id AND NOT m.internal) AS comments,
 		(SELECT coalesce(json_agg(m.body ORDER BY m.created_at, m.id), '[]') FROM comments m WHERE m.ticket_id = t.id AND m.internal) AS internal
 	FROM tickets t WHERE p.type = 'ticket' AND t.id = p.id
 	UNION ALL
-	SELECT a.title, a.body_text, a.slug, NULL::json, NULL::json FROM kb_articles a WHERE p.type = 'kb' AND a.id = p.id`
+	SELECT a.title, a.body_text, a.slug, '', NULL::json, NULL::json FROM kb_articles a WHERE p.type = 'kb' AND a.id = p.id`
 
 // facetCounts counts the candidates by the value of each facet's field in one pass (a kind
 // without the field has it empty or NULL), their tags in another.
