@@ -16,6 +16,7 @@ build:
 
 vet:
 	$(GO) vet ./...
+	@$(GO) mod tidy -diff || { echo "go.mod and go.sum are not tidy: run go mod tidy"; exit 1; }
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 
 services:

@@ -62,7 +62,7 @@ func reindexKind(ctx context.Context, st *store.Store, es *elasticsearch.Backend
 	if err := st.WaitForOutboxClaims(ctx); err != nil {
 		return err
 	}
-	loader, err := es.NewLoader(name)
+	loader, err := es.NewLoader(ctx, name)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -66,9 +67,9 @@ func (in *articleInput) validate(creating bool) error {
 	switch {
 	case creating && in.Title == nil:
 		return bad("title is required")
-	case in.Title != nil && (strings.TrimSpace(*in.Title) == "" || len(*in.Title) > 300):
-		return bad("title must be 1 to 300 characters")
-	case in.Body != nil && len(*in.Body) > 200000:
+	case in.Title != nil && !store.ValidTitle(*in.Title):
+		return bad(fmt.Sprintf("title must be 1 to %d characters", store.MaxTitle))
+	case in.Body != nil && store.TooLong(*in.Body, store.MaxArticleBody):
 		return bad("body is too long")
 	case in.Slug != nil && store.Slugify(*in.Slug) != *in.Slug:
 		return bad("slug must be lowercase letters, digits and single hyphens")

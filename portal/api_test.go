@@ -150,6 +150,7 @@ func TestAPITicketWritesAndBadInput(t *testing.T) {
 		{"other company", fmt.Sprintf(`{"title": "x", "client_id": %d}`, e.ids["globex"]), 403},
 		{"client sets status", `{"title": "x", "status": "closed"}`, 403},
 		{"too large", `{"title": "` + strings.Repeat("a", 300<<10) + `"}`, 413},
+		{"title of 301 characters", `{"title": "` + strings.Repeat("é", 301) + `"}`, 422},
 	}
 	for _, b := range bad {
 		if r := callAPI(t, e.app, alice, "POST", "/api/v1/tickets", b.body); r.status != b.status || r.errCode() == "" {
@@ -158,6 +159,11 @@ func TestAPITicketWritesAndBadInput(t *testing.T) {
 	}
 	if n := count(); n != before {
 		t.Fatalf("bad requests wrote %d tickets", n-before)
+	}
+	// The limit counts characters, as the schema does: 300 accented ones are 600 bytes.
+	accented := strings.Repeat("é", 300)
+	if r := callAPI(t, e.app, alice, "POST", "/api/v1/tickets", `{"title": "`+accented+`"}`); r.status != 201 || r.body["title"] != accented {
+		t.Errorf("a title of 300 accented characters: %d %s", r.status, r.raw[:min(len(r.raw), 200)])
 	}
 	r := callAPI(t, e.app, alice, "POST", "/api/v1/tickets", `{"title": "Sin VPN", "priority": "urgent", "category": "vpn", "tags": ["vpn"]}`)
 	if r.status != 201 || r.body["client_id"].(float64) != float64(e.ids["acme"]) || r.body["created_by"].(float64) != float64(e.ids["alice"]) {

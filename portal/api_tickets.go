@@ -2,6 +2,7 @@ package portal
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -104,10 +105,10 @@ func (in *ticketInput) validate(creating bool) error {
 	if creating && in.Title == nil {
 		return bad("title is required")
 	}
-	if in.Title != nil && (strings.TrimSpace(*in.Title) == "" || len(*in.Title) > 300) {
-		return bad("title must be 1 to 300 characters")
+	if in.Title != nil && !store.ValidTitle(*in.Title) {
+		return bad(fmt.Sprintf("title must be 1 to %d characters", store.MaxTitle))
 	}
-	if in.Description != nil && len(*in.Description) > 100000 {
+	if in.Description != nil && store.TooLong(*in.Description, store.MaxDescription) {
 		return bad("description is too long")
 	}
 	if in.Status != nil && !store.ValidStatus(*in.Status) {
@@ -230,8 +231,8 @@ func (s *Server) apiAddComment(c *fiber.Ctx) error {
 	if err := decodeStrict(c, &in); err != nil {
 		return err
 	}
-	if strings.TrimSpace(in.Body) == "" || len(in.Body) > 100000 {
-		return apiError(fiber.StatusUnprocessableEntity, "invalid", "body must be 1 to 100000 characters")
+	if strings.TrimSpace(in.Body) == "" || store.TooLong(in.Body, store.MaxComment) {
+		return apiError(fiber.StatusUnprocessableEntity, "invalid", fmt.Sprintf("body must be 1 to %d characters", store.MaxComment))
 	}
 	u := currentUser(c)
 	if in.Internal && !u.IsStaff() {

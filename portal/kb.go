@@ -124,10 +124,10 @@ func (s *Server) kbSave(c *fiber.Ctx) error {
 	}
 	data := map[string]any{"Form": form, "Action": action}
 	var problems []string
-	if form["title"] == "" || len(form["title"]) > 300 {
+	if !store.ValidTitle(form["title"]) {
 		problems = append(problems, s.t(c, "kb.title_required"))
 	}
-	if len(form["body"]) > 200000 {
+	if store.TooLong(form["body"], store.MaxArticleBody) {
 		problems = append(problems, s.t(c, "kb.body_too_long"))
 	}
 	if !slices.Contains([]string{"es", "en"}, form["locale"]) || !slices.Contains([]string{"public", "clients", "internal"}, form["audience"]) ||

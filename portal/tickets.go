@@ -120,15 +120,19 @@ func (s *Server) renderNewTicket(c *fiber.Ctx, status int, data map[string]any) 
 	return s.render(c, "ticket_new", page{Title: s.t(c, "nav.new_ticket"), Data: data})
 }
 
+// formTextMax is the most characters a form's description or comment takes: a page's text box,
+// where the API takes what the schema allows.
+const formTextMax = 20_000
+
 func (s *Server) createTicket(c *fiber.Ctx) error {
 	u := currentUser(c)
 	form := map[string]string{"title": strings.TrimSpace(c.FormValue("title")), "description": strings.TrimSpace(c.FormValue("description")),
 		"priority": c.FormValue("priority"), "category": c.FormValue("category"), "client": c.FormValue("client")}
 	var problems []string
-	if form["title"] == "" || len(form["title"]) > 300 {
+	if !store.ValidTitle(form["title"]) {
 		problems = append(problems, s.t(c, "ticket.title_required"))
 	}
-	if len(form["description"]) > 20000 {
+	if store.TooLong(form["description"], formTextMax) {
 		problems = append(problems, s.t(c, "ticket.description_too_long"))
 	}
 	if !store.ValidPriority(form["priority"]) {
@@ -169,7 +173,7 @@ func (s *Server) addComment(c *fiber.Ctx) error {
 	}
 	u := currentUser(c)
 	body := strings.TrimSpace(c.FormValue("body"))
-	if body == "" || len(body) > 20000 {
+	if body == "" || store.TooLong(body, formTextMax) {
 		s.flash(c, s.t(c, "ticket.comment_required"))
 		return c.Redirect(ticketURL(t.ID), fiber.StatusSeeOther)
 	}

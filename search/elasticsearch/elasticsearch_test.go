@@ -2,6 +2,7 @@ package elasticsearch_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -68,20 +69,17 @@ func TestBeginReindexDropsLeftovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := estest.URL(t)
-	req, _ := http.NewRequest("POST", base+"/_aliases", strings.NewReader(
-		`{"actions":[{"remove":{"index":"`+orphan+`","alias":"`+es.Alias(search.TypeTicket)+`_pending"}}]}`))
-	req.Header.Set("Content-Type", "application/json")
-	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
-		t.Fatalf("remove alias: %v %v", res, err)
+	if status := call(t, "POST", base+"/_aliases",
+		`{"actions":[{"remove":{"index":"`+orphan+`","alias":"`+es.Alias(search.TypeTicket)+`_pending"}}]}`); status != 200 {
+		t.Fatalf("remove alias: status %d", status)
 	}
 	next, err := es.BeginReindex(ctx, search.TypeTicket)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{pending, orphan} {
-		res, err := http.Head(base + "/" + name)
-		if err != nil || res.StatusCode != 404 {
-			t.Errorf("%s still exists: %v %v", name, res.StatusCode, err)
+		if status := call(t, "HEAD", base+"/"+name, ""); status != 404 {
+			t.Errorf("%s still exists: status %d", name, status)
 		}
 	}
 	if err := es.AbortReindex(ctx, next); err != nil {
@@ -89,5 +87,57 @@ func TestBeginReindexDropsLeftovers(t *testing.T) {
 	}
 	if n, err := es.Count(ctx, search.TypeTicket); err != nil || n != 0 {
 		t.Errorf("the live index: %d documents, %v", n, err)
+	}
+}
+
+// call sends one request to Elasticsearch and returns its status, its body read and closed.
+func call(t *testing.T, method, url, body string) int {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer res.Body.Close()
+	if _, err := io.Copy(io.Discard, res.Body); err != nil {
+		t.Fatalf("%s %s: read the answer: %v", method, url, err)
+	}
+	return res.StatusCode
+}
+
+// TestLoaderStopsWithItsContext: a reindex cancelled (Ctrl-C, a shutdown) stops sending: the
+// loader's requests carry its context, and what they could not send is reported, not lost in
+// silence nor sent after the caller gave up.
+func TestLoaderStopsWithItsContext(t *testing.T) {
+	es := estest.New(t, analysis.New())
+	ctx := context.Background()
+	index, err := es.BeginReindex(ctx, search.TypeKB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = es.AbortReindex(context.Background(), index) })
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	loader, err := es.NewLoader(cancelled, index)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := &search.Document{Type: search.TypeKB, ID: 1, Version: 1, Title: "Impresora en red", Locale: "es", Slug: "impresora", Audience: "public", Published: true}
+	if err := loader.Add(ctx, doc); err != nil {
+		t.Fatal(err)
+	}
+	err = loader.Close(ctx)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("close: %v, want the loader's context's end reported", err)
+	}
+	if status := call(t, "POST", estest.URL(t)+"/"+index+"/_refresh", ""); status != 200 {
+		t.Fatalf("refresh: status %d", status)
+	}
+	if status := call(t, "GET", estest.URL(t)+"/"+index+"/_doc/1", ""); status != 404 {
+		t.Errorf("the document was sent after its context ended: status %d", status)
 	}
 }

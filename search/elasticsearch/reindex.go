@@ -94,15 +94,15 @@ const (
 	loaderRetries    = 5
 )
 
-// NewLoader starts a loader for index.
-func (b *Backend) NewLoader(index string) (*Loader, error) {
+// NewLoader starts a loader for index; its requests and pauses end with ctx.
+func (b *Backend) NewLoader(ctx context.Context, index string) (*Loader, error) {
 	l := &Loader{b: b, index: index, work: make(chan []byte), buf: make([]byte, 0, loaderFlushBytes+64<<10)}
 	for range loaderWorkers {
 		l.wg.Add(1)
 		go func() {
 			defer l.wg.Done()
 			for body := range l.work {
-				l.send(body)
+				l.send(ctx, body)
 			}
 		}()
 	}
@@ -147,9 +147,9 @@ func (l *Loader) flush(ctx context.Context) error {
 // send posts one body. Items refused for load (429) make it go again after a pause: with
 // external versions a document sent twice is simply indexed twice. A 409 means a newer
 // version arrived through the indexer meanwhile: that document is done.
-func (l *Loader) send(body []byte) {
+func (l *Loader) send(ctx context.Context, body []byte) {
 	for attempt := 0; ; attempt++ {
-		retry, err := l.post(body)
+		retry, err := l.post(ctx, body)
 		if err == nil {
 			return
 		}
@@ -157,14 +157,21 @@ func (l *Loader) send(body []byte) {
 			l.record(bytes.Count(body, []byte("\n"))/2, err)
 			return
 		}
-		time.Sleep(time.Duration(250<<attempt) * time.Millisecond)
+		pause := time.NewTimer(time.Duration(250<<attempt) * time.Millisecond)
+		select {
+		case <-pause.C:
+		case <-ctx.Done():
+			pause.Stop()
+			l.record(bytes.Count(body, []byte("\n"))/2, fmt.Errorf("%w (after: %w)", ctx.Err(), err))
+			return
+		}
 	}
 }
 
-func (l *Loader) post(body []byte) (retry bool, err error) {
-	res, err := l.b.es.Bulk(bytes.NewReader(body), l.b.es.Bulk.WithIndex(l.index))
+func (l *Loader) post(ctx context.Context, body []byte) (retry bool, err error) {
+	res, err := l.b.es.Bulk(bytes.NewReader(body), l.b.es.Bulk.WithContext(ctx), l.b.es.Bulk.WithIndex(l.index))
 	if err != nil {
-		return false, fmt.Errorf("%w: bulk: %v", search.ErrUnavailable, err)
+		return false, fmt.Errorf("%w: bulk: %w", search.ErrUnavailable, err)
 	}
 	defer drain(res)
 	if res.StatusCode == http.StatusTooManyRequests {
@@ -175,7 +182,7 @@ func (l *Loader) post(body []byte) (retry bool, err error) {
 	}
 	reply, err := io.ReadAll(res.Body)
 	if err != nil {
-		return false, fmt.Errorf("%w: bulk reply: %v", search.ErrUnavailable, err)
+		return false, fmt.Errorf("%w: bulk reply: %w", search.ErrUnavailable, err)
 	}
 	// The usual answer says so first thing: no need to decode thousands of items.
 	if i := bytes.Index(reply, []byte(`"errors":`)); i >= 0 && i < 64 && bytes.HasPrefix(reply[i+len(`"errors":`):], []byte("false")) {
