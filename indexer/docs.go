@@ -1,9 +1,6 @@
 package indexer
 
 import (
-	"slices"
-	"time"
-
 	"helpdesk/search"
 	"helpdesk/store"
 )
@@ -16,11 +13,7 @@ func TicketDocument(t store.TicketDoc) *search.Document {
 		Category: t.Category, Tags: t.Tags,
 		Status: t.Status, Priority: t.Priority,
 		ClientID: t.ClientID, ClientName: t.ClientName,
-		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt,
-	}
-	if t.FirstResponseAt == nil && slices.Contains([]string{"open", "in_progress", "waiting"}, t.Status) {
-		due := t.CreatedAt.Add(time.Duration(t.SLAMinutes) * time.Minute)
-		d.SLADue = &due
+		CreatedAt: t.CreatedAt, UpdatedAt: t.UpdatedAt, SLADue: t.SLADue,
 	}
 	if t.AssigneeID != nil {
 		d.AssigneeID = *t.AssigneeID

@@ -71,10 +71,10 @@ type SLACandidate struct {
 // the client's SLA) falls before now+horizon, overdue ones included, soonest first.
 func (s *Store) SLACandidates(ctx context.Context, now time.Time, horizon time.Duration) ([]SLACandidate, error) {
 	rows, err := s.db.Query(ctx, `SELECT t.id AS ticket_id, t.title, c.name AS client_name, t.priority,
-			t.created_at + c.sla_response_minutes * interval '1 minute' AS due, u.email AS assignee_email
+			ticket_sla_due(t.created_at, t.first_response_at, t.status, c.sla_response_minutes) AS due, u.email AS assignee_email
 		FROM tickets t JOIN clients c ON c.id = t.client_id LEFT JOIN users u ON u.id = t.assignee_id
-		WHERE t.status IN ('open', 'in_progress', 'waiting') AND t.first_response_at IS NULL
-		  AND t.created_at + c.sla_response_minutes * interval '1 minute' <= $1
+		WHERE ticket_open(t.status) AND t.first_response_at IS NULL
+		  AND ticket_sla_due(t.created_at, t.first_response_at, t.status, c.sla_response_minutes) <= $1
 		ORDER BY due, t.id`, now.Add(horizon))
 	return all[SLACandidate](rows, err, "sla candidates")
 }
@@ -84,7 +84,7 @@ func (s *Store) SLACandidates(ctx context.Context, now time.Time, horizon time.D
 func (s *Store) ResolveAnsweredAlerts(ctx context.Context, now time.Time) (int64, error) {
 	tag, err := s.db.Exec(ctx, `UPDATE alerts a SET resolved_at = $1 FROM tickets t
 		WHERE a.ticket_id = t.id AND a.resolved_at IS NULL
-		  AND (t.first_response_at IS NOT NULL OR t.status IN ('resolved', 'closed'))`, now)
+		  AND (t.first_response_at IS NOT NULL OR NOT ticket_open(t.status))`, now)
 	if err != nil {
 		return 0, fmt.Errorf("resolve alerts: %w", err)
 	}

@@ -65,10 +65,10 @@ type DayCount struct {
 const AtRiskHorizon = 30 * time.Minute
 
 const (
-	// openTicket is the condition on tickets t that makes one open.
-	openTicket = `t.status IN ('open', 'in_progress', 'waiting')`
-	// slaDue is the response deadline of ticket t of client c.
-	slaDue = `t.created_at + make_interval(mins => c.sla_response_minutes)`
+	// openTicket is the condition on tickets t that makes one open (010_sla_rules.sql).
+	openTicket = `ticket_open(t.status)`
+	// slaDue is the response deadline of ticket t of client c, answered or not.
+	slaDue = `ticket_response_deadline(t.created_at, c.sla_response_minutes)`
 )
 
 // The dashboard statements take $1 = now and, where they need it, $2 = start of the window.

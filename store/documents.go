@@ -9,9 +9,10 @@ import (
 // TicketDoc is a ticket's current state with everything its search document holds.
 type TicketDoc struct {
 	Ticket
-	ClientName   string  `db:"client_name"`
-	SLAMinutes   int     `db:"sla_response_minutes"`
-	AssigneeName *string `db:"assignee_name"`
+	ClientName string `db:"client_name"`
+	// SLADue is when its first response is due, while it waits for one (ticket_sla_due).
+	SLADue       *time.Time `db:"sla_due"`
+	AssigneeName *string    `db:"assignee_name"`
 	// The bodies of the public and of the internal comments, oldest first.
 	Comments []string `db:"comments"`
 	Internal []string `db:"internal"`
@@ -22,7 +23,8 @@ type TicketDoc struct {
 // protocol carries far more cheaply than JSON (a reindex loads millions).
 func (s *Store) TicketDocs(ctx context.Context, ids []int64) ([]TicketDoc, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+prefixed("t.", ticketColumns)+`,
-			c.name AS client_name, c.sla_response_minutes, u.name AS assignee_name,
+			c.name AS client_name, ticket_sla_due(t.created_at, t.first_response_at, t.status, c.sla_response_minutes) AS sla_due,
+			u.name AS assignee_name,
 			coalesce((SELECT array_agg(m.body ORDER BY m.created_at, m.id) FROM comments m
 			          WHERE m.ticket_id = t.id AND NOT m.internal), '{}') AS comments,
 			coalesce((SELECT array_agg(m.body ORDER BY m.created_at, m.id) FROM comments m

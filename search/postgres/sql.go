@@ -54,8 +54,8 @@ func (k *kind) filterable(f search.Filters) bool {
 }
 
 // slaDue is when a ticket's first response is due, for tickets still waiting for one.
-const slaDue = `CASE WHEN s.first_response_at IS NULL AND s.status IN ('open', 'in_progress', 'waiting')
-	THEN s.created_at + (SELECT x.sla_response_minutes FROM clients x WHERE x.id = s.client_id) * interval '1 minute' END`
+const slaDue = `ticket_sla_due(s.created_at, s.first_response_at, s.status,
+	(SELECT x.sla_response_minutes FROM clients x WHERE x.id = s.client_id))`
 
 // candidateColumns are the columns of a candidate of any kind.
 const candidateColumns = `type, id, status, priority, category, tags, client_id, assignee_id,
