@@ -9,6 +9,7 @@ import (
 
 	"helpdesk/auth"
 	"helpdesk/i18n"
+	"helpdesk/search"
 	"helpdesk/store"
 )
 
@@ -84,11 +85,11 @@ func (s *Server) switchLanguage(c *fiber.Ctx) error {
 }
 
 // viewer is the search viewer of the request's user.
-func viewer(u *store.User) searchViewer {
+func viewer(u *store.User) search.Viewer {
 	if u == nil {
-		return searchViewer{}
+		return search.Viewer{}
 	}
-	v := searchViewer{Role: u.Role, UserID: u.ID}
+	v := search.Viewer{Role: u.Role, UserID: u.ID}
 	if u.ClientID != nil {
 		v.ClientID = *u.ClientID
 	}

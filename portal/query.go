@@ -10,8 +10,6 @@ import (
 	"helpdesk/search"
 )
 
-type searchViewer = search.Viewer
-
 // parseSearchQuery reads a search from URL parameters, shared by the pages and the API:
 // q, type, status, priority, client, category, assignee, tag (all repeatable where it makes
 // sense), from, to (dates or RFC 3339 times), age (1d, 7d, 30d), sort, page, per_page.

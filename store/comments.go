@@ -34,18 +34,6 @@ func (s *Store) Comments(ctx context.Context, ticketID int64, withInternal bool)
 	return all[Comment](rows, err, fmt.Sprintf("comments of ticket %d", ticketID))
 }
 
-// DeleteComment removes a comment.
-func (s *Store) DeleteComment(ctx context.Context, id int64) error {
-	tag, err := s.db.Exec(ctx, `DELETE FROM comments WHERE id = $1`, id)
-	if err != nil {
-		return fmt.Errorf("delete comment %d: %w", id, classify(err))
-	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("delete comment %d: %w", id, ErrNotFound)
-	}
-	return nil
-}
-
 // CommentView is a comment with its author, as a ticket page shows it.
 type CommentView struct {
 	Comment

@@ -71,10 +71,9 @@ func (s *Store) Transact(ctx context.Context, fn func(tx *Store) error) error {
 
 // Sentinel errors. The portal maps each to one HTTP status.
 var (
-	ErrNotFound  = errors.New("not found")     // 404
-	ErrInvalid   = errors.New("invalid input") // 400 / 422
-	ErrConflict  = errors.New("conflict")      // 409
-	ErrForbidden = errors.New("forbidden")     // 403
+	ErrNotFound = errors.New("not found")     // 404
+	ErrInvalid  = errors.New("invalid input") // 400 / 422
+	ErrConflict = errors.New("conflict")      // 409
 )
 
 // classify turns constraint violations into sentinel errors with a message fit for a user.
