@@ -16,11 +16,7 @@ import (
 
 var pg = &pgtest.Server{}
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	pg.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { pgtest.Main(m, pg) }
 
 type result struct {
 	code           int

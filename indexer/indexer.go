@@ -63,11 +63,17 @@ func New(st *store.Store, sink Sink, log *slog.Logger, m *Metrics, opts Options)
 }
 
 // Run processes changes until ctx is cancelled. A batch in hand when ctx ends is finished
-// (within its timeout) before Run returns.
+// (within its timeout) before Run returns, and so is the outbox listener: nothing of the
+// indexer runs on once Run has returned.
 func (ix *Indexer) Run(ctx context.Context) error {
 	wake := make(chan struct{}, 1)
 	listening := make(chan struct{}, 1)
-	go ix.listen(ctx, wake, listening)
+	listener := make(chan struct{})
+	go func() {
+		defer close(listener)
+		ix.listen(ctx, wake, listening)
+	}()
+	defer func() { <-listener }()
 	backoff := time.Duration(0)
 	for ctx.Err() == nil {
 		_, err := ix.Drain(ctx)

@@ -2,7 +2,6 @@ package seed_test
 
 import (
 	"context"
-	"os"
 	"slices"
 	"testing"
 	"time"
@@ -14,11 +13,7 @@ import (
 
 var pg = &pgtest.Server{}
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	pg.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { pgtest.Main(m, pg) }
 
 var anchor = time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
 

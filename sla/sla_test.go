@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -19,11 +18,7 @@ import (
 
 var pg = &pgtest.Server{}
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	pg.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { pgtest.Main(m, pg) }
 
 // recorder keeps the notifications a monitor sends.
 type recorder struct {

@@ -72,7 +72,15 @@ func (s *Server) templateDB(ctx context.Context) (string, error) {
 	return s.template, s.err
 }
 
-// Cleanup drops the template; call it from TestMain after the tests ran.
+// Main runs a test binary's tests, then drops s's template: a package's TestMain is
+// func TestMain(m *testing.M) { pgtest.Main(m, pg) }.
+func Main(m *testing.M, s *Server) {
+	code := m.Run()
+	s.Cleanup()
+	os.Exit(code)
+}
+
+// Cleanup drops the template (Main does, after the tests ran).
 func (s *Server) Cleanup() {
 	if s.template != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

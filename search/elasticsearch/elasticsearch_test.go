@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -18,17 +17,14 @@ import (
 	"helpdesk/internal/pgtest"
 	"helpdesk/search"
 	"helpdesk/search/analysis"
+	"helpdesk/search/elasticsearch"
 	"helpdesk/search/searchtest"
 	"helpdesk/store"
 )
 
 var pg = &pgtest.Server{}
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	pg.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { pgtest.Main(m, pg) }
 
 // TestConformance indexes the shared fixture through the real indexer and runs the suite.
 func TestConformance(t *testing.T) {
@@ -39,19 +35,37 @@ func TestTotalsPastTheCap(t *testing.T) {
 	searchtest.RunCapped(t, pg.NewStore(t), indexed)
 }
 
-// indexed builds an index of st through the real indexer.
+// TestConformanceAfterChanges: rows changed and deleted through the store reach the index
+// through the real indexer, and are searched as they now are.
+func TestConformanceAfterChanges(t *testing.T) {
+	searchtest.RunChanges(t, pg.NewStore(t), indexed)
+}
+
+// indexed builds an index of st through the real indexer, and keeps it in step when the
+// suite changes rows (Sync).
 func indexed(t *testing.T, st *store.Store) search.Searcher {
-	es := estest.New(t, st.Analyzer())
+	s := &syncedIndex{Backend: estest.New(t, st.Analyzer())}
+	s.ix = indexer.New(st, s.Backend, slog.New(slog.NewTextHandler(io.Discard, nil)), indexer.NewMetrics(prometheus.NewRegistry()), indexer.Options{})
+	s.Sync(t)
+	return s
+}
+
+type syncedIndex struct {
+	*elasticsearch.Backend
+	ix *indexer.Indexer
+}
+
+// Sync indexes what the outbox holds and makes it searchable.
+func (s *syncedIndex) Sync(t *testing.T) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	ix := indexer.New(st, es, slog.New(slog.NewTextHandler(io.Discard, nil)), indexer.NewMetrics(prometheus.NewRegistry()), indexer.Options{})
-	if _, err := ix.Drain(ctx); err != nil {
+	if _, err := s.ix.Drain(ctx); err != nil {
 		t.Fatalf("index: %v", err)
 	}
-	if err := es.Refresh(ctx); err != nil {
+	if err := s.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return es
 }
 
 // TestBeginReindexDropsLeftovers: a reindex killed half-way leaves an index behind the pending

@@ -3,7 +3,6 @@ package postgres_test
 import (
 	"context"
 	"errors"
-	"os"
 	"testing"
 
 	"helpdesk/internal/pgtest"
@@ -15,14 +14,18 @@ import (
 
 var pg = &pgtest.Server{}
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	pg.Cleanup()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { pgtest.Main(m, pg) }
 
 func TestConformance(t *testing.T) {
 	searchtest.Run(t, pg.NewStore(t), func(t *testing.T, st *store.Store) search.Searcher {
+		return postgres.New(st.Pool(), st.Analyzer())
+	})
+}
+
+// TestConformanceAfterChanges: rows changed and deleted through the store are searched as
+// they now are (the search rows follow in the writing transaction).
+func TestConformanceAfterChanges(t *testing.T) {
+	searchtest.RunChanges(t, pg.NewStore(t), func(t *testing.T, st *store.Store) search.Searcher {
 		return postgres.New(st.Pool(), st.Analyzer())
 	})
 }
