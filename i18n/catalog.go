@@ -64,6 +64,7 @@ var catalog = map[string]map[string]string{
 		"error.csrf":         "El formulario ha caducado. Recarga la página y vuelve a intentarlo.",
 		"error.unavailable":  "El servicio no está disponible ahora mismo. Vuelve a intentarlo en unos minutos.",
 		"error.bad_request":  "La petición no es válida.",
+		"error.conflict":     "Alguien ha cambiado esto mientras tanto. Recarga la página y vuelve a intentarlo.",
 		"error.back":         "Volver al inicio",
 
 		"ticket.title":                "Asunto",
@@ -234,6 +235,7 @@ var catalog = map[string]map[string]string{
 		"error.csrf":         "The form expired. Reload the page and try again.",
 		"error.unavailable":  "The service is unavailable right now. Try again in a few minutes.",
 		"error.bad_request":  "The request is not valid.",
+		"error.conflict":     "Someone changed this in the meantime. Reload the page and try again.",
 		"error.back":         "Back to the start",
 
 		"ticket.title":                "Subject",

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/netip"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -19,60 +20,13 @@ import (
 	"helpdesk/store"
 )
 
-// apiErr is an API error: a status and a stable code with a message for people.
-type apiErr struct {
-	status        int
-	code, message string
-}
-
-func (e *apiErr) Error() string { return e.code + ": " + e.message }
-
-func apiError(status int, code, message string) error { return &apiErr{status, code, message} }
-
 // apiErrorBody writes {"error": {"code", "message"}} for any error of an API route.
 func (s *Server) apiErrorBody(c *fiber.Ctx, err error) error {
-	var ae *apiErr
-	var fe *fiber.Error
-	switch {
-	case errors.As(err, &ae):
-	case errors.As(err, &fe):
-		ae = &apiErr{fe.Code, codeFor(fe.Code), fe.Message}
-	case errors.Is(err, store.ErrNotFound):
-		ae = &apiErr{fiber.StatusNotFound, "not_found", "not found"}
-	case errors.Is(err, store.ErrConflict):
-		ae = &apiErr{fiber.StatusConflict, "conflict", cleanMessage(err)}
-	case errors.Is(err, store.ErrInvalid):
-		ae = &apiErr{fiber.StatusUnprocessableEntity, "invalid", cleanMessage(err)}
-	case errors.Is(err, search.ErrBadQuery):
-		ae = &apiErr{fiber.StatusBadRequest, "bad_request", cleanMessage(err)}
-	default:
+	p, failure := problemOf(err)
+	if failure {
 		s.log.Error("api request failed", "request_id", requestID(c), "path", c.Path(), "err", err)
-		ae = &apiErr{fiber.StatusServiceUnavailable, "unavailable", "the service is unavailable; try again shortly"}
 	}
-	return c.Status(ae.status).JSON(fiber.Map{"error": fiber.Map{"code": ae.code, "message": ae.message}})
-}
-
-func codeFor(status int) string {
-	switch status {
-	case fiber.StatusNotFound:
-		return "not_found"
-	case fiber.StatusMethodNotAllowed:
-		return "method_not_allowed"
-	case fiber.StatusRequestEntityTooLarge:
-		return "too_large"
-	}
-	return "bad_request"
-}
-
-// cleanMessage keeps the part of an error meant for the caller: what follows the sentinel.
-func cleanMessage(err error) string {
-	msg := err.Error()
-	for _, s := range []error{store.ErrInvalid, store.ErrConflict, search.ErrBadQuery} {
-		if i := strings.Index(msg, s.Error()+": "); i >= 0 {
-			return msg[i+len(s.Error())+2:]
-		}
-	}
-	return msg
+	return c.Status(p.Status).JSON(fiber.Map{"error": fiber.Map{"code": p.Code, "message": p.Message}})
 }
 
 // apiAuth limits by address, then resolves the bearer token to its user and limits by token.
@@ -137,8 +91,9 @@ func decodeStrict(c *fiber.Ctx, v any) error {
 			return apiError(fiber.StatusBadRequest, "bad_request", "body is not valid JSON")
 		case errors.Is(err, io.EOF):
 			return apiError(fiber.StatusBadRequest, "bad_request", "a JSON body is required")
-		case strings.HasPrefix(err.Error(), "json: unknown field"):
-			return apiError(fiber.StatusBadRequest, "bad_request", strings.TrimPrefix(err.Error(), "json: "))
+		}
+		if name, ok := unknownField(body, v); ok {
+			return apiError(fiber.StatusBadRequest, "bad_request", fmt.Sprintf("unknown field %q", name))
 		}
 		return apiError(fiber.StatusBadRequest, "bad_request", "invalid body")
 	}
@@ -146,6 +101,48 @@ func decodeStrict(c *fiber.Ctx, v any) error {
 		return apiError(fiber.StatusBadRequest, "bad_request", "one JSON object expected")
 	}
 	return nil
+}
+
+// unknownField returns the first member of the JSON object body that no field of the struct v
+// points to takes, matched as encoding/json matches them (tag or field name, any case).
+func unknownField(body []byte, v any) (string, bool) {
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return "", false
+	}
+	known := map[string]bool{}
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-" || !f.IsExported():
+			continue
+		case name == "":
+			name = f.Name
+		}
+		known[strings.ToLower(name)] = true
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return "", false
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		key, _ := tok.(string)
+		if !known[strings.ToLower(key)] {
+			return key, true
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return "", false
+		}
+	}
+	return "", false
 }
 
 // apiBodyLimit bounds API request bodies.

@@ -4,7 +4,6 @@ package portal
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -176,61 +175,18 @@ func New(d Deps) (*fiber.App, error) {
 	return app, nil
 }
 
-// httpError is an error with the status and message key a page shows.
-type httpError struct {
-	status int
-	key    string
-	err    error
-}
-
-func (e *httpError) Error() string {
-	if e.err != nil {
-		return e.key + ": " + e.err.Error()
-	}
-	return e.key
-}
-func (e *httpError) Unwrap() error { return e.err }
-
-func notFound() error  { return &httpError{status: fiber.StatusNotFound, key: "error.not_found"} }
-func forbidden() error { return &httpError{status: fiber.StatusForbidden, key: "error.forbidden"} }
-func badRequest(err error) error {
-	return &httpError{status: fiber.StatusBadRequest, key: "error.bad_request", err: err}
-}
-
 // handleError turns errors into responses in one place; an unexpected error is logged once,
 // here, and the person sees a friendly page, never the error itself.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if strings.HasPrefix(c.Path(), "/api/") {
 		return s.apiErrorBody(c, err)
 	}
-	status, key := fiber.StatusInternalServerError, "error.unavailable"
-	var he *httpError
-	var fe *fiber.Error
-	switch {
-	case errors.As(err, &he):
-		status, key = he.status, he.key
-	case errors.As(err, &fe):
-		status = fe.Code
-		if status == fiber.StatusNotFound {
-			key = "error.not_found"
-		} else if status < 500 {
-			key = "error.bad_request"
-		}
-	case errors.Is(err, store.ErrNotFound):
-		status, key = fiber.StatusNotFound, "error.not_found"
-	case errors.Is(err, search.ErrBadQuery), errors.Is(err, store.ErrInvalid):
-		status, key = fiber.StatusBadRequest, "error.bad_request"
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, search.ErrUnavailable):
-		status = fiber.StatusServiceUnavailable
-	default:
-		// Postgres unreachable and the like: the service is unavailable, not broken.
-		status = fiber.StatusServiceUnavailable
-	}
-	if status >= 500 {
+	p, failure := problemOf(err)
+	if failure {
 		s.log.Error("request failed", "request_id", requestID(c), "path", c.Path(), "err", err)
 	}
-	c.Status(status)
-	return s.render(c, "error", page{Title: "Error", Data: map[string]any{"Message": s.t(c, key)}})
+	c.Status(p.Status)
+	return s.render(c, "error", page{Title: "Error", Data: map[string]any{"Message": s.t(c, p.Key)}})
 }
 
 func requestID(c *fiber.Ctx) string {

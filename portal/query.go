@@ -1,7 +1,6 @@
 package portal
 
 import (
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -39,7 +38,7 @@ func parseSearchQuery(v url.Values) (search.Query, error) {
 		if s := v.Get(p.name); s != "" {
 			t, err := parseTime(s)
 			if err != nil {
-				return q, fmt.Errorf("%w: %s must be a date (2026-01-31) or an RFC 3339 time", search.ErrBadQuery, p.name)
+				return q, search.BadQuery("%s must be a date (2026-01-31) or an RFC 3339 time", p.name)
 			}
 			*p.dst = &t
 		}
@@ -47,7 +46,7 @@ func parseSearchQuery(v url.Values) (search.Query, error) {
 	if a := v.Get("age"); a != "" {
 		span, ok := search.AgeSpan(a)
 		if !ok {
-			return q, fmt.Errorf("%w: age must be 1d, 7d or 30d", search.ErrBadQuery)
+			return q, search.BadQuery("age must be 1d, 7d or 30d")
 		}
 		q.Now = time.Now()
 		from := q.Now.Add(-span)
@@ -62,7 +61,7 @@ func parseSearchQuery(v url.Values) (search.Query, error) {
 		if s := v.Get(p.name); s != "" {
 			n, err := strconv.Atoi(s)
 			if err != nil {
-				return q, fmt.Errorf("%w: %s must be a number", search.ErrBadQuery, p.name)
+				return q, search.BadQuery("%s must be a number", p.name)
 			}
 			*p.dst = n
 		}
@@ -75,7 +74,7 @@ func ids(vals []string, name string) ([]int64, error) {
 	for _, s := range vals {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n <= 0 {
-			return nil, fmt.Errorf("%w: %s must be a positive id", search.ErrBadQuery, name)
+			return nil, search.BadQuery("%s must be a positive id", name)
 		}
 		out = append(out, n)
 	}

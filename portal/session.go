@@ -105,7 +105,9 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 		sent = c.Get("X-CSRF-Token")
 	}
 	if !ok || sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(st.data.CSRF)) != 1 {
-		return &httpError{status: fiber.StatusForbidden, key: "error.csrf"}
+		p := newProblem(fiber.StatusForbidden, "csrf", "the form expired")
+		p.Key = "error.csrf"
+		return p
 	}
 	return c.Next()
 }

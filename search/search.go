@@ -163,8 +163,23 @@ func AgeSpan(value string) (time.Duration, bool) {
 	return 0, false
 }
 
-// ErrBadQuery wraps every reason a query is refused; the API answers it with 400.
+// ErrBadQuery is every reason a query is refused (a *QueryError); the API answers it with 400.
 var ErrBadQuery = errors.New("bad query")
+
+// QueryError is a query refused, with why, in words for the person who sent it. It is
+// ErrBadQuery.
+type QueryError struct {
+	Reason string
+}
+
+func (e *QueryError) Error() string        { return ErrBadQuery.Error() + ": " + e.Reason }
+func (e *QueryError) Message() string      { return e.Reason }
+func (e *QueryError) Is(target error) bool { return target == ErrBadQuery }
+
+// BadQuery refuses a query for the reason format says.
+func BadQuery(format string, args ...any) error {
+	return &QueryError{Reason: fmt.Sprintf(format, args...)}
+}
 
 // ErrUnavailable means the engine could not answer (down, timed out); failover tries another.
 var ErrUnavailable = errors.New("search engine unavailable")
@@ -173,7 +188,7 @@ var ErrUnavailable = errors.New("search engine unavailable")
 // same queries with the same errors.
 func (q Query) Normalize() (Query, error) {
 	bad := func(format string, args ...any) (Query, error) {
-		return q, fmt.Errorf("%w: %s", ErrBadQuery, fmt.Sprintf(format, args...))
+		return q, BadQuery(format, args...)
 	}
 	if len(q.Text) > MaxTextLength {
 		return bad("text longer than %d bytes", MaxTextLength)

@@ -16,7 +16,7 @@ var databaseName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,47}$`)
 // databases of their own beside the portal's.
 func EnsureDatabase(ctx context.Context, serverURL, name string) (dbURL string, created bool, err error) {
 	if !databaseName.MatchString(name) {
-		return "", false, fmt.Errorf("%w: database name %q: lowercase letters, digits and _ only", ErrInvalid, name)
+		return "", false, Invalid("database name", "%q: lowercase letters, digits and _ only", name)
 	}
 	u, err := url.Parse(serverURL)
 	if err != nil {
@@ -44,7 +44,7 @@ func EnsureDatabase(ctx context.Context, serverURL, name string) (dbURL string, 
 // DropDatabase removes the database name, closing its connections first.
 func DropDatabase(ctx context.Context, serverURL, name string) error {
 	if !databaseName.MatchString(name) {
-		return fmt.Errorf("%w: database name %q", ErrInvalid, name)
+		return Invalid("database name", "%q", name)
 	}
 	conn, err := pgx.Connect(ctx, serverURL)
 	if err != nil {

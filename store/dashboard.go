@@ -153,7 +153,7 @@ var (
 // statement goes to the server in one batch, a single round trip.
 func (s *Store) Dashboard(ctx context.Context, now time.Time, window time.Duration) (*Dashboard, error) {
 	if window <= 0 {
-		return nil, fmt.Errorf("dashboard: %w: window must be positive, not %v", ErrInvalid, window)
+		return nil, fmt.Errorf("dashboard: %w", Invalid("window", "must be positive, not %v", window))
 	}
 	db, ok := s.db.(batcher)
 	if !ok {

@@ -133,7 +133,7 @@ func (s *Store) UpdateArticle(ctx context.Context, id int64, p ArticlePatch) (*A
 			return fmt.Errorf("update article %d: %w", id, classify(err))
 		}
 		if p.IfVersion != nil && *p.IfVersion != version {
-			return fmt.Errorf("update article %d: %w: it changed since version %d (now %d)", id, ErrConflict, *p.IfVersion, version)
+			return fmt.Errorf("update article %d: %w", id, Conflict("it changed since version %d (now %d)", *p.IfVersion, version))
 		}
 		var catID *int64
 		if p.Category != nil {
@@ -228,7 +228,7 @@ func (s *Store) categoryID(ctx context.Context, name string) (*int64, error) {
 	}
 	slug := Slugify(name)
 	if slug == "" {
-		return nil, fmt.Errorf("category %q: %w: it needs letters or digits", name, ErrInvalid)
+		return nil, Invalid("category", "%q needs letters or digits", name)
 	}
 	var id int64
 	// ON CONFLICT DO UPDATE (a no-op) makes RETURNING yield the existing row. It only covers

@@ -27,7 +27,7 @@ func (s *Store) SaveSearch(ctx context.Context, userID int64, name, query string
 			return fmt.Errorf("save search: %w", err)
 		}
 		if n >= MaxSavedSearches {
-			return fmt.Errorf("save search: %w: at most %d saved searches", ErrInvalid, MaxSavedSearches)
+			return fmt.Errorf("save search: %w", Invalid("", "at most %d saved searches", MaxSavedSearches))
 		}
 		rows, err := tx.db.Query(ctx, `INSERT INTO saved_searches (user_id, name, query) VALUES ($1, $2, $3)
 			ON CONFLICT (user_id, name) DO UPDATE SET query = EXCLUDED.query

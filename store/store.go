@@ -69,13 +69,6 @@ func (s *Store) Transact(ctx context.Context, fn func(tx *Store) error) error {
 	})
 }
 
-// Sentinel errors. The portal maps each to one HTTP status.
-var (
-	ErrNotFound = errors.New("not found")     // 404
-	ErrInvalid  = errors.New("invalid input") // 400 / 422
-	ErrConflict = errors.New("conflict")      // 409
-)
-
 // classify turns constraint violations into sentinel errors with a message fit for a user.
 func classify(err error) error {
 	var pgErr *pgconn.PgError
@@ -87,9 +80,9 @@ func classify(err error) error {
 	}
 	switch pgErr.Code {
 	case "23505": // unique_violation
-		return fmt.Errorf("%w: %s already exists", ErrConflict, constraintSubject(pgErr))
+		return Conflict("%s already exists", constraintSubject(pgErr))
 	case "23514", "23502", "22001", "22P02", "23503": // check, not null, too long, bad text repr, foreign key
-		return fmt.Errorf("%w: %s", ErrInvalid, constraintSubject(pgErr))
+		return Invalid(pgErr.ColumnName, "%s", constraintSubject(pgErr))
 	}
 	return err
 }

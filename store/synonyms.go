@@ -59,7 +59,7 @@ func (s *Store) SynonymChanges(ctx context.Context) (int64, error) {
 func normalizeSynonym(g analysis.SynonymGroup) (analysis.SynonymGroup, error) {
 	n, err := g.Normalize()
 	if err != nil {
-		return n, fmt.Errorf("%w: %w", ErrInvalid, err)
+		return n, &InvalidError{Reason: err.Error(), Err: err}
 	}
 	if n.Expansions == nil {
 		n.Expansions = []string{}

@@ -110,7 +110,7 @@ func (s *Store) UpdateTicket(ctx context.Context, id int64, p TicketPatch) (*Tic
 			return err
 		}
 		if p.IfVersion != nil && *p.IfVersion != cur.Version {
-			return fmt.Errorf("update ticket %d: %w: it changed since version %d (now %d)", id, ErrConflict, *p.IfVersion, cur.Version)
+			return fmt.Errorf("update ticket %d: %w", id, Conflict("it changed since version %d (now %d)", *p.IfVersion, cur.Version))
 		}
 		if !p.ClearAssignee {
 			if err := tx.checkAssignable(ctx, p.AssigneeID); err != nil {
@@ -179,10 +179,10 @@ func (s *Store) checkAssignable(ctx context.Context, userID *int64) error {
 	}
 	u, err := s.User(ctx, *userID)
 	if err != nil {
-		return fmt.Errorf("assignee: %w: no user %d", ErrInvalid, *userID)
+		return Invalid("assignee", "no user %d", *userID)
 	}
 	if !u.IsStaff() {
-		return fmt.Errorf("assignee: %w: user %d is not an agent or admin", ErrInvalid, *userID)
+		return Invalid("assignee", "user %d is not an agent or admin", *userID)
 	}
 	return nil
 }

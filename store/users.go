@@ -48,14 +48,14 @@ func (s *Store) CreateUser(ctx context.Context, u NewUser) (*User, error) {
 	switch u.Role {
 	case RoleClient:
 		if u.ClientID == nil {
-			return nil, fmt.Errorf("create user: %w: a client user needs a client id", ErrInvalid)
+			return nil, fmt.Errorf("create user: %w", Invalid("client_id", "a client user needs a client id"))
 		}
 	case RoleAgent, RoleAdmin:
 		if u.ClientID != nil {
-			return nil, fmt.Errorf("create user: %w: only client users belong to a client", ErrInvalid)
+			return nil, fmt.Errorf("create user: %w", Invalid("client_id", "only client users belong to a client"))
 		}
 	default:
-		return nil, fmt.Errorf("create user: %w: role must be client, agent or admin", ErrInvalid)
+		return nil, fmt.Errorf("create user: %w", Invalid("role", "must be client, agent or admin"))
 	}
 	if u.Locale == "" {
 		u.Locale = "es"
