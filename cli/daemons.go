@@ -98,8 +98,8 @@ func portalDaemon(ctx context.Context, env Env) error {
 
 	deps := portal.Deps{Store: st, Search: searcher, Logger: log, Sessions: session.NewMemory(), SecureCookies: cfg.SecureCookies,
 		SynonymsRefresh: 5 * time.Second,
-		IPLimit:         portal.Limit(cfg.APIRateLimitIP),
-		TokenLimit:      portal.Limit(cfg.APIRateLimitToken),
+		IPLimit:         cfg.APIRateLimitIP,
+		TokenLimit:      cfg.APIRateLimitToken,
 		Blocklist:       cfg.APIBlocklist}
 	if cfg.RedisURL != "" {
 		opts, err := redis.ParseURL(cfg.RedisURL)

@@ -69,10 +69,10 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 	var err error
-	if c.APIRateLimitIP, err = parseRateLimit(orDefault(getenv("API_RATE_LIMIT_IP"), "300/5m")); err != nil {
+	if c.APIRateLimitIP, err = parseRateLimit(orDefault(getenv("API_RATE_LIMIT_IP"), defaultRateLimitIP)); err != nil {
 		errs = append(errs, "API_RATE_LIMIT_IP "+err.Error())
 	}
-	if c.APIRateLimitToken, err = parseRateLimit(orDefault(getenv("API_RATE_LIMIT_TOKEN"), "1000/1h")); err != nil {
+	if c.APIRateLimitToken, err = parseRateLimit(orDefault(getenv("API_RATE_LIMIT_TOKEN"), defaultRateLimitToken)); err != nil {
 		errs = append(errs, "API_RATE_LIMIT_TOKEN "+err.Error())
 	}
 	for _, item := range strings.Split(getenv("API_BLOCKLIST"), ",") {
@@ -144,6 +144,20 @@ func Load(getenv func(string) string) (Config, error) {
 type RateLimit struct {
 	Requests int
 	Window   time.Duration
+}
+
+// The API's limits when the environment sets none: per client address, per token.
+const (
+	defaultRateLimitIP    = "300/5m"
+	defaultRateLimitToken = "1000/1h"
+)
+
+// DefaultRateLimits returns the API's limits when the environment sets none: per client
+// address and per token.
+func DefaultRateLimits() (ip, token RateLimit) {
+	ip, _ = parseRateLimit(defaultRateLimitIP)
+	token, _ = parseRateLimit(defaultRateLimitToken)
+	return ip, token
 }
 
 // parseRateLimit reads "N/duration", e.g. "300/5m".

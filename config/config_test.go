@@ -79,3 +79,21 @@ func TestLoad(t *testing.T) {
 		})
 	}
 }
+
+// TestDefaultRateLimits: the portal's limits when it is given none are the environment's
+// defaults, from one place.
+func TestDefaultRateLimits(t *testing.T) {
+	cfg, err := Load(func(k string) string {
+		if k == "DATABASE_URL" {
+			return "postgres://localhost/x"
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ip, token := DefaultRateLimits()
+	if cfg.APIRateLimitIP != ip || cfg.APIRateLimitToken != token || ip.Requests != 300 || token.Window != time.Hour {
+		t.Errorf("defaults %+v %+v, loaded %+v %+v", ip, token, cfg.APIRateLimitIP, cfg.APIRateLimitToken)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"helpdesk/auth"
+	"helpdesk/config"
 	"helpdesk/search"
 	"helpdesk/store"
 )
@@ -44,7 +45,7 @@ func (s *Server) apiAuth(c *fiber.Ctx) error {
 	token, hasToken := strings.CutPrefix(h, "Bearer ")
 	hasToken = hasToken && strings.TrimSpace(token) != ""
 	hash := auth.HashToken(token)
-	keys, lims := []string{"ip:" + c.IP()}, []Limit{s.ipLimit}
+	keys, lims := []string{"ip:" + c.IP()}, []config.RateLimit{s.ipLimit}
 	if hasToken {
 		keys, lims = append(keys, fmt.Sprintf("token:%x", hash[:8])), append(lims, s.tokenLimit)
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"helpdesk/auth"
-	"helpdesk/portal"
+	"helpdesk/config"
 )
 
 // token makes an API token for one of the env's users.
@@ -204,7 +204,7 @@ func TestAPITicketWritesAndBadInput(t *testing.T) {
 func TestAPIRateLimit(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	app := e.newApp(portal.Limit{}) // the defaults: 300 per 5 minutes per address
+	app := e.newApp(config.RateLimit{}) // the defaults: 300 per 5 minutes per address
 	tok := e.token("agent")
 	for i := 1; i <= 300; i++ {
 		r := callAPI(t, app, tok, "GET", "/api/v1/clients", "")
@@ -219,7 +219,7 @@ func TestAPIRateLimit(t *testing.T) {
 	if _, err := time.ParseDuration(r.header.Get("Retry-After") + "s"); err != nil {
 		t.Errorf("Retry-After %q is not seconds", r.header.Get("Retry-After"))
 	}
-	blocked := e.newApp(portal.Limit{}, netip.MustParsePrefix("0.0.0.0/8"))
+	blocked := e.newApp(config.RateLimit{}, netip.MustParsePrefix("0.0.0.0/8"))
 	if r := callAPI(t, blocked, tok, "GET", "/api/v1/clients", ""); r.status != 403 || r.errCode() != "blocked" {
 		t.Fatalf("blocklisted address: %d %s", r.status, r.raw)
 	}

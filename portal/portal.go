@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
 
+	"helpdesk/config"
 	"helpdesk/markdown"
 	"helpdesk/search"
 	"helpdesk/session"
@@ -35,8 +36,8 @@ type Deps struct {
 	Redis    *redis.Client // optional: login throttling and cache; nil keeps them in memory
 	// KeyPrefix starts the portal's Redis keys, so installations (and tests) can share a Redis.
 	KeyPrefix string
-	// IPLimit and TokenLimit bound API requests; zero values take DefaultIPLimit and DefaultTokenLimit.
-	IPLimit, TokenLimit Limit
+	// IPLimit and TokenLimit bound API requests; zero values take config.DefaultRateLimits.
+	IPLimit, TokenLimit config.RateLimit
 	// Blocklist holds client addresses the API refuses with 403.
 	Blocklist []netip.Prefix
 	Logger    *slog.Logger
@@ -60,8 +61,8 @@ type Server struct {
 	views      *views
 	cache      *cache
 	limiter    *limiter
-	ipLimit    Limit
-	tokenLimit Limit
+	ipLimit    config.RateLimit
+	tokenLimit config.RateLimit
 	blocklist  []netip.Prefix
 
 	synonymsMu     sync.Mutex
@@ -80,11 +81,12 @@ func New(d Deps) (*fiber.App, error) {
 	s := &Server{store: d.Store, search: d.Search, sessions: d.Sessions, log: d.Logger,
 		metrics: newMetrics(reg), reg: reg, secure: d.SecureCookies, views: v, throttle: newThrottle(d.Redis, d.KeyPrefix), cache: newCache(d.Redis, d.KeyPrefix),
 		limiter: newLimiter(d.Redis, d.KeyPrefix, d.Logger), ipLimit: d.IPLimit, tokenLimit: d.TokenLimit, blocklist: d.Blocklist}
+	defaultIP, defaultToken := config.DefaultRateLimits()
 	if s.ipLimit.Requests <= 0 {
-		s.ipLimit = DefaultIPLimit
+		s.ipLimit = defaultIP
 	}
 	if s.tokenLimit.Requests <= 0 {
-		s.tokenLimit = DefaultTokenLimit
+		s.tokenLimit = defaultToken
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	err = s.syncSynonyms(ctx)

@@ -19,6 +19,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"helpdesk/auth"
+	"helpdesk/config"
 	"helpdesk/internal/pgtest"
 	"helpdesk/portal"
 	"helpdesk/search"
@@ -59,13 +60,13 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(func() { rdb.Close() })
 	e := &env{t: t, st: st, ids: map[string]int64{}, emails: map[string]string{}, rdb: rdb,
 		suffix: fmt.Sprintf("%d", time.Now().UnixNano())}
-	e.app = e.newApp(portal.Limit{})
+	e.app = e.newApp(config.RateLimit{})
 	e.seed()
 	return e
 }
 
 // newApp builds a portal over the env's database with its own Redis key prefix.
-func (e *env) newApp(ipLimit portal.Limit, blocklist ...netip.Prefix) *fiber.App {
+func (e *env) newApp(ipLimit config.RateLimit, blocklist ...netip.Prefix) *fiber.App {
 	e.t.Helper()
 	app, err := portal.New(portal.Deps{Store: e.st, Search: search.NewFailover(nil, postgres.New(e.st.Pool(), e.st.Analyzer()), search.FailoverOptions{}),
 		Sessions: session.NewRedis(e.rdb), Redis: e.rdb, KeyPrefix: fmt.Sprintf("test%d:", time.Now().UnixNano()),

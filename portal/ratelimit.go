@@ -9,18 +9,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/redis/go-redis/v9"
-)
 
-// Limit is a number of requests allowed per window.
-type Limit struct {
-	Requests int
-	Window   time.Duration
-}
-
-// Default API limits: per client address and per token.
-var (
-	DefaultIPLimit    = Limit{Requests: 300, Window: 5 * time.Minute}
-	DefaultTokenLimit = Limit{Requests: 1000, Window: time.Hour}
+	"helpdesk/config"
 )
 
 // limiter counts requests in fixed windows, in Redis (shared by every portal process) or in
@@ -40,14 +30,14 @@ func newLimiter(rdb *redis.Client, prefix string, log *slog.Logger) *limiter {
 
 // counted is a limit after one more request was counted against it.
 type counted struct {
-	lim       Limit
+	lim       config.RateLimit
 	ok        bool
 	remaining int
 	reset     time.Time
 }
 
 // take counts one request against each key under its limit, in one round trip to Redis.
-func (l *limiter) take(ctx context.Context, now time.Time, keys []string, lims []Limit) []counted {
+func (l *limiter) take(ctx context.Context, now time.Time, keys []string, lims []config.RateLimit) []counted {
 	out := make([]counted, len(keys))
 	names := make([]string, len(keys))
 	for i, key := range keys {
