@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"net/url"
 	"reflect"
-	"strconv"
 	"strings"
 	"time"
 
@@ -17,7 +15,6 @@ import (
 
 	"helpdesk/auth"
 	"helpdesk/config"
-	"helpdesk/search"
 	"helpdesk/store"
 )
 
@@ -150,9 +147,9 @@ func unknownField(body []byte, v any) (string, bool) {
 const apiBodyLimit = 256 << 10
 
 func (s *Server) apiSearch(c *fiber.Ctx) error {
-	params, err := url.ParseQuery(string(c.Request().URI().QueryString()))
+	params, err := queryParams(c)
 	if err != nil {
-		return apiError(fiber.StatusBadRequest, "bad_request", "malformed query string")
+		return err
 	}
 	q, err := parseSearchQuery(params)
 	if err != nil {
@@ -188,20 +185,4 @@ func list[T any](items []T, total int64, page, perPage int) fiber.Map {
 		items = []T{}
 	}
 	return fiber.Map{"items": items, "total": total, "page": page, "per_page": perPage}
-}
-
-// pageParams reads page and per_page with the same bounds as search.
-func pageParams(c *fiber.Ctx) (page, perPage int, err error) {
-	page, perPage = 1, search.DefaultPerPage
-	if v := c.Query("page"); v != "" {
-		if page, err = strconv.Atoi(v); err != nil || page < 1 || page > search.MaxPage {
-			return 0, 0, apiError(fiber.StatusBadRequest, "bad_request", fmt.Sprintf("page must be between 1 and %d", search.MaxPage))
-		}
-	}
-	if v := c.Query("per_page"); v != "" {
-		if perPage, err = strconv.Atoi(v); err != nil || perPage < 1 || perPage > search.MaxPerPage {
-			return 0, 0, apiError(fiber.StatusBadRequest, "bad_request", fmt.Sprintf("per_page must be between 1 and %d", search.MaxPerPage))
-		}
-	}
-	return page, perPage, nil
 }

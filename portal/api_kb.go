@@ -26,13 +26,17 @@ func (s *Server) apiArticle(c *fiber.Ctx) (*store.Article, error) {
 }
 
 func (s *Server) apiListArticles(c *fiber.Ctx) error {
-	page, perPage, err := pageParams(c)
+	params, err := queryParams(c)
+	if err != nil {
+		return err
+	}
+	page, perPage, err := pageParams(params)
 	if err != nil {
 		return err
 	}
 	v := viewer(currentUser(c))
 	f := store.ArticleFilter{Audiences: v.KBAudiences(), WithDrafts: v.IsStaff(), Limit: perPage, Offset: (page - 1) * perPage}
-	if cat := c.Query("category"); cat != "" {
+	if cat := params.Get("category"); cat != "" {
 		f.Category = &cat
 	}
 	articles, total, err := s.store.Articles(c.UserContext(), f)
@@ -157,11 +161,15 @@ func (s *Server) apiAlerts(c *fiber.Ctx) error {
 	if !currentUser(c).IsStaff() {
 		return apiError(fiber.StatusForbidden, "forbidden", "alerts are for agents and admins")
 	}
-	page, perPage, err := pageParams(c)
+	params, err := queryParams(c)
 	if err != nil {
 		return err
 	}
-	alerts, total, err := s.store.Alerts(c.UserContext(), c.Query("state") != "all", perPage, (page-1)*perPage)
+	page, perPage, err := pageParams(params)
+	if err != nil {
+		return err
+	}
+	alerts, total, err := s.store.Alerts(c.UserContext(), params.Get("state") != "all", perPage, (page-1)*perPage)
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,8 @@
 package portal
 
 import (
-	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -12,56 +10,24 @@ import (
 	"helpdesk/store"
 )
 
-// apiTicket loads a ticket the token's user may see; others' tickets are 404, like missing ones.
-func (s *Server) apiTicket(c *fiber.Ctx) (*store.Ticket, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return nil, apiError(fiber.StatusNotFound, "not_found", "no such ticket")
-	}
-	t, err := s.store.Ticket(c.UserContext(), id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, apiError(fiber.StatusNotFound, "not_found", "no such ticket")
-	}
-	if err != nil {
-		return nil, err
-	}
-	if !canSeeTicket(currentUser(c), t) {
-		return nil, apiError(fiber.StatusNotFound, "not_found", "no such ticket")
-	}
-	return t, nil
-}
-
 func (s *Server) apiListTickets(c *fiber.Ctx) error {
-	page, perPage, err := pageParams(c)
+	params, err := queryParams(c)
 	if err != nil {
 		return err
 	}
-	q := c.Request().URI().QueryArgs()
-	multi := func(name string) []string {
-		var out []string
-		for _, v := range q.PeekMulti(name) {
-			out = append(out, string(v))
-		}
-		return out
-	}
-	f := store.TicketFilter{Status: multi("status"), Priority: multi("priority"), Categories: multi("category"),
-		Tags: multi("tag"), Limit: perPage, Offset: (page - 1) * perPage}
-	for _, st := range f.Status {
-		if !store.ValidStatus(st) {
-			return apiError(fiber.StatusBadRequest, "bad_request", "unknown status "+strconv.Quote(st))
-		}
-	}
-	for _, p := range f.Priority {
-		if !store.ValidPriority(p) {
-			return apiError(fiber.StatusBadRequest, "bad_request", "unknown priority "+strconv.Quote(p))
-		}
-	}
-	if f.ClientIDs, err = ids(multi("client"), "client"); err != nil {
+	page, perPage, err := pageParams(params)
+	if err != nil {
 		return err
 	}
-	if f.AssigneeIDs, err = ids(multi("assignee"), "assignee"); err != nil {
+	filters, err := parseFilters(params)
+	if err != nil {
 		return err
 	}
+	if err := filters.Check(); err != nil {
+		return err
+	}
+	f := store.TicketFilter{Status: filters.Status, Priority: filters.Priority, Categories: filters.Categories, Tags: filters.Tags,
+		ClientIDs: filters.ClientIDs, AssigneeIDs: filters.AssigneeIDs, Limit: perPage, Offset: (page - 1) * perPage}
 	if u := currentUser(c); !u.IsStaff() {
 		f.ClientID = u.ClientID
 	}
@@ -73,7 +39,7 @@ func (s *Server) apiListTickets(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiGetTicket(c *fiber.Ctx) error {
-	t, err := s.apiTicket(c)
+	t, err := s.visibleTicket(c)
 	if err != nil {
 		return err
 	}
@@ -191,7 +157,7 @@ func (s *Server) apiCreateTicket(c *fiber.Ctx) error {
 // tickets; status, priority, assignee, category and tags are for staff. A stale "version"
 // is 409: the caller re-reads and decides.
 func (s *Server) apiUpdateTicket(c *fiber.Ctx) error {
-	t, err := s.apiTicket(c)
+	t, err := s.visibleTicket(c)
 	if err != nil {
 		return err
 	}
@@ -223,7 +189,7 @@ type commentInput struct {
 }
 
 func (s *Server) apiAddComment(c *fiber.Ctx) error {
-	t, err := s.apiTicket(c)
+	t, err := s.visibleTicket(c)
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,13 @@
 package portal
 
 import (
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	"helpdesk/search"
 )
@@ -13,22 +16,9 @@ import (
 // q, type, status, priority, client, category, assignee, tag (all repeatable where it makes
 // sense), from, to (dates or RFC 3339 times), age (1d, 7d, 30d), sort, page, per_page.
 func parseSearchQuery(v url.Values) (search.Query, error) {
-	q := search.Query{
-		Text:  strings.TrimSpace(v.Get("q")),
-		Types: v["type"],
-		Sort:  search.Sort(v.Get("sort")),
-		Filters: search.Filters{
-			Status:     v["status"],
-			Priority:   v["priority"],
-			Categories: v["category"],
-			Tags:       v["tag"],
-		},
-	}
+	q := search.Query{Text: strings.TrimSpace(v.Get("q")), Types: v["type"], Sort: search.Sort(v.Get("sort"))}
 	var err error
-	if q.Filters.ClientIDs, err = ids(v["client"], "client"); err != nil {
-		return q, err
-	}
-	if q.Filters.AssigneeIDs, err = ids(v["assignee"], "assignee"); err != nil {
+	if q.Filters, err = parseFilters(v); err != nil {
 		return q, err
 	}
 	for _, p := range []struct {
@@ -67,6 +57,45 @@ func parseSearchQuery(v url.Values) (search.Query, error) {
 		}
 	}
 	return q.Normalize()
+}
+
+// parseFilters reads the filters of a search or of a ticket list: status, priority, category,
+// tag, client and assignee, each repeatable.
+func parseFilters(v url.Values) (search.Filters, error) {
+	f := search.Filters{Status: v["status"], Priority: v["priority"], Categories: v["category"], Tags: v["tag"]}
+	var err error
+	if f.ClientIDs, err = ids(v["client"], "client"); err != nil {
+		return f, err
+	}
+	if f.AssigneeIDs, err = ids(v["assignee"], "assignee"); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// queryParams reads the request's URL parameters, the one way every handler reads them.
+func queryParams(c *fiber.Ctx) (url.Values, error) {
+	v, err := url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return nil, newProblem(fiber.StatusBadRequest, "bad_request", "malformed query string")
+	}
+	return v, nil
+}
+
+// pageParams reads page and per_page, within the bounds a search has.
+func pageParams(v url.Values) (page, perPage int, err error) {
+	page, perPage = 1, search.DefaultPerPage
+	if s := v.Get("page"); s != "" {
+		if page, err = strconv.Atoi(s); err != nil || page < 1 || page > search.MaxPage {
+			return 0, 0, apiError(fiber.StatusBadRequest, "bad_request", fmt.Sprintf("page must be between 1 and %d", search.MaxPage))
+		}
+	}
+	if s := v.Get("per_page"); s != "" {
+		if perPage, err = strconv.Atoi(s); err != nil || perPage < 1 || perPage > search.MaxPerPage {
+			return 0, 0, apiError(fiber.StatusBadRequest, "bad_request", fmt.Sprintf("per_page must be between 1 and %d", search.MaxPerPage))
+		}
+	}
+	return page, perPage, nil
 }
 
 func ids(vals []string, name string) ([]int64, error) {

@@ -55,9 +55,9 @@ func (s *Server) searchPage(c *fiber.Ctx) error {
 // searchView runs the search of the request and renders it; types limits the document types
 // (nil: all the viewer may see).
 func (s *Server) searchView(c *fiber.Ctx, action string, types []string) error {
-	params, err := url.ParseQuery(string(c.Request().URI().QueryString()))
+	params, err := queryParams(c)
 	if err != nil {
-		return badRequest(err)
+		return err
 	}
 	data := map[string]any{"Action": action, "Query": params.Get("q")}
 	if action == "/tickets" {

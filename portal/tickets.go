@@ -47,19 +47,20 @@ func (s *Server) ticketList(c *fiber.Ctx) error {
 // visibleTicket loads a ticket the user may see. Another company's ticket is "not found", so
 // ids of other companies' tickets reveal nothing.
 func (s *Server) visibleTicket(c *fiber.Ctx) (*store.Ticket, error) {
+	noSuch := newProblem(fiber.StatusNotFound, "not_found", "no such ticket")
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return nil, notFound()
+		return nil, noSuch
 	}
 	t, err := s.store.Ticket(c.UserContext(), id)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound()
+		return nil, noSuch
 	}
 	if err != nil {
 		return nil, err
 	}
 	if !canSeeTicket(currentUser(c), t) {
-		return nil, notFound()
+		return nil, noSuch
 	}
 	return t, nil
 }

@@ -229,30 +229,38 @@ func (q Query) Normalize() (Query, error) {
 	if q.Viewer.Role == "client" && q.Viewer.ClientID == 0 {
 		return bad("a client viewer needs a company")
 	}
-	f := q.Filters
-	for name, n := range map[string]int{"status": len(f.Status), "priority": len(f.Priority), "client": len(f.ClientIDs),
-		"category": len(f.Categories), "assignee": len(f.AssigneeIDs), "tag": len(f.Tags)} {
-		if n > MaxFilterValues {
-			return bad("at most %d %s values", MaxFilterValues, name)
-		}
-	}
-	for _, s := range f.Status {
-		if !slices.Contains(ticketStatuses, s) {
-			return bad("unknown status %q", s)
-		}
-	}
-	for _, p := range f.Priority {
-		if !slices.Contains(ticketPriorities, p) {
-			return bad("unknown priority %q", p)
-		}
-	}
-	if f.CreatedFrom != nil && f.CreatedTo != nil && !f.CreatedFrom.Before(*f.CreatedTo) {
-		return bad("from must be before to")
+	if err := q.Filters.Check(); err != nil {
+		return q, err
 	}
 	if analysis.CountWords(q.Text) > MaxTerms {
 		return bad("at most %d words", MaxTerms)
 	}
 	return q, nil
+}
+
+// Check refuses filters no document can pass for want of sense (an unknown status, an empty
+// date range) or that ask too much; searches and ticket lists check them alike.
+func (f Filters) Check() error {
+	for name, n := range map[string]int{"status": len(f.Status), "priority": len(f.Priority), "client": len(f.ClientIDs),
+		"category": len(f.Categories), "assignee": len(f.AssigneeIDs), "tag": len(f.Tags)} {
+		if n > MaxFilterValues {
+			return BadQuery("at most %d %s values", MaxFilterValues, name)
+		}
+	}
+	for _, s := range f.Status {
+		if !slices.Contains(ticketStatuses, s) {
+			return BadQuery("unknown status %q", s)
+		}
+	}
+	for _, p := range f.Priority {
+		if !slices.Contains(ticketPriorities, p) {
+			return BadQuery("unknown priority %q", p)
+		}
+	}
+	if f.CreatedFrom != nil && f.CreatedTo != nil && !f.CreatedFrom.Before(*f.CreatedTo) {
+		return BadQuery("from must be before to")
+	}
+	return nil
 }
 
 var (
