@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"helpdesk/store"
+	"helpdesk/ticket"
 )
 
 func (s *Server) apiListTickets(c *fiber.Ctx) error {
@@ -77,11 +78,11 @@ func (in *ticketInput) validate(creating bool) error {
 	if in.Description != nil && store.TooLong(*in.Description, store.MaxDescription) {
 		return bad("description is too long")
 	}
-	if in.Status != nil && !store.ValidStatus(*in.Status) {
-		return bad("status must be one of " + strings.Join(store.TicketStatuses, ", "))
+	if in.Status != nil && !ticket.ValidStatus(*in.Status) {
+		return bad("status must be one of " + strings.Join(ticket.Statuses, ", "))
 	}
-	if in.Priority != nil && !store.ValidPriority(*in.Priority) {
-		return bad("priority must be one of " + strings.Join(store.TicketPriorities, ", "))
+	if in.Priority != nil && !ticket.ValidPriority(*in.Priority) {
+		return bad("priority must be one of " + strings.Join(ticket.Priorities, ", "))
 	}
 	if in.Category != nil && !slices.Contains(store.TicketCategories, *in.Category) {
 		return bad("category must be one of " + strings.Join(store.TicketCategories, ", "))

@@ -11,6 +11,7 @@ import (
 	"helpdesk/i18n"
 	"helpdesk/search"
 	"helpdesk/store"
+	"helpdesk/ticket"
 )
 
 // requireUser sends visitors who are not signed in to the login page.
@@ -39,7 +40,7 @@ func (s *Server) ticketList(c *fiber.Ctx) error {
 	// Staff triage what is still open: the plain list starts there, with the filter shown as
 	// chips to remove (on a million tickets it is also the difference between 30 and 500 ms).
 	if len(c.Request().URI().QueryString()) == 0 && currentUser(c).IsStaff() {
-		return c.Redirect("/tickets?status=open&status=in_progress&status=waiting", fiber.StatusFound)
+		return c.Redirect("/tickets?"+ticket.OpenQuery(), fiber.StatusFound)
 	}
 	return s.searchView(c, "/tickets", []string{search.TypeTicket})
 }
@@ -87,7 +88,7 @@ func (s *Server) ticketPage(c *fiber.Ctx) error {
 		return err
 	}
 	data := map[string]any{"Ticket": t, "Comments": comments, "ClientName": client.Name,
-		"Statuses": store.TicketStatuses, "Priorities": store.TicketPriorities}
+		"Statuses": ticket.Statuses, "Priorities": ticket.Priorities}
 	if t.AssigneeID != nil {
 		if a, err := s.store.User(ctx, *t.AssigneeID); err == nil {
 			data["AssigneeName"] = a.Name
@@ -108,7 +109,7 @@ func (s *Server) newTicketPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderNewTicket(c *fiber.Ctx, status int, data map[string]any) error {
-	data["Priorities"] = store.TicketPriorities
+	data["Priorities"] = ticket.Priorities
 	data["Categories"] = store.TicketCategories
 	if u := currentUser(c); u.IsStaff() {
 		clients, err := s.store.Clients(c.UserContext())
@@ -136,7 +137,7 @@ func (s *Server) createTicket(c *fiber.Ctx) error {
 	if store.TooLong(form["description"], formTextMax) {
 		problems = append(problems, s.t(c, "ticket.description_too_long"))
 	}
-	if !store.ValidPriority(form["priority"]) {
+	if !ticket.ValidPriority(form["priority"]) {
 		problems = append(problems, s.t(c, "ticket.bad_priority"))
 	}
 	if !slices.Contains(store.TicketCategories, form["category"]) {
@@ -194,13 +195,13 @@ func (s *Server) updateTicket(c *fiber.Ctx) error {
 	}
 	p := store.TicketPatch{}
 	if v := c.FormValue("status"); v != "" {
-		if !store.ValidStatus(v) {
+		if !ticket.ValidStatus(v) {
 			return badRequest(errors.New("unknown status"))
 		}
 		p.Status = &v
 	}
 	if v := c.FormValue("priority"); v != "" {
-		if !store.ValidPriority(v) {
+		if !ticket.ValidPriority(v) {
 			return badRequest(errors.New("unknown priority"))
 		}
 		p.Priority = &v

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"helpdesk/search/analysis"
+	"helpdesk/ticket"
 )
 
 // Searcher answers queries. Implementations apply the viewer's access rules inside the query.
@@ -248,12 +249,12 @@ func (f Filters) Check() error {
 		}
 	}
 	for _, s := range f.Status {
-		if !slices.Contains(ticketStatuses, s) {
+		if !ticket.ValidStatus(s) {
 			return BadQuery("unknown status %q", s)
 		}
 	}
 	for _, p := range f.Priority {
-		if !slices.Contains(ticketPriorities, p) {
+		if !ticket.ValidPriority(p) {
 			return BadQuery("unknown priority %q", p)
 		}
 	}
@@ -261,16 +262,6 @@ func (f Filters) Check() error {
 		return BadQuery("from must be before to")
 	}
 	return nil
-}
-
-var (
-	ticketStatuses   = []string{"open", "in_progress", "waiting", "resolved", "closed"}
-	ticketPriorities = []string{"low", "medium", "high", "urgent"}
-)
-
-// PriorityRank orders priorities for sorting: 1 for low up to 4 for urgent, 0 for none.
-func PriorityRank(p string) int {
-	return slices.Index(ticketPriorities, p) + 1
 }
 
 // VisibleTypes returns the document types the query covers for its viewer: tickets need a

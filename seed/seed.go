@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"helpdesk/store"
+	"helpdesk/ticket"
 )
 
 // DemoPassword is the password of every demo user.
@@ -407,7 +408,7 @@ func (g *generator) ticket(i int, withComments bool) (store.TicketRow, []store.C
 		ID: id, ClientID: c.id, CreatedBy: c.users[rng.IntN(len(c.users))],
 		Title:       fill(topic.Titles[rng.IntN(len(topic.Titles))], rng, c.locale),
 		Description: fill(topic.Descriptions[rng.IntN(len(topic.Descriptions))], rng, c.locale),
-		Priority:    store.TicketPriorities[prio],
+		Priority:    ticket.Priorities[prio],
 		Category:    topic.Category,
 		Tags:        pickTags(topic.Tags, rng),
 		CreatedAt:   created,

@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
+
+	"helpdesk/ticket"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -93,9 +96,10 @@ const (
 	       r.resolved, r.mttr_us
 	  FROM opened o, resolved r`
 
-	// One probe of tickets_priority_status_idx per priority.
+	// One probe of tickets_priority_status_idx per priority; $1 = the priorities, most urgent
+	// first.
 	dashboardByPrioritySQL = `SELECT p.key, count(t.id) AS n
-		  FROM unnest(ARRAY['urgent', 'high', 'medium', 'low']) WITH ORDINALITY AS p (key, ord)
+		  FROM unnest($1::text[]) WITH ORDINALITY AS p (key, ord)
 		  LEFT JOIN tickets t ON t.priority = p.key AND ` + openTicket + `
 		 GROUP BY p.key, p.ord
 		 ORDER BY p.ord`
@@ -163,7 +167,9 @@ func (s *Store) Dashboard(ctx context.Context, now time.Time, window time.Durati
 
 	b := &pgx.Batch{}
 	b.Queue(dashboardTotalsSQL, now, d.Since)
-	b.Queue(dashboardByPrioritySQL)
+	urgentFirst := slices.Clone(ticket.Priorities)
+	slices.Reverse(urgentFirst)
+	b.Queue(dashboardByPrioritySQL, urgentFirst)
 	b.Queue(dashboardByClientSQL)
 	b.Queue(dashboardAtRiskSQL, now, AtRiskHorizon)
 	b.Queue(dashboardDailySQL, now)

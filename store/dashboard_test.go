@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"helpdesk/store"
+	"helpdesk/ticket"
 )
 
 // dashNow is the fixed clock of the dashboard tests, a Sunday noon UTC.
@@ -239,12 +240,11 @@ func TestDashboardOpenByClient(t *testing.T) {
 			t.Parallel()
 			f := newDashFixture(t)
 			ids := map[string]int64{}
-			openStatuses := []string{"open", "in_progress", "waiting"}
 			for _, ct := range c.clients {
 				cl := f.client(ct.name, 60)
 				ids[ct.name] = cl.ID
 				for i := range ct.open {
-					f.ticket(dashTicket{title: "open", client: cl, status: openStatuses[i%3], created: dashNow.Add(-dashDay)})
+					f.ticket(dashTicket{title: "open", client: cl, status: ticket.OpenStatuses[i%len(ticket.OpenStatuses)], created: dashNow.Add(-dashDay)})
 				}
 				for range ct.closed {
 					f.ticket(dashTicket{title: "closed", client: cl, status: "closed", created: dashNow.Add(-dashDay)})

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"helpdesk/ticket"
 )
 
 // TestSLADueRule: a ticket's response deadline is due while it is open and unanswered, and only
@@ -39,7 +41,7 @@ func TestSLADueRule(t *testing.T) {
 		if tc.due != (due != nil) || (due != nil && !due.Equal(want)) {
 			t.Errorf("%s, answered %v: due %v, want due %v at %v", tc.status, tc.answered != nil, due, tc.due, want)
 		}
-		if wantOpen := tc.status == "open" || tc.status == "in_progress" || tc.status == "waiting"; open != wantOpen {
+		if open != ticket.IsOpen(tc.status) {
 			t.Errorf("ticket_open(%s) = %v", tc.status, open)
 		}
 	}

@@ -3,15 +3,13 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
 
-// Ticket states, priorities and categories, in the order people think of them.
+// TicketCategories are the categories of tickets, in the order people think of them (statuses
+// and priorities are package ticket's).
 var (
-	TicketStatuses   = []string{"open", "in_progress", "waiting", "resolved", "closed"}
-	TicketPriorities = []string{"low", "medium", "high", "urgent"}
 	TicketCategories = []string{"general", "vpn", "printers", "email", "backups", "accounts", "network",
 		"hardware", "software", "security", "onboarding"}
 )
@@ -186,12 +184,6 @@ func (s *Store) checkAssignable(ctx context.Context, userID *int64) error {
 	}
 	return nil
 }
-
-// ValidStatus reports whether s is a ticket status.
-func ValidStatus(s string) bool { return slices.Contains(TicketStatuses, s) }
-
-// ValidPriority reports whether p is a ticket priority.
-func ValidPriority(p string) bool { return slices.Contains(TicketPriorities, p) }
 
 // TicketFilter narrows a ticket list; ClientID, when set, is the access rule for a client user.
 type TicketFilter struct {

@@ -13,6 +13,7 @@ import (
 
 	"helpdesk/search"
 	"helpdesk/search/analysis"
+	"helpdesk/ticket"
 )
 
 // Op is one change for the index: a document to write, or a tombstone.
@@ -91,7 +92,7 @@ func (b *Backend) source(d *search.Document) *sourceDoc {
 	if d.Type == search.TypeTicket {
 		comments, internal := nonNil(d.Comments), nonNil(d.Internal)
 		commentsF, internalF := b.commentWords(d.Comments), b.commentWords(d.Internal)
-		rank := search.PriorityRank(d.Priority)
+		rank := ticket.PriorityRank(d.Priority)
 		src.Display.Comments, src.Display.Internal, src.Display.ClientName = &comments, &internal, &d.ClientName
 		src.CommentsF, src.InternalF = &commentsF, &internalF
 		src.Status, src.Priority, src.PriorityRank = &d.Status, &d.Priority, &rank

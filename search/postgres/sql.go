@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"helpdesk/search"
+	"helpdesk/ticket"
 )
 
 // kind is one document type's search table and how its rows read as search documents.
@@ -356,7 +357,7 @@ func (b *builder) query(q search.Query, r run, kinds []*kind, idfs [][]float64, 
 	case q.Sort == search.SortSLA:
 		order = "sla_due ASC NULLS LAST, " + order
 	case q.Sort == search.SortPriority:
-		order = `CASE priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 END DESC NULLS LAST, ` + order
+		order = priorityRank() + " DESC NULLS LAST, " + order
 	}
 	relevance := q.Sort == search.SortRelevance && hasText
 	page, score := "SELECT c.*, 0::float8 AS score FROM c", ""
@@ -412,6 +413,15 @@ func (b *builder) query(q search.Query, r run, kinds []*kind, idfs [][]float64, 
 		facet("category", "NULL"), facet("assignee", "(SELECT name FROM users WHERE id = f.nkey)"), facet("tags", "NULL"),
 		b.ageFacet(q.Now),
 	)
+}
+
+// priorityRank is a candidate's priority as ticket.PriorityRank ranks it (NULL for none).
+func priorityRank() string {
+	var whens []string
+	for _, p := range ticket.Priorities {
+		whens = append(whens, fmt.Sprintf("WHEN '%s' THEN %d", p, ticket.PriorityRank(p)))
+	}
+	return "CASE priority " + strings.Join(whens, " ") + " END"
 }
 
 // documentText is the text of a page's hit, for highlighting: a ticket's title, description
