@@ -70,6 +70,19 @@ func (s *Server) apiAuth(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// input is a request body the API checks before any write.
+type input interface {
+	validate(creating bool) error
+}
+
+// readInput decodes the request's JSON body into in (decodeStrict) and checks it.
+func readInput(c *fiber.Ctx, in input, creating bool) error {
+	if err := decodeStrict(c, in); err != nil {
+		return err
+	}
+	return in.validate(creating)
+}
+
 // decodeStrict reads a JSON object into v, refusing unknown fields, wrong types, trailing data
 // and bodies over the limit, with a message saying what was wrong.
 func decodeStrict(c *fiber.Ctx, v any) error {

@@ -34,12 +34,11 @@ func (s *Server) apiListArticles(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := viewer(currentUser(c))
-	f := store.ArticleFilter{Audiences: v.KBAudiences(), WithDrafts: v.IsStaff(), Limit: perPage, Offset: (page - 1) * perPage}
+	f := store.ArticleFilter{Limit: perPage, Offset: (page - 1) * perPage}
 	if cat := params.Get("category"); cat != "" {
 		f.Category = &cat
 	}
-	articles, total, err := s.store.Articles(c.UserContext(), f)
+	articles, total, err := s.store.Articles(c.UserContext(), viewer(currentUser(c)), f)
 	if err != nil {
 		return err
 	}
@@ -100,10 +99,7 @@ func deref(p *string) string {
 
 func (s *Server) apiCreateArticle(c *fiber.Ctx) error {
 	var in articleInput
-	if err := decodeStrict(c, &in); err != nil {
-		return err
-	}
-	if err := in.validate(true); err != nil {
+	if err := readInput(c, &in, true); err != nil {
 		return err
 	}
 	na := store.NewArticle{Slug: deref(in.Slug), Title: strings.TrimSpace(*in.Title), Body: deref(in.Body), Category: deref(in.Category),
@@ -124,10 +120,7 @@ func (s *Server) apiUpdateArticle(c *fiber.Ctx) error {
 		return err
 	}
 	var in articleInput
-	if err := decodeStrict(c, &in); err != nil {
-		return err
-	}
-	if err := in.validate(false); err != nil {
+	if err := readInput(c, &in, false); err != nil {
 		return err
 	}
 	updated, err := s.store.UpdateArticle(c.UserContext(), a.ID, store.ArticlePatch{Slug: in.Slug, Title: in.Title, Body: in.Body,

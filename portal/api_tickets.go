@@ -29,10 +29,7 @@ func (s *Server) apiListTickets(c *fiber.Ctx) error {
 	}
 	f := store.TicketFilter{Status: filters.Status, Priority: filters.Priority, Categories: filters.Categories, Tags: filters.Tags,
 		ClientIDs: filters.ClientIDs, AssigneeIDs: filters.AssigneeIDs, Limit: perPage, Offset: (page - 1) * perPage}
-	if u := currentUser(c); !u.IsStaff() {
-		f.ClientID = u.ClientID
-	}
-	tickets, total, err := s.store.Tickets(c.UserContext(), f)
+	tickets, total, err := s.store.Tickets(c.UserContext(), viewer(currentUser(c)), f)
 	if err != nil {
 		return err
 	}
@@ -44,7 +41,7 @@ func (s *Server) apiGetTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	comments, err := s.store.Comments(c.UserContext(), t.ID, currentUser(c).IsStaff())
+	comments, err := s.store.Comments(c.UserContext(), viewer(currentUser(c)), t.ID)
 	if err != nil {
 		return err
 	}
@@ -102,10 +99,7 @@ func (in *ticketInput) validate(creating bool) error {
 
 func (s *Server) apiCreateTicket(c *fiber.Ctx) error {
 	var in ticketInput
-	if err := decodeStrict(c, &in); err != nil {
-		return err
-	}
-	if err := in.validate(true); err != nil {
+	if err := readInput(c, &in, true); err != nil {
 		return err
 	}
 	u := currentUser(c)
@@ -163,10 +157,7 @@ func (s *Server) apiUpdateTicket(c *fiber.Ctx) error {
 		return err
 	}
 	var in ticketInput
-	if err := decodeStrict(c, &in); err != nil {
-		return err
-	}
-	if err := in.validate(false); err != nil {
+	if err := readInput(c, &in, false); err != nil {
 		return err
 	}
 	if in.ClientID != nil && *in.ClientID != t.ClientID {

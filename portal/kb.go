@@ -28,10 +28,7 @@ func (s *Server) kbIndex(c *fiber.Ctx) error {
 
 // readable reports whether the viewer may read the article.
 func readable(v search.Viewer, a *store.Article) bool {
-	if v.IsStaff() {
-		return true
-	}
-	return a.Status == "published" && slices.Contains(v.KBAudiences(), a.Audience)
+	return v.MayRead(a.Audience, a.Status == "published")
 }
 
 // kbArticle shows an article as sanitised HTML, rendered once per version and cached.

@@ -60,16 +60,10 @@ func (s *Server) visibleTicket(c *fiber.Ctx) (*store.Ticket, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !canSeeTicket(currentUser(c), t) {
+	if !viewer(currentUser(c)).SeesTicketsOf(t.ClientID) {
 		return nil, noSuch
 	}
 	return t, nil
-}
-
-// canSeeTicket is the ticket access rule of pages and API alike: staff see every ticket, a
-// client their own company's.
-func canSeeTicket(u *store.User, t *store.Ticket) bool {
-	return u != nil && (u.IsStaff() || (u.ClientID != nil && *u.ClientID == t.ClientID))
 }
 
 func (s *Server) ticketPage(c *fiber.Ctx) error {
@@ -79,7 +73,7 @@ func (s *Server) ticketPage(c *fiber.Ctx) error {
 	}
 	u := currentUser(c)
 	ctx := c.UserContext()
-	comments, err := s.store.CommentViews(ctx, t.ID, u.IsStaff())
+	comments, err := s.store.CommentViews(ctx, viewer(u), t.ID)
 	if err != nil {
 		return err
 	}

@@ -4,14 +4,14 @@ import (
 	"strings"
 	"testing"
 
-	"helpdesk/seed"
+	"helpdesk/seed/corpus"
 )
 
 // The longest KB article of the seed corpus: Spanish text, as a search hit carries it.
 func benchArticle(b *testing.B) string {
 	b.Helper()
 	longest := ""
-	for _, a := range seed.KBArticles {
+	for _, a := range corpus.KBArticles {
 		if len(a.Body) > len(longest) && strings.ContainsAny(a.Body, "áéíóúñ") {
 			longest = a.Body
 		}

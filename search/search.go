@@ -281,6 +281,21 @@ func (q Query) VisibleTypes() []string {
 	return out
 }
 
+// SeesTicketsOf reports whether the viewer may see the tickets of the company clientID: staff
+// see every company's, a client user their own.
+func (v Viewer) SeesTicketsOf(clientID int64) bool {
+	return v.IsStaff() || (v.Role == "client" && v.ClientID == clientID)
+}
+
+// SeesInternal reports whether the viewer may see what is for staff only: internal comments,
+// draft articles.
+func (v Viewer) SeesInternal() bool { return v.IsStaff() }
+
+// MayRead reports whether the viewer may read an article of this audience, published or not.
+func (v Viewer) MayRead(audience string, published bool) bool {
+	return (published || v.SeesInternal()) && slices.Contains(v.KBAudiences(), audience)
+}
+
 // KBAudiences returns the article audiences the viewer may read.
 func (v Viewer) KBAudiences() []string {
 	switch {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"helpdesk/seed/corpus"
 	"helpdesk/store"
 	"helpdesk/ticket"
 )
@@ -61,7 +62,7 @@ func Run(ctx context.Context, st *store.Store, o Options) (Result, error) {
 		return Result{}, fmt.Errorf("seed: an anchor time (Until) is required for determinism")
 	}
 	if o.Articles == 0 {
-		o.Articles = len(KBArticles)
+		o.Articles = len(corpus.KBArticles)
 	}
 	var res Result
 	err := st.BulkLoad(ctx, func(ctx context.Context, b *store.BulkLoader) error {
@@ -163,7 +164,7 @@ func (g *generator) planPeople() {
 	first := g.base.Users == 0 // fixed demo logins only on a fresh database
 	usedNames := map[string]int{}
 	for i := 0; i < g.o.Clients; i++ {
-		name := CompanyNames[i%len(CompanyNames)]
+		name := corpus.CompanyNames[i%len(corpus.CompanyNames)]
 		if n := usedNames[name]; n > 0 || g.base.Clients > 0 {
 			name = fmt.Sprintf("%s %d", name, g.base.Clients+int64(i)+1)
 		}
@@ -199,7 +200,7 @@ func (g *generator) planPeople() {
 		return u.ID
 	}
 	person := func() string {
-		return FirstNames[g.rng.IntN(len(FirstNames))] + " " + LastNames[g.rng.IntN(len(LastNames))]
+		return corpus.FirstNames[g.rng.IntN(len(corpus.FirstNames))] + " " + corpus.LastNames[g.rng.IntN(len(corpus.LastNames))]
 	}
 	staffDomain := "helpdesk.example"
 	if first {
@@ -264,12 +265,12 @@ func (g *generator) nextUser(r *store.UserRow) bool {
 }
 
 func (g *generator) nextCategory(r *store.CategoryRow) bool {
-	if len(g.categoryIDs) >= len(KBCategories) {
+	if len(g.categoryIDs) >= len(corpus.KBCategories) {
 		return false
 	}
 	i := len(g.categoryIDs)
 	id := g.base.Categories + int64(i) + 1
-	name := KBCategories[i]
+	name := corpus.KBCategories[i]
 	slug := store.Slugify(name)
 	if g.base.Categories > 0 { // categories exist: keep names and slugs unique
 		name = fmt.Sprintf("%s %d", name, id)
@@ -291,8 +292,8 @@ func (g *generator) nextArticle(r *store.ArticleRow) bool {
 	}
 	i := g.article
 	g.article++
-	a := KBArticles[i%len(KBArticles)]
-	round := i / len(KBArticles)
+	a := corpus.KBArticles[i%len(corpus.KBArticles)]
+	round := i / len(corpus.KBArticles)
 	id := g.base.Articles + int64(i) + 1
 	title, slug := a.Title, a.Slug
 	if round > 0 || g.base.Articles > 0 {
@@ -301,7 +302,7 @@ func (g *generator) nextArticle(r *store.ArticleRow) bool {
 		title += v[(round+i)%len(v)]
 		slug = fmt.Sprintf("%s-%d", a.Slug, id)
 	}
-	catID := g.categoryIDs[indexOf(KBCategories, a.Category)]
+	catID := g.categoryIDs[indexOf(corpus.KBCategories, a.Category)]
 	created := g.timeAt(g.rng.Float64())
 	updated := created.Add(time.Duration(g.rng.IntN(90*24)) * time.Hour)
 	if updated.After(g.o.Until) {
@@ -473,7 +474,7 @@ func (g *generator) comments(t *store.TicketRow, c *client, rng *rand.Rand) []st
 	}
 	if t.FirstResponseAt == nil {
 		if rng.Float64() < 0.3 {
-			add(t.CreatedBy, pick(ClientReplies[c.locale], rng), false, t.CreatedAt.Add(time.Duration(rng.IntN(1800))*time.Second))
+			add(t.CreatedBy, pick(corpus.ClientReplies[c.locale], rng), false, t.CreatedAt.Add(time.Duration(rng.IntN(1800))*time.Second))
 		}
 		return out
 	}
@@ -482,28 +483,28 @@ func (g *generator) comments(t *store.TicketRow, c *client, rng *rand.Rand) []st
 		agent = *t.AssigneeID
 	}
 	end := t.UpdatedAt
-	add(agent, pick(AgentReplies[c.locale], rng), false, *t.FirstResponseAt)
+	add(agent, pick(corpus.AgentReplies[c.locale], rng), false, *t.FirstResponseAt)
 	extra := rng.IntN(4)
 	for k := 0; k < extra; k++ {
 		at := t.FirstResponseAt.Add(time.Duration(float64(end.Sub(*t.FirstResponseAt)) * float64(k+1) / float64(extra+2)))
 		switch rng.IntN(3) {
 		case 0:
-			add(agent, pick(InternalNotes[c.locale], rng), true, at)
+			add(agent, pick(corpus.InternalNotes[c.locale], rng), true, at)
 		case 1:
-			add(c.users[rng.IntN(len(c.users))], pick(ClientReplies[c.locale], rng), false, at)
+			add(c.users[rng.IntN(len(c.users))], pick(corpus.ClientReplies[c.locale], rng), false, at)
 		default:
-			add(agent, pick(AgentReplies[c.locale], rng), false, at)
+			add(agent, pick(corpus.AgentReplies[c.locale], rng), false, at)
 		}
 	}
 	if t.ResolvedAt != nil {
-		add(agent, pick(AgentReplies[c.locale], rng), false, *t.ResolvedAt)
+		add(agent, pick(corpus.AgentReplies[c.locale], rng), false, *t.ResolvedAt)
 	}
 	return out
 }
 
-func topicsFor(locale string) []TicketTopic {
-	var out []TicketTopic
-	for _, t := range TicketTopics {
+func topicsFor(locale string) []corpus.TicketTopic {
+	var out []corpus.TicketTopic
+	for _, t := range corpus.TicketTopics {
 		if t.Locale == locale {
 			out = append(out, t)
 		}
@@ -516,13 +517,13 @@ func fill(s string, rng *rand.Rand, locale string) string {
 	if !strings.Contains(s, "{") {
 		return s
 	}
-	user := FirstNames[rng.IntN(len(FirstNames))]
+	user := corpus.FirstNames[rng.IntN(len(corpus.FirstNames))]
 	return strings.NewReplacer(
-		"{device}", pick(Devices, rng),
-		"{app}", pick(Apps, rng),
-		"{office}", pick(Offices, rng),
+		"{device}", pick(corpus.Devices, rng),
+		"{app}", pick(corpus.Apps, rng),
+		"{office}", pick(corpus.Offices, rng),
 		"{user}", user,
-		"{error}", pick(ErrorCodes, rng),
+		"{error}", pick(corpus.ErrorCodes, rng),
 	).Replace(s)
 }
 

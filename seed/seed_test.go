@@ -8,6 +8,7 @@ import (
 
 	"helpdesk/internal/pgtest"
 	"helpdesk/seed"
+	"helpdesk/seed/corpus"
 	"helpdesk/store"
 )
 
@@ -154,7 +155,7 @@ func TestSeedDataIsPlausible(t *testing.T) {
 }
 
 func TestSeedCategoriesAreTicketCategories(t *testing.T) {
-	for _, c := range seed.TicketCategories {
+	for _, c := range corpus.TicketCategories {
 		if !slices.Contains(store.TicketCategories, c) {
 			t.Errorf("seed category %q is not one the portal offers", c)
 		}

@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
+
+	"helpdesk/search"
 )
 
 // Comment is a message on a ticket; internal comments are for staff only.
@@ -27,11 +30,25 @@ func (s *Store) AddComment(ctx context.Context, ticketID, authorID int64, body s
 	return one[Comment](rows, err, fmt.Sprintf("comment on ticket %d", ticketID))
 }
 
-// Comments lists a ticket's comments oldest first; internal ones only when asked for.
-func (s *Store) Comments(ctx context.Context, ticketID int64, withInternal bool) ([]Comment, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+commentColumns+` FROM comments
-		WHERE ticket_id = $1 AND ($2 OR NOT internal) ORDER BY created_at, id`, ticketID, withInternal)
+// Comments lists the comments v may see of a ticket v may see, oldest first: internal ones for
+// staff only.
+func (s *Store) Comments(ctx context.Context, v search.Viewer, ticketID int64) ([]Comment, error) {
+	sql, args := commentsOf(v, ticketID, prefixed("c.", commentColumns), "")
+	rows, err := s.db.Query(ctx, sql, args...)
 	return all[Comment](rows, err, fmt.Sprintf("comments of ticket %d", ticketID))
+}
+
+// commentsOf is the query of the comments v may see of ticket ticketID, selecting columns,
+// with joins.
+func commentsOf(v search.Viewer, ticketID int64, columns, joins string) (string, []any) {
+	args := []any{ticketID, v.SeesInternal()}
+	arg := func(x any) string {
+		args = append(args, x)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	where := append([]string{"c.ticket_id = $1", "($2 OR NOT c.internal)"}, TicketAccess(v, "t", arg)...)
+	return `SELECT ` + columns + ` FROM comments c JOIN tickets t ON t.id = c.ticket_id ` + joins + `
+		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY c.created_at, c.id`, args
 }
 
 // CommentView is a comment with its author, as a ticket page shows it.
@@ -41,11 +58,10 @@ type CommentView struct {
 	AuthorRole string `db:"author_role" json:"author_role"`
 }
 
-// CommentViews lists a ticket's comments with their authors, oldest first; internal ones only
-// when asked for.
-func (s *Store) CommentViews(ctx context.Context, ticketID int64, withInternal bool) ([]CommentView, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+prefixed("c.", commentColumns)+`, u.name AS author_name, u.role AS author_role
-		FROM comments c JOIN users u ON u.id = c.author_id
-		WHERE c.ticket_id = $1 AND ($2 OR NOT c.internal) ORDER BY c.created_at, c.id`, ticketID, withInternal)
+// CommentViews is Comments with their authors, as a ticket page shows them.
+func (s *Store) CommentViews(ctx context.Context, v search.Viewer, ticketID int64) ([]CommentView, error) {
+	sql, args := commentsOf(v, ticketID, prefixed("c.", commentColumns)+`, u.name AS author_name, u.role AS author_role`,
+		`JOIN users u ON u.id = c.author_id`)
+	rows, err := s.db.Query(ctx, sql, args...)
 	return all[CommentView](rows, err, fmt.Sprintf("comments of ticket %d", ticketID))
 }

@@ -10,7 +10,9 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"golang.org/x/text/unicode/norm"
+
 	"helpdesk/markdown"
+	"helpdesk/search"
 )
 
 // Category groups KB articles.
@@ -313,24 +315,27 @@ func (s *Store) KBIndex(ctx context.Context, audiences []string, withDrafts bool
 
 // ArticleFilter narrows an article list; Audiences and WithDrafts are the reader's access.
 type ArticleFilter struct {
-	Audiences  []string
-	WithDrafts bool
-	Category   *string
-	Limit      int
-	Offset     int
+	Category *string
+	Limit    int
+	Offset   int
 }
 
-// Articles lists the articles a reader may see, newest first, with the total.
-func (s *Store) Articles(ctx context.Context, f ArticleFilter) ([]Article, int64, error) {
-	const cond = ` WHERE a.audience = ANY($1) AND ($2 OR a.status = 'published') AND ($3::text IS NULL OR lower(c.name) = lower($3))`
+// Articles lists the articles v may read that pass f, newest first, with the total.
+func (s *Store) Articles(ctx context.Context, v search.Viewer, f ArticleFilter) ([]Article, int64, error) {
+	args := []any{f.Category}
+	arg := func(x any) string {
+		args = append(args, x)
+		return fmt.Sprintf("$%d", len(args))
+	}
+	where := append([]string{"($1::text IS NULL OR lower(c.name) = lower($1))"}, ArticleAccess(v, "a", "a.status = 'published'", arg)...)
+	cond := " WHERE " + strings.Join(where, " AND ")
 	var total int64
-	err := s.db.QueryRow(ctx, `SELECT count(*) FROM kb_articles a LEFT JOIN kb_categories c ON c.id = a.category_id`+cond,
-		f.Audiences, f.WithDrafts, f.Category).Scan(&total)
+	err := s.db.QueryRow(ctx, `SELECT count(*) FROM kb_articles a LEFT JOIN kb_categories c ON c.id = a.category_id`+cond, args...).Scan(&total)
 	if err != nil {
 		return nil, 0, fmt.Errorf("count articles: %w", err)
 	}
-	rows, err := s.db.Query(ctx, articleSelect+cond+` ORDER BY a.updated_at DESC, a.id DESC LIMIT $4 OFFSET $5`,
-		f.Audiences, f.WithDrafts, f.Category, f.Limit, f.Offset)
+	args = append(args, f.Limit, f.Offset)
+	rows, err := s.db.Query(ctx, fmt.Sprintf(articleSelect+cond+` ORDER BY a.updated_at DESC, a.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
 	list, err := all[Article](rows, err, "list articles")
 	return list, total, err
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"helpdesk/search"
 )
 
 // TicketCategories are the categories of tickets, in the order people think of them (statuses
@@ -187,7 +189,6 @@ func (s *Store) checkAssignable(ctx context.Context, userID *int64) error {
 
 // TicketFilter narrows a ticket list; ClientID, when set, is the access rule for a client user.
 type TicketFilter struct {
-	ClientID    *int64 // the viewer's company for client users; nil for staff
 	Status      []string
 	Priority    []string
 	ClientIDs   []int64
@@ -198,16 +199,17 @@ type TicketFilter struct {
 	Offset      int
 }
 
-// Tickets lists tickets newest first (ties by id), with the total matching count.
-func (s *Store) Tickets(ctx context.Context, f TicketFilter) ([]Ticket, int64, error) {
-	where := []string{"true"}
+// Tickets lists the tickets v may see that pass f, newest first (ties by id), with the total.
+func (s *Store) Tickets(ctx context.Context, v search.Viewer, f TicketFilter) ([]Ticket, int64, error) {
 	args := []any{}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, fmt.Sprintf(cond, len(args)))
+	arg := func(x any) string {
+		args = append(args, x)
+		return fmt.Sprintf("$%d", len(args))
 	}
-	if f.ClientID != nil {
-		add("client_id = $%d", *f.ClientID)
+	where := append([]string{"true"}, TicketAccess(v, "tickets", arg)...)
+	add := func(cond string, x any) {
+		args = append(args, x)
+		where = append(where, fmt.Sprintf(cond, len(args)))
 	}
 	if len(f.Status) > 0 {
 		add("status = ANY($%d)", f.Status)

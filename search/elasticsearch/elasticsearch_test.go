@@ -104,6 +104,30 @@ func TestBeginReindexDropsLeftovers(t *testing.T) {
 	}
 }
 
+// TestBeginReindexDropsAStrayPendingIndex: a delete sent through the pending alias as a reindex
+// removes it makes an index of the alias's name (Elasticsearch creates the index a bulk delete
+// names, require_alias or not); the next reindex drops it and makes its alias, where it failed
+// with invalid_alias_name_exception.
+func TestBeginReindexDropsAStrayPendingIndex(t *testing.T) {
+	es := estest.New(t, analysis.New())
+	ctx := context.Background()
+	stray := es.Alias(search.TypeKB) + "_pending"
+	if status := call(t, "POST", estest.URL(t)+"/_bulk?require_alias=true",
+		`{"delete":{"_index":"`+stray+`","_id":"1","version":9,"version_type":"external"}}`+"\n"); status != 200 {
+		t.Fatalf("bulk delete: status %d", status)
+	}
+	if status := call(t, "HEAD", estest.URL(t)+"/"+stray, ""); status != 200 {
+		t.Fatalf("Elasticsearch no longer creates the index a delete names (status %d): this test has no cause left", status)
+	}
+	index, err := es.BeginReindex(ctx, search.TypeKB)
+	if err != nil {
+		t.Fatalf("begin reindex over a stray index: %v", err)
+	}
+	if err := es.AbortReindex(ctx, index); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // call sends one request to Elasticsearch and returns its status, its body read and closed.
 func call(t *testing.T, method, url, body string) int {
 	t.Helper()

@@ -238,7 +238,10 @@ func (b *Backend) indicesOf(ctx context.Context, alias string) ([]string, error)
 // WriteTargets returns the aliases a change of kind must be written through: the live one and,
 // while a reindex runs, the pending one. Writing through aliases (with require_alias) means a
 // write racing an alias swap lands in whichever index is live when it arrives, and a write to
-// an index just dropped fails and is retried instead of creating a stray index.
+// an index just dropped fails and is retried instead of creating a stray index. A delete is
+// the exception (Elasticsearch creates the index it names, require_alias or not): one racing
+// the pending alias's removal leaves an index of that name, which the next BeginReindex drops
+// and which nothing reads or writes meanwhile (aliases are looked up as aliases only).
 func (b *Backend) WriteTargets(ctx context.Context, kind string) ([]string, error) {
 	live, err := b.indicesOf(ctx, b.Alias(kind))
 	if err != nil {

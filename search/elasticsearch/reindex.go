@@ -35,6 +35,14 @@ func (b *Backend) BeginReindex(ctx context.Context, kind string) (string, error)
 			return "", err
 		}
 	}
+	// And an index bearing the pending alias's own name: a delete the indexer sent through the
+	// alias just as a reindex removed it makes one (require_alias holds for index actions, not
+	// for deletes), and the alias could never be made again.
+	res, err := b.es.Indices.Delete([]string{b.pendingAlias(kind)}, b.es.Indices.Delete.WithContext(ctx),
+		b.es.Indices.Delete.WithIgnoreUnavailable(true))
+	if err := check(res, err, "delete the stray index "+b.pendingAlias(kind)); err != nil {
+		return "", err
+	}
 	name := b.newIndexName(kind)
 	body := indexBody(kind, map[string]any{b.pendingAlias(kind): map[string]any{}})
 	// No refreshes while loading: much faster, and nobody searches this index yet.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"helpdesk/search"
+	"helpdesk/store"
 	"helpdesk/ticket"
 )
 
@@ -252,16 +253,9 @@ func (b *builder) matching(k int, terms []termQuery, s string) [][]string {
 // sees the published articles of their audiences; staff see everything.
 func (b *builder) access(q search.Query, k *kind) []string {
 	if k.typ == search.TypeTicket {
-		if q.Viewer.IsStaff() {
-			return nil
-		}
-		return []string{"s.client_id = " + b.arg(q.Viewer.ClientID)}
+		return store.TicketAccess(q.Viewer, "s", b.arg)
 	}
-	where := []string{"s.audience = ANY(" + b.arg(q.Viewer.KBAudiences()) + ")"}
-	if !q.Viewer.IsStaff() {
-		where = append(where, "s.published")
-	}
-	return where
+	return store.ArticleAccess(q.Viewer, "s", "s.published", b.arg)
 }
 
 func (b *builder) filters(f search.Filters, k *kind) []string {

@@ -1,4 +1,4 @@
-package seed
+package corpus
 
 // TicketTopic is a family of ticket texts for one category and locale.
 type TicketTopic struct {

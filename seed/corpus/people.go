@@ -1,4 +1,4 @@
-package seed
+package corpus
 
 // Comment texts by who writes them, per locale. The generator picks them for first responses,
 // follow-ups and closing messages, so each one reads naturally on any ticket category.
