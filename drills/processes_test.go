@@ -1,0 +1,103 @@
+//go:build drills
+
+package drills
+
+import (
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The binaries the drills run as child processes.
+
+// process is one of the project's binaries running as a child process. Its output goes to a
+// file whose tail is printed when the test fails.
+type process struct {
+	t      *testing.T
+	name   string
+	bin    string
+	env    []string
+	logf   string
+	cmd    *exec.Cmd
+	exited chan struct{}
+	starts int
+	kills  int
+}
+
+func newProcess(t *testing.T, name, bin string, env []string) *process {
+	t.Helper()
+	p := &process{t: t, name: name, bin: bin, env: env, logf: filepath.Join(t.TempDir(), name+".log")}
+	t.Cleanup(func() {
+		p.kill()
+		if t.Failed() {
+			p.dumpLog(40)
+		}
+	})
+	return p
+}
+
+func (p *process) start() {
+	p.t.Helper()
+	f, err := os.OpenFile(p.logf, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer f.Close() // the child holds its own descriptor
+	cmd := exec.Command(p.bin)
+	cmd.Env = p.env
+	cmd.Stdout, cmd.Stderr = f, f
+	if err := cmd.Start(); err != nil {
+		p.t.Fatalf("start %s: %v", p.name, err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	p.cmd, p.exited = cmd, exited
+	p.starts++
+}
+
+// kill sends SIGKILL: no chance to finish a batch or close a connection.
+func (p *process) kill() {
+	if p.cmd == nil {
+		return
+	}
+	_ = p.cmd.Process.Kill()
+	<-p.exited
+	p.cmd = nil
+	p.kills++
+}
+
+// alive reports whether the process started last is still running.
+func (p *process) alive() bool {
+	if p.cmd == nil {
+		return false
+	}
+	select {
+	case <-p.exited:
+		return false
+	default:
+		return true
+	}
+}
+
+func (p *process) dumpLog(lines int) {
+	b, err := os.ReadFile(p.logf)
+	if err != nil {
+		return
+	}
+	all := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	p.t.Logf("last lines of the %s's output (%s):\n%s", p.name, p.logf, strings.Join(all[max(0, len(all)-lines):], "\n"))
+}
+
+// freeAddr returns a loopback address with a port free right now.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
