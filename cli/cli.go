@@ -7,12 +7,25 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"sort"
 	"strings"
+	"syscall"
 
 	"helpdesk/config"
 	"helpdesk/store"
 )
+
+// Main runs one of the project's commands as the process (cmd/portal, cmd/indexer and
+// cmd/portalctl are this one call): it stops on SIGINT or SIGTERM and exits with the command's
+// code.
+func Main(run func(ctx context.Context, env Env, args []string) int) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, Env{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
 
 // Env is what a command may touch of the outside world.
 type Env struct {
