@@ -7,7 +7,7 @@ SERVICES := scripts/services
 # Each recipe line is its own shell: this prefix gives it the running services' URLs.
 WITH_ENV = eval "$$($(SERVICES) env)" &&
 
-.PHONY: all build test drills fuzz bench relevance vet run services services-down seed-1m clean
+.PHONY: all build test drills fuzz api-fuzz bench relevance vet run services services-down seed-1m clean
 
 all: build
 
@@ -31,7 +31,7 @@ services-down:
 test: services vet
 	scripts/ensure-chromium
 	$(WITH_ENV) $(GO) test -count=1 -timeout 20m ./...
-	$(MAKE) --no-print-directory drills fuzz FUZZTIME=10s DRILLS_FLAGS=-short
+	$(MAKE) --no-print-directory drills fuzz api-fuzz FUZZTIME=10s DRILLS_FLAGS=-short
 
 # The fault drills, full form (Elasticsearch away 30 s, and so on). The filter drops the
 # per-subtest noise; pipefail (SHELLFLAGS) keeps a failing drill failing the target.
@@ -46,6 +46,13 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzFold -fuzztime $(FUZZTIME) ./search/analysis
 	$(GO) test -run '^$$' -fuzz FuzzAnalyze -fuzztime $(FUZZTIME) ./search/analysis
 	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME) ./markdown
+
+# Schemathesis against the served API (every operation of portal/openapi.json, generated input,
+# an agent and a client, a portal on Elasticsearch and one on Postgres): any 5xx fails. It
+# installs schemathesis into .venv the first time. API_FUZZ_EXAMPLES sets the examples per
+# operation (40).
+api-fuzz: services
+	scripts/api-fuzz
 
 # Benchmarks on seeded data sets of 100,000 and 1,000,000 tickets (each seeded and indexed on
 # the first run, then reused), report under bench/results/. BENCH_FLAGS=--help lists the knobs.

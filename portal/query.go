@@ -73,11 +73,19 @@ func parseFilters(v url.Values) (search.Filters, error) {
 	return f, nil
 }
 
-// queryParams reads the request's URL parameters, the one way every handler reads them.
+// queryParams reads the request's URL parameters, the one way every handler reads them. A
+// value holding NUL is refused here: no text column can hold it.
 func queryParams(c *fiber.Ctx) (url.Values, error) {
 	v, err := url.ParseQuery(string(c.Request().URI().QueryString()))
 	if err != nil {
 		return nil, newProblem(fiber.StatusBadRequest, "bad_request", "malformed query string")
+	}
+	for name, values := range v {
+		for _, value := range values {
+			if strings.ContainsRune(value, 0) {
+				return nil, newProblem(fiber.StatusBadRequest, "bad_request", fmt.Sprintf("parameter %q holds the character NUL", name))
+			}
+		}
 	}
 	return v, nil
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"helpdesk/search/analysis"
@@ -246,6 +247,13 @@ func (f Filters) Check() error {
 		"category": len(f.Categories), "assignee": len(f.AssigneeIDs), "tag": len(f.Tags)} {
 		if n > MaxFilterValues {
 			return BadQuery("at most %d %s values", MaxFilterValues, name)
+		}
+	}
+	for _, values := range [][]string{f.Categories, f.Tags} {
+		for _, v := range values {
+			if strings.ContainsRune(v, 0) {
+				return BadQuery("a filter value holds the character NUL")
+			}
 		}
 	}
 	for _, s := range f.Status {

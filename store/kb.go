@@ -332,7 +332,7 @@ func (s *Store) Articles(ctx context.Context, v search.Viewer, f ArticleFilter) 
 	var total int64
 	err := s.db.QueryRow(ctx, `SELECT count(*) FROM kb_articles a LEFT JOIN kb_categories c ON c.id = a.category_id`+cond, args...).Scan(&total)
 	if err != nil {
-		return nil, 0, fmt.Errorf("count articles: %w", err)
+		return nil, 0, fmt.Errorf("count articles: %w", classify(err))
 	}
 	args = append(args, f.Limit, f.Offset)
 	rows, err := s.db.Query(ctx, fmt.Sprintf(articleSelect+cond+` ORDER BY a.updated_at DESC, a.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)

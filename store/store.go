@@ -83,6 +83,8 @@ func classify(err error) error {
 		return Conflict("%s already exists", constraintSubject(pgErr))
 	case "23514", "23502", "22001", "22P02", "23503": // check, not null, too long, bad text repr, foreign key
 		return Invalid(pgErr.ColumnName, "%s", constraintSubject(pgErr))
+	case "22021", "22P05": // a byte sequence the encoding refuses: NUL, which text cannot hold
+		return Invalid(pgErr.ColumnName, "text cannot hold the character NUL (\\u0000)")
 	}
 	return err
 }

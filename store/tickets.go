@@ -232,7 +232,7 @@ func (s *Store) Tickets(ctx context.Context, v search.Viewer, f TicketFilter) ([
 	cond := strings.Join(where, " AND ")
 	var total int64
 	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM tickets WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count tickets: %w", err)
+		return nil, 0, fmt.Errorf("count tickets: %w", classify(err))
 	}
 	args = append(args, f.Limit, f.Offset)
 	rows, err := s.db.Query(ctx, fmt.Sprintf(`SELECT `+ticketColumns+` FROM tickets WHERE %s
