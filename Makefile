@@ -50,7 +50,7 @@ fuzz:
 # Schemathesis against the served API (every operation of portal/openapi.json, generated input,
 # an agent and a client, a portal on Elasticsearch and one on Postgres): any 5xx fails. It
 # installs schemathesis into .venv the first time. API_FUZZ_EXAMPLES sets the examples per
-# operation (40).
+# operation (30).
 api-fuzz: services
 	scripts/api-fuzz
 

@@ -9,7 +9,6 @@ import (
 	"net/netip"
 	"reflect"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -46,7 +45,7 @@ func (s *Server) apiAuth(c *fiber.Ctx) error {
 	if hasToken {
 		keys, lims = append(keys, fmt.Sprintf("token:%x", hash[:8])), append(lims, s.tokenLimit)
 	}
-	now := time.Now()
+	now := s.now()
 	counts := s.limiter.take(c.UserContext(), now, keys, lims)
 	if err := s.enforce(c, now, counts[0]); err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,8 @@ import (
 
 	"helpdesk/auth"
 	"helpdesk/config"
+	"helpdesk/store"
+	"helpdesk/ticket"
 )
 
 // token makes an API token for one of the env's users.
@@ -212,6 +215,9 @@ func TestAPITicketWritesAndBadInput(t *testing.T) {
 func TestAPIRateLimit(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
+	// A clock that stands still: 301 requests straddling a window's end would start afresh.
+	still := time.Now()
+	e.now = func() time.Time { return still }
 	app := e.newApp(config.RateLimit{}) // the defaults: 300 per 5 minutes per address
 	tok := e.token("agent")
 	for i := 1; i <= 300; i++ {
@@ -285,6 +291,43 @@ func TestAPIKnowledgeBase(t *testing.T) {
 	}
 	if r := callAPI(t, e.app, agent, "GET", "/api/v1/alerts", ""); r.status != 200 || r.body["total"].(float64) != 0 {
 		t.Errorf("alerts: %d %s", r.status, r.raw)
+	}
+}
+
+// TestOpenAPIVocabulary: the document's lists of ticket statuses, priorities and categories
+// are the ones the API accepts, and its limits the store's.
+func TestOpenAPIVocabulary(t *testing.T) {
+	t.Parallel()
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					Enum      []string `json:"enum"`
+					MaxLength int      `json:"maxLength"`
+				} `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	r := callAPI(t, newEnv(t).app, "", "GET", "/api/v1/openapi.json", "")
+	if err := json.Unmarshal([]byte(r.raw), &doc); err != nil {
+		t.Fatal(err)
+	}
+	in := doc.Components.Schemas["TicketInput"].Properties
+	for name, want := range map[string][]string{"status": ticket.Statuses, "priority": ticket.Priorities, "category": store.TicketCategories} {
+		if !slices.Equal(in[name].Enum, want) {
+			t.Errorf("TicketInput.%s: %v, the API takes %v", name, in[name].Enum, want)
+		}
+	}
+	for schema, limits := range map[string]map[string]int{
+		"TicketInput":  {"title": store.MaxTitle, "description": store.MaxDescription},
+		"CommentInput": {"body": store.MaxComment},
+		"ArticleInput": {"title": store.MaxTitle, "body": store.MaxArticleBody},
+	} {
+		for field, want := range limits {
+			if got := doc.Components.Schemas[schema].Properties[field].MaxLength; got != want {
+				t.Errorf("%s.%s: maxLength %d, the store's limit %d", schema, field, got, want)
+			}
+		}
 	}
 }
 

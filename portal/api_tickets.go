@@ -89,8 +89,8 @@ func (in *ticketInput) validate(creating bool) error {
 			return bad("at most 20 tags")
 		}
 		for _, t := range *in.Tags {
-			if strings.TrimSpace(t) == "" || len(t) > 40 {
-				return bad("tags must be 1 to 40 characters")
+			if strings.TrimSpace(t) == "" || store.TooLong(t, store.MaxTag) {
+				return bad(fmt.Sprintf("tags must be 1 to %d characters", store.MaxTag))
 			}
 		}
 	}

@@ -38,6 +38,8 @@ type Deps struct {
 	KeyPrefix string
 	// IPLimit and TokenLimit bound API requests; zero values take config.DefaultRateLimits.
 	IPLimit, TokenLimit config.RateLimit
+	// Now is the clock of the rate limits' windows; nil is time.Now (tests hold it still).
+	Now func() time.Time
 	// Blocklist holds client addresses the API refuses with 403.
 	Blocklist []netip.Prefix
 	Logger    *slog.Logger
@@ -63,6 +65,7 @@ type Server struct {
 	limiter    *limiter
 	ipLimit    config.RateLimit
 	tokenLimit config.RateLimit
+	now        func() time.Time
 	blocklist  []netip.Prefix
 
 	synonymsMu     sync.Mutex
@@ -80,7 +83,10 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	s := &Server{store: d.Store, search: d.Search, sessions: d.Sessions, log: d.Logger,
 		metrics: newMetrics(reg), reg: reg, secure: d.SecureCookies, views: v, throttle: newThrottle(d.Redis, d.KeyPrefix), cache: newCache(d.Redis, d.KeyPrefix),
-		limiter: newLimiter(d.Redis, d.KeyPrefix, d.Logger), ipLimit: d.IPLimit, tokenLimit: d.TokenLimit, blocklist: d.Blocklist}
+		limiter: newLimiter(d.Redis, d.KeyPrefix, d.Logger), ipLimit: d.IPLimit, tokenLimit: d.TokenLimit, blocklist: d.Blocklist, now: d.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
 	defaultIP, defaultToken := config.DefaultRateLimits()
 	if s.ipLimit.Requests <= 0 {
 		s.ipLimit = defaultIP

@@ -43,6 +43,7 @@ type env struct {
 	emails map[string]string
 	suffix string
 	rdb    *redis.Client
+	now    func() time.Time // the rate limits' clock; nil: time.Now
 }
 
 func newEnv(t *testing.T) *env {
@@ -70,7 +71,7 @@ func (e *env) newApp(ipLimit config.RateLimit, blocklist ...netip.Prefix) *fiber
 	e.t.Helper()
 	app, err := portal.New(portal.Deps{Store: e.st, Search: search.NewFailover(nil, postgres.New(e.st.Pool(), e.st.Analyzer()), search.FailoverOptions{}),
 		Sessions: session.NewRedis(e.rdb), Redis: e.rdb, KeyPrefix: fmt.Sprintf("test%d:", time.Now().UnixNano()),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), IPLimit: ipLimit, Blocklist: blocklist})
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), IPLimit: ipLimit, Blocklist: blocklist, Now: e.now})
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ const (
 	MaxDescription = 100_000
 	MaxComment     = 100_000
 	MaxArticleBody = 200_000
+	MaxTag         = 40 // a ticket's tag (the schema bounds only their number)
 )
 
 // ValidTitle reports whether s is a title of a ticket or an article the schema accepts: not
