@@ -182,20 +182,17 @@ func indexerDaemon(ctx context.Context, env Env) error {
 		cancel()
 		parts.Wait()
 	}()
-	parts.Add(2)
-	go func() {
-		defer parts.Done()
+	parts.Go(func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("metrics server", "err", err)
 		}
-	}()
-	go func() {
-		defer parts.Done()
+	})
+	parts.Go(func() {
 		<-ctx.Done()
 		shutdown, stop := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer stop()
 		_ = srv.Shutdown(shutdown)
-	}()
+	})
 
 	// The SLA monitor runs here too: one process to operate, and several may run safely.
 	var notifier sla.Notifier = sla.LogNotifier{Log: log}
@@ -203,11 +200,7 @@ func indexerDaemon(ctx context.Context, env Env) error {
 		notifier = sla.SMTPNotifier{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword}
 	}
 	monitor := sla.New(st, notifier, time.Now, log.With("component", "sla"))
-	parts.Add(1)
-	go func() {
-		defer parts.Done()
-		monitor.Run(ctx, time.Minute)
-	}()
+	parts.Go(func() { monitor.Run(ctx, time.Minute) })
 
 	ix := indexer.New(st, es, log, indexer.NewMetrics(reg), indexer.Options{})
 	log.Info("indexer running", "metrics", "http://"+ln.Addr().String()+"/metrics", "prefix", cfg.SearchIndexPrefix)

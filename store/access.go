@@ -1,6 +1,19 @@
 package store
 
-import "helpdesk/search"
+import (
+	"strconv"
+
+	"helpdesk/search"
+)
+
+// params are a statement's arguments as its conditions are written; add appends one and
+// returns its placeholder, which is what the access rules' arg takes.
+type params []any
+
+func (p *params) add(x any) string {
+	*p = append(*p, x)
+	return "$" + strconv.Itoa(len(*p))
+}
 
 // The access rules in SQL, built from the viewer: the store's lists of tickets and articles and
 // the fallback search take them from here, so no query of what people see can leave them out

@@ -41,14 +41,10 @@ func (s *Store) Comments(ctx context.Context, v search.Viewer, ticketID int64) (
 // commentsOf is the query of the comments v may see of ticket ticketID, selecting columns,
 // with joins.
 func commentsOf(v search.Viewer, ticketID int64, columns, joins string) (string, []any) {
-	args := []any{ticketID, v.SeesInternal()}
-	arg := func(x any) string {
-		args = append(args, x)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	where := append([]string{"c.ticket_id = $1", "($2 OR NOT c.internal)"}, TicketAccess(v, "t", arg)...)
+	p := params{ticketID, v.SeesInternal()}
+	where := append([]string{"c.ticket_id = $1", "($2 OR NOT c.internal)"}, TicketAccess(v, "t", p.add)...)
 	return `SELECT ` + columns + ` FROM comments c JOIN tickets t ON t.id = c.ticket_id ` + joins + `
-		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY c.created_at, c.id`, args
+		WHERE ` + strings.Join(where, " AND ") + ` ORDER BY c.created_at, c.id`, p
 }
 
 // CommentView is a comment with its author, as a ticket page shows it.

@@ -322,20 +322,17 @@ type ArticleFilter struct {
 
 // Articles lists the articles v may read that pass f, newest first, with the total.
 func (s *Store) Articles(ctx context.Context, v search.Viewer, f ArticleFilter) ([]Article, int64, error) {
-	args := []any{f.Category}
-	arg := func(x any) string {
-		args = append(args, x)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	where := append([]string{"($1::text IS NULL OR lower(c.name) = lower($1))"}, ArticleAccess(v, "a", "a.status = 'published'", arg)...)
+	p := params{f.Category}
+	where := append([]string{"($1::text IS NULL OR lower(c.name) = lower($1))"}, ArticleAccess(v, "a", "a.status = 'published'", p.add)...)
 	cond := " WHERE " + strings.Join(where, " AND ")
 	var total int64
-	err := s.db.QueryRow(ctx, `SELECT count(*) FROM kb_articles a LEFT JOIN kb_categories c ON c.id = a.category_id`+cond, args...).Scan(&total)
+	err := s.db.QueryRow(ctx, `SELECT count(*) FROM kb_articles a LEFT JOIN kb_categories c ON c.id = a.category_id`+cond, p...).Scan(&total)
 	if err != nil {
 		return nil, 0, fmt.Errorf("count articles: %w", classify(err))
 	}
-	args = append(args, f.Limit, f.Offset)
-	rows, err := s.db.Query(ctx, fmt.Sprintf(articleSelect+cond+` ORDER BY a.updated_at DESC, a.id DESC LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+	// The statement first, then its arguments: p grows as it is written.
+	page := articleSelect + cond + ` ORDER BY a.updated_at DESC, a.id DESC LIMIT ` + p.add(f.Limit) + ` OFFSET ` + p.add(f.Offset)
+	rows, err := s.db.Query(ctx, page, p...)
 	list, err := all[Article](rows, err, "list articles")
 	return list, total, err
 }

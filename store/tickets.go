@@ -201,42 +201,35 @@ type TicketFilter struct {
 
 // Tickets lists the tickets v may see that pass f, newest first (ties by id), with the total.
 func (s *Store) Tickets(ctx context.Context, v search.Viewer, f TicketFilter) ([]Ticket, int64, error) {
-	args := []any{}
-	arg := func(x any) string {
-		args = append(args, x)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	where := append([]string{"true"}, TicketAccess(v, "tickets", arg)...)
-	add := func(cond string, x any) {
-		args = append(args, x)
-		where = append(where, fmt.Sprintf(cond, len(args)))
-	}
+	var p params
+	where := append([]string{"true"}, TicketAccess(v, "tickets", p.add)...)
 	if len(f.Status) > 0 {
-		add("status = ANY($%d)", f.Status)
+		where = append(where, "status = ANY("+p.add(f.Status)+")")
 	}
 	if len(f.Priority) > 0 {
-		add("priority = ANY($%d)", f.Priority)
+		where = append(where, "priority = ANY("+p.add(f.Priority)+")")
 	}
 	if len(f.ClientIDs) > 0 {
-		add("client_id = ANY($%d)", f.ClientIDs)
+		where = append(where, "client_id = ANY("+p.add(f.ClientIDs)+")")
 	}
 	if len(f.Categories) > 0 {
-		add("category = ANY($%d)", f.Categories)
+		where = append(where, "category = ANY("+p.add(f.Categories)+")")
 	}
 	if len(f.AssigneeIDs) > 0 {
-		add("assignee_id = ANY($%d)", f.AssigneeIDs)
+		where = append(where, "assignee_id = ANY("+p.add(f.AssigneeIDs)+")")
 	}
 	if len(f.Tags) > 0 {
-		add("tags @> $%d::text[]", f.Tags)
+		where = append(where, "tags @> "+p.add(f.Tags)+"::text[]")
 	}
 	cond := strings.Join(where, " AND ")
 	var total int64
-	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM tickets WHERE `+cond, args...).Scan(&total); err != nil {
+	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM tickets WHERE `+cond, p...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count tickets: %w", classify(err))
 	}
-	args = append(args, f.Limit, f.Offset)
-	rows, err := s.db.Query(ctx, fmt.Sprintf(`SELECT `+ticketColumns+` FROM tickets WHERE %s
-		ORDER BY created_at DESC, id DESC LIMIT $%d OFFSET $%d`, cond, len(args)-1, len(args)), args...)
-	list, err := all[Ticket](rows, err, "list tickets")
-	return list, total, err
+	// The statement first, then its arguments: p grows as it is written.
+	list := `SELECT ` + ticketColumns + ` FROM tickets WHERE ` + cond + `
+		ORDER BY created_at DESC, id DESC LIMIT ` + p.add(f.Limit) + ` OFFSET ` + p.add(f.Offset)
+	rows, err := s.db.Query(ctx, list, p...)
+	tickets, err := all[Ticket](rows, err, "list tickets")
+	return tickets, total, err
 }
