@@ -1,4 +1,5 @@
-// Package auth hashes passwords and makes API tokens.
+// Package auth says who a person is and what their role lets them do: it hashes passwords,
+// makes API tokens and names the roles.
 package auth
 
 import (

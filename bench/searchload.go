@@ -108,10 +108,10 @@ func viewers(ctx context.Context, st *store.Store) (agent, client search.Viewer,
 		err = errors.New("the data set has no clients")
 		return
 	}
-	mk := func(email, role string, clientID *int64) (search.Viewer, string, error) {
+	mk := func(email string, role auth.Role, clientID *int64) (search.Viewer, string, error) {
 		u, err := st.UserByEmail(ctx, email)
 		if errors.Is(err, store.ErrNotFound) {
-			u, err = st.CreateUser(ctx, store.NewUser{Email: email, Name: "Bench " + role, Role: role, ClientID: clientID, PasswordHash: "!"})
+			u, err = st.CreateUser(ctx, store.NewUser{Email: email, Name: "Bench " + string(role), Role: role, ClientID: clientID, PasswordHash: "!"})
 		}
 		if err != nil {
 			return search.Viewer{}, "", err
@@ -129,10 +129,10 @@ func viewers(ctx context.Context, st *store.Store) (agent, client search.Viewer,
 		}
 		return v, token, nil
 	}
-	if agent, agentToken, err = mk("bench-agent@bench.example", "agent", nil); err != nil {
+	if agent, agentToken, err = mk("bench-agent@bench.example", auth.Agent, nil); err != nil {
 		return
 	}
-	client, clientToken, err = mk("bench-client@bench.example", "client", &clients[0].ID)
+	client, clientToken, err = mk("bench-client@bench.example", auth.Client, &clients[0].ID)
 	return
 }
 

@@ -105,8 +105,9 @@ func (s *site) seed(t *testing.T) {
 	must(err)
 	s.ids["acme"], s.ids["globex"] = acme.ID, globex.ID
 	for _, u := range []struct {
-		key, name, role string
-		client          *int64
+		key, name string
+		role      auth.Role
+		client    *int64
 	}{{"ana", "Ana Agente", "agent", nil}, {"alice", "Alice Acme", "client", &acme.ID}, {"bob", "Bob Globex", "client", &globex.ID}} {
 		email := u.key + suffix + "@example.com"
 		user, err := s.st.CreateUser(ctx, store.NewUser{Email: email, Name: u.name, Role: u.role, ClientID: u.client, PasswordHash: hash, Locale: "en"})

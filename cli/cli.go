@@ -149,3 +149,18 @@ func openStore(ctx context.Context, env Env) (*store.Store, config.Config, error
 func oneLine(err error) string {
 	return strings.Join(strings.Fields(err.Error()), " ")
 }
+
+// Tool adapts a developer tool's run function (cmd/bench, cmd/relevance) to Main: --help exits
+// 0, any other error is printed as "name: error" and exits 1.
+func Tool(name string, run func(ctx context.Context, env Env, args []string) error) func(context.Context, Env, []string) int {
+	return func(ctx context.Context, env Env, args []string) int {
+		err := run(ctx, env, args)
+		switch {
+		case err == nil, errors.Is(err, flag.ErrHelp):
+			return 0
+		default:
+			fmt.Fprintf(env.Stderr, "%s: %s\n", name, err)
+			return 1
+		}
+	}
+}

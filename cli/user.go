@@ -46,7 +46,7 @@ func runUser(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	nu := store.NewUser{Email: *email, Name: *name, Role: *role, PasswordHash: hash, Locale: *locale}
+	nu := store.NewUser{Email: *email, Name: *name, Role: auth.Role(*role), PasswordHash: hash, Locale: *locale}
 	if *clientID != 0 {
 		nu.ClientID = clientID
 	}

@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/netip"
 	"strings"
 	"sync"
@@ -14,17 +13,14 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
 
 	"helpdesk/config"
-	"helpdesk/markdown"
 	"helpdesk/search"
 	"helpdesk/session"
-	"helpdesk/static"
 	"helpdesk/store"
 )
 
@@ -114,72 +110,7 @@ func New(d Deps) (*fiber.App, error) {
 		go s.watchSynonyms(ctx, d.SynonymsRefresh)
 		app.Hooks().OnShutdown(func() error { stop(); return nil })
 	}
-	app.Use(requestid.New())
-	app.Use(s.observe)
-	highlightCSS := markdown.HighlightCSS()
-	app.Get("/static/highlight.css", func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
-		c.Type("css", "utf-8")
-		return c.SendString(highlightCSS)
-	})
-	app.Use("/static", func(c *fiber.Ctx) error {
-		// Asset URLs carry a version, so browsers may keep them.
-		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
-		return c.Next()
-	}, filesystem.New(filesystem.Config{Root: http.FS(static.FS)}))
-
-	app.Get("/healthz", s.healthz)
-	app.Get("/readyz", s.readyz)
-	app.Get("/metrics", s.metricsHandler())
-
-	app.Get("/api/v1/openapi.json", s.openAPIDoc)
-	api := app.Group("/api/v1", s.apiAuth)
-	api.Get("/search", s.apiSearch)
-	api.Get("/tickets", s.apiListTickets)
-	api.Post("/tickets", s.apiCreateTicket)
-	api.Get("/tickets/:id", s.apiGetTicket)
-	api.Patch("/tickets/:id", s.apiUpdateTicket)
-	api.Post("/tickets/:id/comments", s.apiAddComment)
-	api.Get("/clients", s.apiClients)
-	api.Get("/alerts", s.apiAlerts)
-	api.Get("/kb_articles", s.apiListArticles)
-	api.Post("/kb_articles", s.apiStaffOnly, s.apiCreateArticle)
-	api.Get("/kb_articles/:id", s.apiGetArticle)
-	api.Patch("/kb_articles/:id", s.apiStaffOnly, s.apiUpdateArticle)
-	api.Delete("/kb_articles/:id", s.apiStaffOnly, s.apiDeleteArticle)
-	api.Get("/synonyms", s.apiStaffOnly, s.apiListSynonyms)
-	api.Post("/synonyms", s.apiStaffOnly, s.apiCreateSynonym)
-	api.Patch("/synonyms/:id", s.apiStaffOnly, s.apiUpdateSynonym)
-	api.Delete("/synonyms/:id", s.apiStaffOnly, s.apiDeleteSynonym)
-	api.Use(func(c *fiber.Ctx) error { return apiError(fiber.StatusNotFound, "not_found", "no such API route") })
-
-	pages := app.Group("", s.loadSession, s.checkCSRF, s.securityHeaders)
-	pages.Get("/", s.searchPage)
-	pages.Get("/search", s.searchPage)
-	pages.Get("/suggest", s.suggest)
-	pages.Get("/lang", s.switchLanguage)
-	pages.Get("/login", s.loginPage)
-	pages.Post("/login", s.login)
-	pages.Post("/logout", s.logout)
-	pages.Get("/kb", s.kbIndex)
-	pages.Get("/kb/new", s.requireStaff, s.kbEditor)
-	pages.Post("/kb", s.requireStaff, s.kbSave)
-	pages.Get("/kb/:slug", s.kbArticle)
-	pages.Get("/kb/:slug/edit", s.requireStaff, s.kbEditor)
-	pages.Post("/kb/:slug", s.requireStaff, s.kbSave)
-	pages.Get("/dashboard", s.requireStaff, s.dashboard)
-	pages.Get("/synonyms", s.requireStaff, s.synonymsPage)
-	pages.Post("/synonyms", s.requireStaff, s.saveSynonym)
-	pages.Post("/synonyms/:id<int>", s.requireStaff, s.saveSynonym)
-	pages.Post("/synonyms/:id<int>/delete", s.requireStaff, s.deleteSynonym)
-	pages.Get("/tickets", s.requireUser, s.ticketList)
-	pages.Post("/tickets/saved", s.requireStaff, s.saveSearch)
-	pages.Post("/tickets/saved/:id<int>/delete", s.requireStaff, s.deleteSavedSearch)
-	pages.Get("/tickets/new", s.requireUser, s.newTicketPage)
-	pages.Post("/tickets", s.requireUser, s.createTicket)
-	pages.Get("/tickets/:id<int>", s.requireUser, s.ticketPage)
-	pages.Post("/tickets/:id<int>", s.requireStaff, s.updateTicket)
-	pages.Post("/tickets/:id<int>/comments", s.requireUser, s.addComment)
+	s.routes(app)
 	return app, nil
 }
 

@@ -96,8 +96,9 @@ func (e *env) seed() {
 	must(err)
 	e.ids["acme"], e.ids["globex"] = acme.ID, globex.ID
 	for _, u := range []struct {
-		key, role string
-		client    *int64
+		key    string
+		role   auth.Role
+		client *int64
 	}{{"agent", "agent", nil}, {"alice", "client", &acme.ID}, {"bob", "client", &globex.ID}} {
 		email := u.key + e.suffix + "@example.com"
 		user, err := e.st.CreateUser(ctx, store.NewUser{Email: email, Name: strings.ToUpper(u.key[:1]) + u.key[1:], Role: u.role, ClientID: u.client, PasswordHash: hash})

@@ -99,7 +99,7 @@ func (s *Server) ticketPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) newTicketPage(c *fiber.Ctx) error {
-	return s.renderNewTicket(c, fiber.StatusOK, map[string]any{"Form": map[string]string{"title": c.Query("title"), "priority": "medium", "category": "general"}})
+	return s.renderNewTicket(c, fiber.StatusOK, map[string]any{"Form": map[string]string{"title": c.Query("title"), "priority": ticket.DefaultPriority, "category": "general"}})
 }
 
 func (s *Server) renderNewTicket(c *fiber.Ctx, status int, data map[string]any) error {

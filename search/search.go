@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"helpdesk/auth"
 	"helpdesk/search/analysis"
 	"helpdesk/ticket"
 )
@@ -58,13 +59,13 @@ const (
 
 // Role of the person searching; the zero Viewer is an anonymous visitor.
 type Viewer struct {
-	Role     string // "", "client", "agent" or "admin"
+	Role     auth.Role
 	UserID   int64
 	ClientID int64 // the company of a client user
 }
 
 // IsStaff reports whether the viewer is an agent or an admin.
-func (v Viewer) IsStaff() bool { return v.Role == "agent" || v.Role == "admin" }
+func (v Viewer) IsStaff() bool { return v.Role.IsStaff() }
 
 // Filters narrow a query; empty fields do not filter.
 type Filters struct {
@@ -223,12 +224,10 @@ func (q Query) Normalize() (Query, error) {
 			return bad("type must be ticket or kb")
 		}
 	}
-	switch q.Viewer.Role {
-	case "", "client", "agent", "admin":
-	default:
+	if q.Viewer.Role != auth.Anonymous && !q.Viewer.Role.Valid() {
 		return bad("unknown viewer role")
 	}
-	if q.Viewer.Role == "client" && q.Viewer.ClientID == 0 {
+	if q.Viewer.Role == auth.Client && q.Viewer.ClientID == 0 {
 		return bad("a client viewer needs a company")
 	}
 	if err := q.Filters.Check(); err != nil {
@@ -281,7 +280,7 @@ func (q Query) VisibleTypes() []string {
 	}
 	var out []string
 	for _, t := range types {
-		if t == TypeTicket && q.Viewer.Role == "" {
+		if t == TypeTicket && q.Viewer.Role == auth.Anonymous {
 			continue
 		}
 		out = append(out, t)
@@ -292,7 +291,7 @@ func (q Query) VisibleTypes() []string {
 // SeesTicketsOf reports whether the viewer may see the tickets of the company clientID: staff
 // see every company's, a client user their own.
 func (v Viewer) SeesTicketsOf(clientID int64) bool {
-	return v.IsStaff() || (v.Role == "client" && v.ClientID == clientID)
+	return v.IsStaff() || (v.Role == auth.Client && v.ClientID == clientID)
 }
 
 // SeesInternal reports whether the viewer may see what is for staff only: internal comments,
@@ -309,7 +308,7 @@ func (v Viewer) KBAudiences() []string {
 	switch {
 	case v.IsStaff():
 		return []string{"public", "clients", "internal"}
-	case v.Role == "client":
+	case v.Role == auth.Client:
 		return []string{"public", "clients"}
 	}
 	return []string{"public"}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"helpdesk/auth"
 	"helpdesk/seed/corpus"
 	"helpdesk/store"
 	"helpdesk/ticket"
@@ -44,7 +45,8 @@ type Progress struct {
 
 // Login is a demo account to print for people trying the portal.
 type Login struct {
-	Role, Email, Password, Client string
+	Role                    auth.Role
+	Email, Password, Client string
 }
 
 // Result says what was loaded.
@@ -434,18 +436,18 @@ func (g *generator) ticket(i int, withComments bool) (store.TicketRow, []store.C
 	resolved := created.Add(resolveIn)
 	switch {
 	case firstResponse == nil:
-		t.Status = "open"
+		t.Status = ticket.Open
 	case resolved.Before(g.o.Until):
-		t.Status = "resolved"
+		t.Status = ticket.Resolved
 		if age > 7*24*time.Hour || rng.Float64() < 0.5 {
-			t.Status = "closed"
+			t.Status = ticket.Closed
 		}
 		t.ResolvedAt = &resolved
 	default:
-		t.Status = []string{"open", "in_progress", "in_progress", "waiting"}[rng.IntN(4)]
+		t.Status = []string{ticket.Open, ticket.InProgress, ticket.InProgress, ticket.Waiting}[rng.IntN(4)]
 	}
 	t.FirstResponseAt = firstResponse
-	if t.Status != "open" || rng.Float64() < 0.6 {
+	if t.Status != ticket.Open || rng.Float64() < 0.6 {
 		a := g.agents[rng.IntN(len(g.agents))]
 		t.AssigneeID = &a
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"helpdesk/auth"
 	"helpdesk/markdown"
 	"helpdesk/search/analysis"
 )
@@ -182,7 +183,7 @@ type (
 	UserRow struct {
 		ID           int64
 		Email, Name  string
-		Role         string
+		Role         auth.Role
 		ClientID     *int64
 		PasswordHash string
 		Locale       string

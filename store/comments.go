@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"helpdesk/auth"
 	"helpdesk/search"
 )
 
@@ -50,8 +51,8 @@ func commentsOf(v search.Viewer, ticketID int64, columns, joins string) (string,
 // CommentView is a comment with its author, as a ticket page shows it.
 type CommentView struct {
 	Comment
-	AuthorName string `db:"author_name" json:"author_name"`
-	AuthorRole string `db:"author_role" json:"author_role"`
+	AuthorName string    `db:"author_name" json:"author_name"`
+	AuthorRole auth.Role `db:"author_role" json:"author_role"`
 }
 
 // CommentViews is Comments with their authors, as a ticket page shows them.

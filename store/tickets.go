@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"helpdesk/search"
+	"helpdesk/ticket"
 )
 
 // TicketCategories are the categories of tickets, in the order people think of them (statuses
@@ -53,7 +54,7 @@ type NewTicket struct {
 // CreateTicket opens a ticket.
 func (s *Store) CreateTicket(ctx context.Context, t NewTicket) (*Ticket, error) {
 	if t.Priority == "" {
-		t.Priority = "medium"
+		t.Priority = ticket.DefaultPriority
 	}
 	if t.Category == "" {
 		t.Category = "general"

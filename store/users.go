@@ -5,13 +5,15 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"helpdesk/auth"
 )
 
-// Roles a user can have.
+// Roles a user can have (the names the store has always used for auth's).
 const (
-	RoleClient = "client"
-	RoleAgent  = "agent"
-	RoleAdmin  = "admin"
+	RoleClient = auth.Client
+	RoleAgent  = auth.Agent
+	RoleAdmin  = auth.Admin
 )
 
 // User is a person who signs in: a client's employee or a member of staff.
@@ -19,7 +21,7 @@ type User struct {
 	ID           int64      `db:"id" json:"id"`
 	Email        string     `db:"email" json:"email"`
 	Name         string     `db:"name" json:"name"`
-	Role         string     `db:"role" json:"role"`
+	Role         auth.Role  `db:"role" json:"role"`
 	ClientID     *int64     `db:"client_id" json:"client_id,omitempty"`
 	PasswordHash string     `db:"password_hash" json:"-"`
 	Locale       string     `db:"locale" json:"locale"`
@@ -28,7 +30,7 @@ type User struct {
 }
 
 // IsStaff reports whether the user is an agent or an admin.
-func (u *User) IsStaff() bool { return u.Role == RoleAgent || u.Role == RoleAdmin }
+func (u *User) IsStaff() bool { return u.Role.IsStaff() }
 
 const userColumns = `id, email, name, role, client_id, password_hash, locale, created_at, last_login_at`
 
@@ -36,7 +38,7 @@ const userColumns = `id, email, name, role, client_id, password_hash, locale, cr
 type NewUser struct {
 	Email        string
 	Name         string
-	Role         string
+	Role         auth.Role
 	ClientID     *int64
 	PasswordHash string
 	Locale       string

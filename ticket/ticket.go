@@ -9,14 +9,34 @@ import (
 	"slices"
 )
 
+// A ticket's statuses. They are untyped: statuses travel as plain strings through forms, URL
+// parameters, JSON and SQL, and ValidStatus guards each door.
+const (
+	Open       = "open"
+	InProgress = "in_progress"
+	Waiting    = "waiting"
+	Resolved   = "resolved"
+	Closed     = "closed"
+)
+
+// A ticket's priorities; a new ticket without one is DefaultPriority.
+const (
+	Low    = "low"
+	Medium = "medium"
+	High   = "high"
+	Urgent = "urgent"
+
+	DefaultPriority = Medium
+)
+
 // Statuses are a ticket's statuses, in the order of its life.
-var Statuses = []string{"open", "in_progress", "waiting", "resolved", "closed"}
+var Statuses = []string{Open, InProgress, Waiting, Resolved, Closed}
 
 // OpenStatuses are the statuses of tickets still waiting on the help desk.
-var OpenStatuses = []string{"open", "in_progress", "waiting"}
+var OpenStatuses = []string{Open, InProgress, Waiting}
 
 // Priorities are a ticket's priorities, lowest first.
-var Priorities = []string{"low", "medium", "high", "urgent"}
+var Priorities = []string{Low, Medium, High, Urgent}
 
 // ValidStatus reports whether s is a ticket status.
 func ValidStatus(s string) bool { return slices.Contains(Statuses, s) }

@@ -8,32 +8,21 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"helpdesk/bench"
+	"helpdesk/cli"
 	"helpdesk/config"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:])
-	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		return
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main(cli.Tool("bench", run)) }
 
-func run(ctx context.Context, args []string) error {
+func run(ctx context.Context, env cli.Env, args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(env.Stdout)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `usage: bench [flags]
 
@@ -65,9 +54,9 @@ Flags:
 		return err
 	}
 	if *render != "" {
-		return rerender(*render)
+		return rerender(env, *render)
 	}
-	cfg, err := config.Load(os.Getenv)
+	cfg, err := config.Load(env.Getenv)
 	if err != nil {
 		return err
 	}
@@ -76,7 +65,7 @@ Flags:
 	}
 	bc := bench.Config{Bin: *bin, Namespace: "bench", DatabaseURL: cfg.DatabaseURL, RedisURL: cfg.RedisURL, ElasticsearchURL: cfg.ElasticsearchURL,
 		Articles: *articles, Clients: *clients, Runs: *runs, Duration: *duration, WriteDuration: *writeFor,
-		KBPages: *kbPages, PrepareOnly: *prepare, Log: os.Stderr}
+		KBPages: *kbPages, PrepareOnly: *prepare, Log: env.Stderr}
 	for _, p := range []struct {
 		name string
 		src  string
@@ -108,12 +97,12 @@ Flags:
 	if err := os.WriteFile(name+".json", data, 0o644); err != nil {
 		return err
 	}
-	fmt.Printf("report: %s.md (%s)\n", name, time.Since(began).Round(time.Second))
+	fmt.Fprintf(env.Stdout, "report: %s.md (%s)\n", name, time.Since(began).Round(time.Second))
 	return runErr
 }
 
 // rerender writes FILE.md again from FILE.json.
-func rerender(path string) error {
+func rerender(env cli.Env, path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -126,7 +115,7 @@ func rerender(path string) error {
 	if err := os.WriteFile(md, []byte(rep.Markdown()), 0o644); err != nil {
 		return err
 	}
-	fmt.Println("report:", md)
+	fmt.Fprintln(env.Stdout, "report:", md)
 	return nil
 }
 

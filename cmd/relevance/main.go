@@ -9,29 +9,18 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
+	"helpdesk/cli"
 	"helpdesk/config"
 	"helpdesk/relevance"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:])
-	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		return
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "relevance:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main(cli.Tool("relevance", run)) }
 
-func run(ctx context.Context, args []string) error {
+func run(ctx context.Context, env cli.Env, args []string) error {
 	fs := flag.NewFlagSet("relevance", flag.ContinueOnError)
+	fs.SetOutput(env.Stdout)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `usage: relevance [flags]
 
@@ -59,7 +48,7 @@ Flags:
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
-	cfg, err := config.Load(os.Getenv)
+	cfg, err := config.Load(env.Getenv)
 	if err != nil {
 		return err
 	}
@@ -67,7 +56,7 @@ Flags:
 		return errors.New("ELASTICSEARCH_URL must be set: the harness scores both engines")
 	}
 	rc := relevance.Config{DatabaseURL: cfg.DatabaseURL, ElasticsearchURL: cfg.ElasticsearchURL, Bin: *bin,
-		Name: fmt.Sprintf("relevance_%d", time.Now().Unix()), Keep: *keep, Log: os.Stderr}
+		Name: fmt.Sprintf("relevance_%d", time.Now().Unix()), Keep: *keep, Log: env.Stderr}
 	if *file != "" {
 		c, err := relevance.ReadCorpus(*file)
 		if err != nil {
@@ -105,9 +94,9 @@ Flags:
 	if err != nil {
 		return err
 	}
-	if err := rep.Markdown(os.Stdout); err != nil {
+	if err := rep.Markdown(env.Stdout); err != nil {
 		return err
 	}
-	fmt.Fprintln(os.Stderr, "relevance: report written to", path)
+	fmt.Fprintln(env.Stderr, "relevance: report written to", path)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"helpdesk/auth"
 	"helpdesk/search"
 	"helpdesk/search/analysis"
 	"helpdesk/store"
@@ -98,7 +99,11 @@ func Load(t *testing.T, st *store.Store) *Fixture {
 		f.Names["client:"+idKey(cl.ID)] = cl.Name
 	}
 	users := map[string]*store.User{}
-	for _, u := range []struct{ key, name, role, client string }{
+	for _, u := range []struct {
+		key, name string
+		role      auth.Role
+		client    string
+	}{
 		{"ana", "Ana Agente", "agent", ""}, {"admin", "Adela Admin", "admin", ""},
 		{"alice", "Alice Acme", "client", "acme"}, {"bob", "Bob Globex", "client", "globex"},
 	} {
