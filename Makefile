@@ -75,9 +75,10 @@ run: services build
 		if [ -s .services/demo-logins.new ]; then mv .services/demo-logins.new .services/demo-logins.txt; else rm -f .services/demo-logins.new; fi; \
 	else rm -f .services/demo-logins.new; exit 1; fi
 	@echo; echo "Demo logins (password demo1234):"; cat .services/demo-logins.txt 2>/dev/null || echo "  (database was seeded elsewhere)"
-	@$(WITH_ENV) echo; echo "Portal: http://$${PORTAL_ADDR:-127.0.0.1:8080}  (Ctrl-C stops it and the indexer)"; echo
+	@$(WITH_ENV) echo; echo "Portal: http://$${PORTAL_ADDR:-127.0.0.1:8080}  (Ctrl-C stops it, the indexer and the worker; their logs: .services/*.log)"; echo
 	@$(WITH_ENV) $(BIN)/indexer > .services/indexer.log 2>&1 & indexer=$$!; \
-		trap 'kill $$indexer 2>/dev/null; wait $$indexer 2>/dev/null' EXIT INT TERM; \
+		$(WITH_ENV) $(BIN)/worker > .services/worker.log 2>&1 & worker=$$!; \
+		trap 'kill $$indexer $$worker 2>/dev/null; wait $$indexer $$worker 2>/dev/null' EXIT INT TERM; \
 		eval "$$($(SERVICES) env)" && $(BIN)/portal
 
 # The scale check: a million tickets with their comments.

@@ -69,6 +69,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		rep.Sets = append(rep.Sets, *sr)
 	}
+	if cfg.PrepareOnly {
+		return rep, nil
+	}
+	if rep.Notify, err = r.notifications(ctx); err != nil {
+		rep.Failure = fmt.Sprintf("notifications: %v", err)
+		return rep, fmt.Errorf("notifications: %w", err)
+	}
 	return rep, nil
 }
 

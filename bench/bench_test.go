@@ -78,6 +78,10 @@ func TestRunSmall(t *testing.T) {
 	if len(rep.Sets) != 1 {
 		t.Fatalf("%d data sets reported", len(rep.Sets))
 	}
+	t.Logf("notifications: %+v", rep.Notify)
+	if n := rep.Notify; n == nil || !(n.MailsPerSec > 0) || n.Delay.N != n.Events*notifyStaff || n.Duplicates != 0 {
+		t.Errorf("notifications: %+v", rep.Notify)
+	}
 	s := rep.Sets[0]
 	if s.Tickets != size || s.Articles != 150 {
 		t.Errorf("data set: %d tickets, %d articles", s.Tickets, s.Articles)
@@ -177,8 +181,14 @@ func TestRunSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Markdown() != md {
-		t.Error("the report read back from its JSON renders differently")
+	if got := again.Markdown(); got != md {
+		a, b := strings.Split(md, "\n"), strings.Split(got, "\n")
+		for i := range min(len(a), len(b)) {
+			if a[i] != b[i] {
+				t.Errorf("the report read back from its JSON renders differently, from line %d:\n%s\n%s", i+1, a[i], b[i])
+				break
+			}
+		}
 	}
 }
 

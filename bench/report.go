@@ -23,7 +23,8 @@ type Report struct {
 	Config  Config
 	Machine Machine
 	Sets    []SetReport
-	Failure string // why the run stopped early, if it did
+	Notify  *NotifyResult // one worker's mail throughput and delay, on a database of its own
+	Failure string        // why the run stopped early, if it did
 }
 
 // SetReport holds the figures of one data set.
@@ -133,8 +134,9 @@ func (rep *Report) JSON() ([]byte, error) {
 		Config  Config
 		Machine Machine
 		Sets    []SetReport
-		Failure string `json:",omitempty"`
-	}{rep.Date, c, rep.Machine, rep.Sets, rep.Failure}, "", "  ")
+		Notify  *NotifyResult `json:",omitempty"`
+		Failure string        `json:",omitempty"`
+	}{rep.Date, c, rep.Machine, rep.Sets, rep.Notify, rep.Failure}, "", "  ")
 }
 
 // ReadReport reads a report back from its JSON, to render it again.
@@ -271,6 +273,21 @@ func (rep *Report) Markdown() string {
 		p("")
 		p("Fallback cost growth from %s to %s tickets (p50 at concurrency %d): **%.1f×** (goal ≤ 2×).", count(small.Tickets), count(large.Tickets),
 			small.Search.Fallback[0].Concurrency, float64(large.Search.Fallback[0].Portal.P50)/float64(small.Search.Fallback[0].Portal.P50))
+	}
+
+	if n := rep.Notify; n != nil {
+		p("")
+		p("## Notifications")
+		p("")
+		p("One `worker` process (default queue sizes) delivering to a mail server on loopback (the sink process of")
+		p("`internal/sink`), on a database of its own; each new ticket mails %d members of staff, one SMTP", notifyStaff)
+		p("connection per mail.")
+		p("")
+		p("| Figure | Value | Goal |")
+		p("|---|---:|---|")
+		p("| **Backlog of %s mails drained, mails/s** | **%.0f** (%s) | ≥ 500 |", count(int64(n.Backlog)), n.MailsPerSec, n.Drain.Round(time.Millisecond))
+		p("| New ticket to mail delivered at %d tickets/s: p50 / p99 / max | %s / %s / %s | |", n.Rate, ms(n.Delay.P50), ms(n.Delay.P99), ms(n.Delay.Max))
+		p("| Duplicate deliveries | %d | |", n.Duplicates)
 	}
 
 	for _, s := range rep.Sets {

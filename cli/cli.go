@@ -48,6 +48,7 @@ func commands() map[string]command {
 		"status":   {"compare index and database, show the indexer backlog and engine", runStatus},
 		"reindex":  {"rebuild the search indices without downtime", runReindex},
 		"synonyms": {"manage search synonyms: list, export, import, add, delete", runSynonyms},
+		"jobs":     {"the worker's jobs: list, retry, cancel", runJobs},
 	}
 }
 

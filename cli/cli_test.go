@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"helpdesk/auth"
 	"helpdesk/cli"
 	"helpdesk/internal/pgtest"
+	"helpdesk/store"
 )
 
 var pg = &pgtest.Server{}
@@ -66,6 +68,11 @@ func TestUsageAndErrors(t *testing.T) {
 		{"synonyms unknown subcommand", unreachable, []string{"synonyms", "merge"}, 2, "", "unknown subcommand"},
 		{"synonyms add needs a line", unreachable, []string{"synonyms", "add"}, 2, "", "takes 1 argument"},
 		{"synonyms delete needs an id", unreachable, []string{"synonyms", "delete", "x"}, 2, "", "not a synonym id"},
+		{"jobs help", nil, []string{"jobs", "--help"}, 0, "jobs retry --id N", ""},
+		{"jobs list help", nil, []string{"jobs", "list", "--help"}, 0, "retryable", ""},
+		{"jobs without subcommand", nil, []string{"jobs"}, 2, "Usage", "missing subcommand"},
+		{"jobs retry needs an id", unreachable, []string{"jobs", "retry"}, 2, "", "--id is required"},
+		{"jobs list bad limit", unreachable, []string{"jobs", "list", "--limit", "0"}, 2, "", "--limit"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -180,5 +187,51 @@ func TestMigrateInstallsStarterSynonymsAndSynonymsCommands(t *testing.T) {
 	}
 	if r = run(t, env, "synonyms", "export"); r.stdout != "# portalctl synonyms export\nvpn, red privada virtual\ncontraseña, clave, password\n" {
 		t.Errorf("after replace: %q", r.stdout)
+	}
+}
+
+// TestJobsCommands: a ticket queues its event; jobs list shows it, cancel gives it up, retry
+// makes it available again, an unknown state or id is refused clearly.
+func TestJobsCommands(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := pg.NewDatabase(t)
+	st := pgtest.Open(t, url)
+	c, err := st.CreateClient(ctx, "Acme", 60, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := st.CreateUser(ctx, store.NewUser{Email: "alice@acme.example", Role: store.RoleClient, ClientID: &c.ID, PasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateTicket(ctx, store.NewTicket{ClientID: c.ID, CreatedBy: u.ID, Title: "Queued"}); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"DATABASE_URL": url}
+	r := run(t, env, "jobs", "list", "--json")
+	var out struct {
+		Counts map[string]map[string]int64 `json:"counts"`
+		Jobs   []store.Job                 `json:"jobs"`
+	}
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &out) != nil || len(out.Jobs) != 1 || out.Jobs[0].Kind != "event" ||
+		out.Counts["default"]["available"] != 1 {
+		t.Fatalf("jobs list --json: %+v", r)
+	}
+	id := strconv.FormatInt(out.Jobs[0].ID, 10)
+	if r = run(t, env, "jobs", "cancel", "--id", id); r.code != 0 || !strings.Contains(r.stdout, "cancelled") {
+		t.Fatalf("cancel: %+v", r)
+	}
+	if r = run(t, env, "jobs", "list", "--state", "cancelled"); r.code != 0 || !strings.Contains(r.stdout, "event") {
+		t.Fatalf("list cancelled: %+v", r)
+	}
+	if r = run(t, env, "jobs", "retry", "--id", id); r.code != 0 || !strings.Contains(r.stdout, "available") {
+		t.Fatalf("retry: %+v", r)
+	}
+	if r = run(t, env, "jobs", "list", "--state", "lost"); r.code != 1 || !strings.Contains(r.stderr, "unknown job state") {
+		t.Fatalf("unknown state: %+v", r)
+	}
+	if r = run(t, env, "jobs", "retry", "--id", "999999"); r.code != 1 || !strings.Contains(r.stderr, "no job 999999") {
+		t.Fatalf("unknown id: %+v", r)
 	}
 }

@@ -18,16 +18,17 @@ import (
 
 	"helpdesk/config"
 	"helpdesk/indexer"
+	"helpdesk/jobs"
+	"helpdesk/mail"
 	"helpdesk/portal"
 	"helpdesk/search"
 	"helpdesk/search/elasticsearch"
 	"helpdesk/search/postgres"
 	"helpdesk/session"
-	"helpdesk/sla"
 	"helpdesk/store"
 )
 
-// The two long-running processes, wired here so that cmd/portal and cmd/indexer only catch
+// The long-running processes, wired here so that cmd/portal, cmd/indexer and cmd/worker only catch
 // signals (as Miniflux's daemon.go): each runs until ctx ends, and returns only once every part
 // it started has stopped, before what they share (the store, the pools) closes.
 
@@ -42,9 +43,17 @@ func RunPortal(ctx context.Context, env Env, args []string) int {
 // RunIndexer runs the indexer with args (none but --help) until ctx ends and returns the exit
 // code, as Run does.
 func RunIndexer(ctx context.Context, env Env, args []string) int {
-	return daemon(ctx, env, args, "indexer", "indexer streams every change from the Postgres outbox into Elasticsearch and runs the SLA monitor.", `  DATABASE_URL and ELASTICSEARCH_URL (both required), SEARCH_INDEX_PREFIX, INDEXER_ADDR (metrics),
-  SMTP_ADDR, SMTP_FROM, SMTP_USERNAME, SMTP_PASSWORD (SLA alerts by mail; without SMTP_ADDR they
-  are logged), LOG_LEVEL.`, indexerDaemon)
+	return daemon(ctx, env, args, "indexer", "indexer streams every change from the Postgres outbox into Elasticsearch.", `  DATABASE_URL and ELASTICSEARCH_URL (both required), SEARCH_INDEX_PREFIX, INDEXER_ADDR (metrics),
+  LOG_LEVEL.`, indexerDaemon)
+}
+
+// RunWorker runs the job worker with args (none but --help) until ctx ends and returns the
+// exit code, as Run does.
+func RunWorker(ctx context.Context, env Env, args []string) int {
+	return daemon(ctx, env, args, "worker", "worker works the job queues in Postgres (River): notifications by mail and chat, the SLA check\nevery minute, the daily report at 09:00, exports. Run as many as you like.", `  DATABASE_URL (required), SMTP_ADDR, SMTP_FROM, SMTP_USERNAME, SMTP_PASSWORD (without SMTP_ADDR
+  mails are logged), CHAT_WEBHOOK_URL (Slack-compatible), CHAT_LANG (es), PORTAL_URL (links),
+  REPORT_TZ (UTC), WORKER_QUEUE_CRITICAL (5), WORKER_QUEUE_DEFAULT (15), WORKER_QUEUE_LOW (5),
+  WORKER_ADDR (metrics, 127.0.0.1:9109), LOG_LEVEL.`, workerDaemon)
 }
 
 func daemon(ctx context.Context, env Env, args []string, name, summary, vars string, run func(context.Context, Env) error) int {
@@ -128,8 +137,7 @@ func portalDaemon(ctx context.Context, env Env) error {
 	return err
 }
 
-// indexerDaemon streams the outbox into Elasticsearch, runs the SLA monitor and serves
-// /metrics until ctx ends.
+// indexerDaemon streams the outbox into Elasticsearch and serves /metrics until ctx ends.
 func indexerDaemon(ctx context.Context, env Env) error {
 	cfg, err := config.Load(env.Getenv)
 	if err != nil {
@@ -162,18 +170,7 @@ func indexerDaemon(ctx context.Context, env Env) error {
 		}
 	}
 
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		indexer.BacklogCollector(st))
-	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
-	ln, err := net.Listen("tcp", cfg.IndexerAddr)
-	if err != nil {
-		return fmt.Errorf("metrics listener: %w", err)
-	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-
+	reg := newRegistry(indexer.BacklogCollector(st))
 	// Every part stops when ctx ends or the indexer returns, and is waited for before the
 	// store closes (deferred above, so run after this).
 	ctx, cancel := context.WithCancel(ctx)
@@ -182,6 +179,74 @@ func indexerDaemon(ctx context.Context, env Env) error {
 		cancel()
 		parts.Wait()
 	}()
+	addr, err := serveMetrics(ctx, &parts, cfg.IndexerAddr, reg, log)
+	if err != nil {
+		return err
+	}
+	ix := indexer.New(st, es, log, indexer.NewMetrics(reg), indexer.Options{})
+	log.Info("indexer running", "metrics", "http://"+addr+"/metrics", "prefix", cfg.SearchIndexPrefix)
+	err = ix.Run(ctx)
+	log.Info("indexer stopped")
+	return err
+}
+
+// workerDaemon works the job queues (notifications, the SLA check, reports) and serves
+// /metrics until ctx ends.
+func workerDaemon(ctx context.Context, env Env) error {
+	cfg, err := config.Load(env.Getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(env.Stdout, &slog.HandlerOptions{Level: cfg.LogLevel})).With("component", "worker")
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	reg := newRegistry()
+	jc := jobs.Config{QueueSizes: cfg.QueueSizes, ChatWebhookURL: cfg.ChatWebhookURL, ChatLang: cfg.ChatLang,
+		PortalURL: cfg.PortalURL, ReportTZ: cfg.ReportTZ, ReportHour: 9, Log: log, Registry: reg}
+	if cfg.SMTPAddr != "" {
+		jc.Mail = &mail.Sender{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword}
+	}
+	w, err := jobs.New(st, jc)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var parts sync.WaitGroup
+	defer func() {
+		cancel()
+		parts.Wait()
+	}()
+	addr, err := serveMetrics(ctx, &parts, cfg.WorkerAddr, reg, log)
+	if err != nil {
+		return err
+	}
+	log.Info("worker running", "name", w.Name(), "metrics", "http://"+addr+"/metrics", "smtp", cfg.SMTPAddr != "", "chat", cfg.ChatWebhookURL != "")
+	err = w.Run(ctx)
+	log.Info("worker stopped")
+	return err
+}
+
+func newRegistry(cs ...prometheus.Collector) *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(cs...)
+	return reg
+}
+
+// serveMetrics serves /metrics and /healthz on addr until ctx ends, as one of parts; it
+// returns the address it listens on.
+func serveMetrics(ctx context.Context, parts *sync.WaitGroup, addr string, reg *prometheus.Registry, log *slog.Logger) (string, error) {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("metrics listener: %w", err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	parts.Go(func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("metrics server", "err", err)
@@ -193,18 +258,5 @@ func indexerDaemon(ctx context.Context, env Env) error {
 		defer stop()
 		_ = srv.Shutdown(shutdown)
 	})
-
-	// The SLA monitor runs here too: one process to operate, and several may run safely.
-	var notifier sla.Notifier = sla.LogNotifier{Log: log}
-	if cfg.SMTPAddr != "" {
-		notifier = sla.SMTPNotifier{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword}
-	}
-	monitor := sla.New(st, notifier, time.Now, log.With("component", "sla"))
-	parts.Go(func() { monitor.Run(ctx, time.Minute) })
-
-	ix := indexer.New(st, es, log, indexer.NewMetrics(reg), indexer.Options{})
-	log.Info("indexer running", "metrics", "http://"+ln.Addr().String()+"/metrics", "prefix", cfg.SearchIndexPrefix)
-	err = ix.Run(ctx)
-	log.Info("indexer stopped")
-	return err
+	return ln.Addr().String(), nil
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // REPORT_TZ names a zone on machines (and images) without zoneinfo too
 )
 
 // Defaults for settings that have one.
@@ -19,6 +20,8 @@ const (
 	DefaultSearchIndexPrefix = "portal"
 	DefaultPortalAddr        = "127.0.0.1:8080"
 	DefaultIndexerAddr       = "127.0.0.1:9108"
+	DefaultWorkerAddr        = "127.0.0.1:9109"
+	DefaultPortalURL         = "http://localhost:8080"
 	DefaultLogLevel          = "info"
 )
 
@@ -41,9 +44,18 @@ type Config struct {
 	APIRateLimitIP    RateLimit
 	APIRateLimitToken RateLimit
 	APIBlocklist      []netip.Prefix
-	// SMTP for SLA alert mails; without SMTP_ADDR alerts are only logged (and shown).
+	// SMTP for the worker's mails; without SMTP_ADDR they are only logged.
 	SMTPAddr, SMTPFrom, SMTPUsername, SMTPPassword string
 	LogLevel                                       slog.Level
+	// The worker: its /metrics and /healthz, workers per queue (WORKER_QUEUE_CRITICAL, …;
+	// zero takes the default), the team chat's Slack-compatible webhook and language, the
+	// portal's public address for links in messages, and the daily report's time zone.
+	WorkerAddr     string
+	QueueSizes     map[string]int
+	ChatWebhookURL string
+	ChatLang       string
+	PortalURL      string
+	ReportTZ       *time.Location
 }
 
 var indexPrefix = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,40}$`)
@@ -69,6 +81,34 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 	var err error
+	c.WorkerAddr = orDefault(getenv("WORKER_ADDR"), DefaultWorkerAddr)
+	c.QueueSizes = map[string]int{}
+	for _, q := range []string{"critical", "default", "low"} {
+		name := "WORKER_QUEUE_" + strings.ToUpper(q)
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1000 {
+				errs = append(errs, name+" must be a number of workers from 1 to 1000")
+			}
+			c.QueueSizes[q] = n
+		}
+	}
+	c.ChatWebhookURL = strings.TrimSpace(getenv("CHAT_WEBHOOK_URL"))
+	if c.ChatWebhookURL != "" {
+		if u, err := url.Parse(c.ChatWebhookURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, "CHAT_WEBHOOK_URL must be an http:// or https:// URL")
+		}
+	}
+	if c.ChatLang = orDefault(getenv("CHAT_LANG"), "es"); c.ChatLang != "es" && c.ChatLang != "en" {
+		errs = append(errs, "CHAT_LANG must be es or en")
+	}
+	c.PortalURL = strings.TrimRight(orDefault(getenv("PORTAL_URL"), DefaultPortalURL), "/")
+	if u, err := url.Parse(c.PortalURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, "PORTAL_URL must be an http:// or https:// URL (the portal's public address)")
+	}
+	if c.ReportTZ, err = time.LoadLocation(orDefault(getenv("REPORT_TZ"), "UTC")); err != nil {
+		errs = append(errs, fmt.Sprintf("REPORT_TZ %q is not a time zone (e.g. Europe/Madrid)", getenv("REPORT_TZ")))
+	}
 	if c.APIRateLimitIP, err = parseRateLimit(orDefault(getenv("API_RATE_LIMIT_IP"), defaultRateLimitIP)); err != nil {
 		errs = append(errs, "API_RATE_LIMIT_IP "+err.Error())
 	}
@@ -116,7 +156,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if !indexPrefix.MatchString(c.SearchIndexPrefix) {
 		errs = append(errs, fmt.Sprintf("SEARCH_INDEX_PREFIX %q must be lowercase letters, digits, '-' or '_' (at most 41)", c.SearchIndexPrefix))
 	}
-	for name, addr := range map[string]string{"PORTAL_ADDR": c.PortalAddr, "INDEXER_ADDR": c.IndexerAddr} {
+	for name, addr := range map[string]string{"PORTAL_ADDR": c.PortalAddr, "INDEXER_ADDR": c.IndexerAddr, "WORKER_ADDR": c.WorkerAddr} {
 		if _, _, err := net.SplitHostPort(addr); err != nil {
 			errs = append(errs, fmt.Sprintf("%s %q must be host:port", name, addr))
 		}

@@ -40,6 +40,7 @@ var (
 	pg                                  = &pgtest.Server{}
 	repoRoot                            string
 	portalBin, indexerBin, portalctlBin string
+	workerBin                           string
 )
 
 func TestMain(m *testing.M) {
@@ -48,7 +49,7 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	repoRoot, _ = filepath.Abs("..")
-	build := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./cmd/portal", "./cmd/indexer", "./cmd/portalctl")
+	build := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./cmd/portal", "./cmd/indexer", "./cmd/portalctl", "./cmd/worker")
 	build.Dir = repoRoot
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
@@ -56,6 +57,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	portalBin, indexerBin, portalctlBin = filepath.Join(dir, "portal"), filepath.Join(dir, "indexer"), filepath.Join(dir, "portalctl")
+	workerBin = filepath.Join(dir, "worker")
 	code := m.Run()
 	pg.Cleanup()
 	os.RemoveAll(dir)
@@ -66,6 +68,7 @@ func TestMain(m *testing.M) {
 // form shortens outages and pauses, never the number of faults.
 type plan struct {
 	esDown, pgDown, redisDown time.Duration
+	smtpDown                  time.Duration // the mail server away, in the notification drill
 	calm                      time.Duration // load before a fault and after recovery
 	killGap                   time.Duration // the longest pause between two indexer kills
 	reindexTickets            int           // enough that a reindex is caught while loading
@@ -74,10 +77,10 @@ type plan struct {
 
 func planFor() plan {
 	if testing.Short() {
-		return plan{esDown: 5 * time.Second, pgDown: 3 * time.Second, redisDown: 4 * time.Second, calm: 2 * time.Second,
+		return plan{esDown: 5 * time.Second, pgDown: 3 * time.Second, redisDown: 4 * time.Second, smtpDown: 5 * time.Second, calm: 2 * time.Second,
 			killGap: 800 * time.Millisecond, reindexTickets: 6000, searchableWrites: 5}
 	}
-	return plan{esDown: 30 * time.Second, pgDown: 15 * time.Second, redisDown: 20 * time.Second, calm: 5 * time.Second,
+	return plan{esDown: 30 * time.Second, pgDown: 15 * time.Second, redisDown: 20 * time.Second, smtpDown: 30 * time.Second, calm: 5 * time.Second,
 		killGap: 1500 * time.Millisecond, reindexTickets: 20000, searchableWrites: 40}
 }
 

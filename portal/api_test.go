@@ -367,3 +367,62 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		t.Errorf("only %d API routes found: %v", len(served), served)
 	}
 }
+
+// TestAPIReports: an export is 202 with its id; its state is readable, its download a 409
+// until built, and both are the asker's (and admins') only; bad input is a 4xx and queues no
+// job; a client naming another company gets 404.
+func TestAPIReports(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	alice, bob, agent := e.token("alice"), e.token("bob"), e.token("agent")
+	jobsBefore, err := e.st.ListJobs(ctx, store.JobFilter{Kind: "export"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, token, body string
+		status            int
+	}{
+		{"unknown kind", alice, `{"kind": "everything", "from": "2026-01-01", "to": "2026-01-31"}`, 422},
+		{"unknown format", alice, `{"kind": "tickets", "format": "pdf", "from": "2026-01-01", "to": "2026-01-31"}`, 422},
+		{"over a year", agent, `{"kind": "tickets", "from": "2025-01-01", "to": "2026-01-31"}`, 422},
+		{"backwards", agent, `{"kind": "sla", "from": "2026-02-01", "to": "2026-01-31"}`, 422},
+		{"not a date", agent, `{"kind": "sla", "from": "yesterday", "to": "2026-01-31"}`, 422},
+		{"missing to", agent, `{"kind": "sla", "from": "2026-01-01"}`, 422},
+		{"unknown field", agent, `{"kind": "sla", "from": "2026-01-01", "to": "2026-01-02", "sql": "1"}`, 400},
+		{"another company", alice, fmt.Sprintf(`{"kind": "tickets", "from": "2026-01-01", "to": "2026-01-31", "client": %d}`, e.ids["globex"]), 404},
+		{"unknown client", agent, `{"kind": "tickets", "from": "2026-01-01", "to": "2026-01-31", "client": 999999}`, 422},
+	} {
+		if r := callAPI(t, e.app, c.token, "POST", "/api/v1/reports", c.body); r.status != c.status {
+			t.Errorf("%s: %d %s, want %d", c.name, r.status, r.raw, c.status)
+		}
+	}
+	if after, _ := e.st.ListJobs(ctx, store.JobFilter{Kind: "export"}); len(after) != len(jobsBefore) {
+		t.Fatalf("refused requests queued %d export jobs", len(after)-len(jobsBefore))
+	}
+	r := callAPI(t, e.app, alice, "POST", "/api/v1/reports", `{"kind": "tickets", "format": "xlsx", "from": "2026-01-01", "to": "2026-12-31"}`)
+	if r.status != 202 || r.body["state"] != "pending" || r.body["client_id"] != float64(e.ids["acme"]) {
+		t.Fatalf("create: %d %s", r.status, r.raw)
+	}
+	path := fmt.Sprintf("/api/v1/reports/%v", r.body["id"])
+	if r.header.Get("Location") != path {
+		t.Errorf("Location %q, want %q", r.header.Get("Location"), path)
+	}
+	if r := callAPI(t, e.app, alice, "GET", path, ""); r.status != 200 || r.body["kind"] != "tickets" {
+		t.Errorf("state: %d %s", r.status, r.raw)
+	}
+	if r := callAPI(t, e.app, alice, "GET", path+"/download", ""); r.status != 409 {
+		t.Errorf("download before it is built: %d %s", r.status, r.raw)
+	}
+	for _, other := range []string{bob, agent} {
+		for _, p := range []string{path, path + "/download"} {
+			if r := callAPI(t, e.app, other, "GET", p, ""); r.status != 404 {
+				t.Errorf("GET %s by another: %d", p, r.status)
+			}
+		}
+	}
+	if after, _ := e.st.ListJobs(ctx, store.JobFilter{Kind: "export"}); len(after) != len(jobsBefore)+1 {
+		t.Errorf("%d export jobs queued, want one", len(after)-len(jobsBefore))
+	}
+}

@@ -138,7 +138,7 @@ func (s *Server) apiCreateTicket(c *fiber.Ctx) error {
 			return err
 		}
 		if in.Status != nil && *in.Status != t.Status {
-			t, err = tx.UpdateTicket(c.UserContext(), t.ID, store.TicketPatch{Status: in.Status})
+			t, err = tx.UpdateTicket(c.UserContext(), t.ID, store.TicketPatch{Status: in.Status, Actor: currentUser(c).ID})
 		}
 		return err
 	})
@@ -167,7 +167,7 @@ func (s *Server) apiUpdateTicket(c *fiber.Ctx) error {
 		return apiError(fiber.StatusForbidden, "forbidden", "only staff change status, priority, assignee, category or tags")
 	}
 	p := store.TicketPatch{Title: in.Title, Description: in.Description, Status: in.Status, Priority: in.Priority,
-		Category: in.Category, Tags: in.Tags, AssigneeID: in.AssigneeID, IfVersion: in.Version}
+		Category: in.Category, Tags: in.Tags, AssigneeID: in.AssigneeID, IfVersion: in.Version, Actor: currentUser(c).ID}
 	updated, err := s.store.UpdateTicket(c.UserContext(), t.ID, p)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package portal_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -517,5 +519,60 @@ func TestSavedSearches(t *testing.T) {
 	}
 	if r := agent.do("POST", "/tickets/saved", url.Values{"_csrf": {token}, "name": {"Mala"}, "query": {"per_page=100000"}}); r.status != http.StatusBadRequest {
 		t.Errorf("invalid saved search: %d", r.status)
+	}
+}
+
+// TestJobsPage: staff see the queues, the workers and the jobs in trouble, and can retry one;
+// /readyz says whether a worker is alive without failing the portal's readiness.
+func TestJobsPage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	client := e.browser()
+	client.login("bob")
+	if r := client.do("GET", "/admin/jobs", nil); r.status != http.StatusForbidden {
+		t.Errorf("client: %d", r.status)
+	}
+	ready := func() map[string]any {
+		t.Helper()
+		r := e.browser().do("GET", "/readyz", nil)
+		var body map[string]any
+		if r.status != 200 || json.Unmarshal([]byte(r.body), &body) != nil {
+			t.Fatalf("readyz: %d %s", r.status, r.body)
+		}
+		return body["worker"].(map[string]any)
+	}
+	if w := ready(); w["ok"] != false || w["alive"] != float64(0) {
+		t.Errorf("readyz without a worker: %v", w)
+	}
+	if err := e.st.WorkerHeartbeat(ctx, "host:1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if w := ready(); w["ok"] != true || w["alive"] != float64(1) {
+		t.Errorf("readyz with a worker: %v", w)
+	}
+	// The seed's tickets queued their events; give one up so the page has trouble to show.
+	jobs, err := e.st.ListJobs(ctx, store.JobFilter{Kind: "event", Limit: 1})
+	if err != nil || len(jobs) != 1 {
+		t.Fatalf("jobs: %v %v", jobs, err)
+	}
+	if _, err := e.st.CancelJob(ctx, jobs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	agent := e.browser()
+	agent.login("agent")
+	r := agent.do("GET", "/admin/jobs", nil)
+	if r.status != 200 || !strings.Contains(r.body, "host:1") || !strings.Contains(r.body, fmt.Sprintf("/admin/jobs/%d/retry", jobs[0].ID)) {
+		t.Fatalf("jobs page: %d\n%s", r.status, r.body)
+	}
+	token := agent.csrf("/admin/jobs")
+	if r := agent.do("POST", fmt.Sprintf("/admin/jobs/%d/retry", jobs[0].ID), url.Values{"_csrf": {token}}); r.status != http.StatusSeeOther {
+		t.Fatalf("retry: %d", r.status)
+	}
+	if again, _ := e.st.ListJobs(ctx, store.JobFilter{States: []string{"available"}, Kind: "event"}); !slices.ContainsFunc(again, func(j store.Job) bool { return j.ID == jobs[0].ID }) {
+		t.Error("the retried job is not available again")
+	}
+	if r := agent.do("POST", "/admin/jobs/99999999/retry", url.Values{"_csrf": {token}}); r.status != http.StatusNotFound {
+		t.Errorf("retry of an unknown job: %d", r.status)
 	}
 }

@@ -187,7 +187,7 @@ func (s *Server) updateTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := store.TicketPatch{}
+	p := store.TicketPatch{Actor: currentUser(c).ID}
 	if v := c.FormValue("status"); v != "" {
 		if !ticket.ValidStatus(v) {
 			return badRequest(errors.New("unknown status"))

@@ -360,7 +360,7 @@ func (h *harness) call(ctx context.Context, method, url, contentType, token stri
 // BuildBinaries builds the portal, indexer and portalctl into dir from the module at root:
 // for tests, which cannot count on `make build`.
 func BuildBinaries(root, dir string) error {
-	cmd := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./cmd/portal", "./cmd/indexer", "./cmd/portalctl")
+	cmd := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./cmd/portal", "./cmd/indexer", "./cmd/portalctl", "./cmd/worker")
 	cmd.Dir = root
 	cmd.Env = os.Environ()
 	if out, err := cmd.CombinedOutput(); err != nil {

@@ -1,15 +1,14 @@
 package sla_test
 
 import (
-	"bufio"
 	"context"
-	"io"
-	"log/slog"
-	"net"
-	"strings"
+	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"helpdesk/internal/pgtest"
 	"helpdesk/sla"
@@ -19,21 +18,6 @@ import (
 var pg = &pgtest.Server{}
 
 func TestMain(m *testing.M) { pgtest.Main(m, pg) }
-
-// recorder keeps the notifications a monitor sends.
-type recorder struct {
-	mu   sync.Mutex
-	sent []sla.Notification
-}
-
-func (r *recorder) Notify(_ context.Context, n sla.Notification) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.sent = append(r.sent, n)
-	return nil
-}
-
-func (r *recorder) count() int { r.mu.Lock(); defer r.mu.Unlock(); return len(r.sent) }
 
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
@@ -89,41 +73,48 @@ func alerts(t *testing.T, st *store.Store) map[string]bool {
 	return out
 }
 
+// slaEvents lists the SLA events queued for the worker, oldest first.
+func slaEvents(t *testing.T, st *store.Store) []string {
+	t.Helper()
+	rows, err := st.Pool().Query(context.Background(),
+		`SELECT args->>'event' FROM river_job WHERE kind = 'event' AND args->>'event' LIKE 'sla_%' ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 func TestWarningThenBreachThenResolved(t *testing.T) {
 	t.Parallel()
 	w := setup(t)
 	ctx := context.Background()
-	now := t0
-	rec := &recorder{}
-	m := sla.New(w.st, rec, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	steps := []struct {
-		at       time.Duration
-		want     map[string]bool // type -> resolved
-		notified int
+		at     time.Duration
+		want   map[string]bool // type -> resolved
+		events []string
 	}{
-		{20 * time.Minute, map[string]bool{}, 0},                                                // due in 40 min: quiet
-		{35 * time.Minute, map[string]bool{sla.KindWarning: false}, 1},                          // due in 25 min
-		{36 * time.Minute, map[string]bool{sla.KindWarning: false}, 1},                          // nothing new
-		{61 * time.Minute, map[string]bool{sla.KindWarning: false, sla.KindBreached: false}, 2}, // overdue
-		{90 * time.Minute, map[string]bool{sla.KindWarning: false, sla.KindBreached: false}, 2}, // still one of each
+		{20 * time.Minute, map[string]bool{}, nil},                                                                                        // due in 40 min: quiet
+		{35 * time.Minute, map[string]bool{sla.KindWarning: false}, []string{sla.KindWarning}},                                            // due in 25 min
+		{36 * time.Minute, map[string]bool{sla.KindWarning: false}, []string{sla.KindWarning}},                                            // nothing new
+		{61 * time.Minute, map[string]bool{sla.KindWarning: false, sla.KindBreached: false}, []string{sla.KindWarning, sla.KindBreached}}, // overdue
+		{90 * time.Minute, map[string]bool{sla.KindWarning: false, sla.KindBreached: false}, []string{sla.KindWarning, sla.KindBreached}}, // still one of each
 	}
 	for _, s := range steps {
-		now = t0.Add(s.at)
-		if _, err := m.Check(ctx); err != nil {
+		if _, err := sla.Check(ctx, w.st, t0.Add(s.at)); err != nil {
 			t.Fatal(err)
 		}
-		if got := alerts(t, w.st); !equal(got, s.want) || rec.count() != s.notified {
-			t.Fatalf("at +%s: alerts %v, notified %d; want %v, %d", s.at, got, rec.count(), s.want, s.notified)
+		if got, events := alerts(t, w.st), slaEvents(t, w.st); !equal(got, s.want) || !slices.Equal(events, s.events) {
+			t.Fatalf("at +%s: alerts %v, events %v; want %v, %v", s.at, got, events, s.want, s.events)
 		}
-	}
-	if rec.sent[0].To[0] != "ana@helpdesk.example" {
-		t.Errorf("notified %v, want the assignee", rec.sent[0].To)
 	}
 	if _, err := w.st.AddComment(ctx, w.ticket.ID, w.agent.ID, "Lo miramos", false); err != nil {
 		t.Fatal(err)
 	}
-	now = t0.Add(95 * time.Minute)
-	res, err := m.Check(ctx)
+	res, err := sla.Check(ctx, w.st, t0.Add(95*time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,32 +123,51 @@ func TestWarningThenBreachThenResolved(t *testing.T) {
 	}
 }
 
-func TestMonitorsRunningTogetherRaiseOnce(t *testing.T) {
+// TestChecksRunningTogetherRaiseOnce: four checks at once record one warning and one breach,
+// and queue one event for each, however they interleave.
+func TestChecksRunningTogetherRaiseOnce(t *testing.T) {
 	t.Parallel()
 	w := setup(t)
 	ctx := context.Background()
-	rec := &recorder{}
-	now := func() time.Time { return t0.Add(2 * time.Hour) } // straight to overdue
+	now := t0.Add(2 * time.Hour) // straight to overdue
 	var wg sync.WaitGroup
 	for range 4 {
-		m := sla.New(w.st, rec, now, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for range 3 {
-				if _, err := m.Check(ctx); err != nil {
+				if _, err := sla.Check(ctx, w.st, now); err != nil {
 					t.Error(err)
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	var n int
 	if err := w.st.Pool().QueryRow(ctx, `SELECT count(*) FROM alerts`).Scan(&n); err != nil || n != 2 {
 		t.Fatalf("alerts = %d %v, want a warning and a breach", n, err)
 	}
-	if rec.count() != 1 {
-		t.Fatalf("notifications = %d, want one (the breach; the warning recorded alongside is not mailed)", rec.count())
+	if events := slaEvents(t, w.st); len(events) != 2 {
+		t.Fatalf("events = %v, want one per alert", events)
+	}
+}
+
+// TestRolledBackAlertQueuesNothing: an alert raised in a transaction that rolls back leaves
+// neither the alert nor its event.
+func TestRolledBackAlertQueuesNothing(t *testing.T) {
+	t.Parallel()
+	w := setup(t)
+	ctx := context.Background()
+	boom := errors.New("boom")
+	err := w.st.Transact(ctx, func(tx *store.Store) error {
+		if _, err := sla.Check(ctx, tx, t0.Add(2*time.Hour)); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatal(err)
+	}
+	if got, events := alerts(t, w.st), slaEvents(t, w.st); len(got) != 0 || len(events) != 0 {
+		t.Fatalf("after rollback: alerts %v, events %v", got, events)
 	}
 }
 
@@ -171,106 +181,4 @@ func equal(a, b map[string]bool) bool {
 		}
 	}
 	return true
-}
-
-// smtpSink is a small real SMTP server on loopback that keeps the messages it receives.
-type smtpSink struct {
-	ln   net.Listener
-	mu   sync.Mutex
-	msgs []string
-	rcpt [][]string
-}
-
-func startSink(t *testing.T) *smtpSink {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &smtpSink{ln: ln}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go s.serve(conn)
-		}
-	}()
-	return s
-}
-
-func (s *smtpSink) serve(conn net.Conn) {
-	defer conn.Close()
-	r := bufio.NewReader(conn)
-	reply := func(line string) { _, _ = conn.Write([]byte(line + "\r\n")) }
-	reply("220 sink ready")
-	var rcpt []string
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return
-		}
-		cmd := strings.ToUpper(strings.TrimSpace(line))
-		switch {
-		case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
-			reply("250 sink")
-		case strings.HasPrefix(cmd, "MAIL FROM"):
-			rcpt = nil
-			reply("250 ok")
-		case strings.HasPrefix(cmd, "RCPT TO"):
-			rcpt = append(rcpt, strings.Trim(strings.TrimSpace(line[8:]), "<>"))
-			reply("250 ok")
-		case cmd == "DATA":
-			reply("354 go on")
-			var msg strings.Builder
-			for {
-				l, err := r.ReadString('\n')
-				if err != nil {
-					return
-				}
-				if l == ".\r\n" {
-					break
-				}
-				msg.WriteString(l)
-			}
-			s.mu.Lock()
-			s.msgs, s.rcpt = append(s.msgs, msg.String()), append(s.rcpt, rcpt)
-			s.mu.Unlock()
-			reply("250 queued")
-		case cmd == "QUIT":
-			reply("221 bye")
-			return
-		default:
-			reply("250 ok")
-		}
-	}
-}
-
-func TestSMTPNotifierDeliversOneMailPerAlert(t *testing.T) {
-	t.Parallel()
-	w := setup(t)
-	sink := startSink(t)
-	ctx := context.Background()
-	now := t0.Add(40 * time.Minute)
-	notifier := sla.SMTPNotifier{Addr: sink.ln.Addr().String(), From: "helpdesk@helpdesk.example"}
-	m := sla.New(w.st, notifier, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	for _, at := range []time.Duration{40, 41, 70} {
-		now = t0.Add(at * time.Minute)
-		if _, err := m.Check(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
-	sink.mu.Lock()
-	defer sink.mu.Unlock()
-	if len(sink.msgs) != 2 {
-		t.Fatalf("mails = %d, want a warning and a breach", len(sink.msgs))
-	}
-	if !strings.Contains(sink.msgs[0], "Subject: [SLA] warning: #") || !strings.Contains(sink.msgs[1], "Subject: [SLA] breached: #") {
-		t.Errorf("subjects:\n%s\n%s", sink.msgs[0], sink.msgs[1])
-	}
-	if len(sink.rcpt[0]) != 1 || sink.rcpt[0][0] != "ana@helpdesk.example" {
-		t.Errorf("recipients %v", sink.rcpt[0])
-	}
 }

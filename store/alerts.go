@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // Alert warns staff about a ticket, for now about its SLA.
@@ -22,23 +20,29 @@ type Alert struct {
 
 const alertColumns = `id, ticket_id, type, severity, message, created_at, resolved_at`
 
-// RaiseAlert records an alert unless the ticket already has one of that type; it reports
-// whether a new alert was written.
+// RaiseAlert records an alert unless the ticket already has one of that type, and queues the
+// event of a new one in the same transaction (typ is EventSLAWarning or EventSLABreached);
+// it reports whether a new alert was written.
 func (s *Store) RaiseAlert(ctx context.Context, ticketID int64, typ, severity, message string) (*Alert, bool, error) {
-	rows, err := s.db.Query(ctx, `INSERT INTO alerts (ticket_id, type, severity, message)
-		VALUES ($1, $2, $3, $4) ON CONFLICT (ticket_id, type) DO NOTHING RETURNING `+alertColumns,
-		ticketID, typ, severity, message)
-	a, err := one[Alert](rows, err, fmt.Sprintf("raise alert on ticket %d", ticketID))
-	if err != nil {
-		if errors.Is(err, ErrNotFound) {
-			return nil, false, nil
+	var a *Alert
+	err := s.Transact(ctx, func(tx *Store) error {
+		rows, err := tx.db.Query(ctx, `INSERT INTO alerts (ticket_id, type, severity, message)
+			VALUES ($1, $2, $3, $4) ON CONFLICT (ticket_id, type) DO NOTHING RETURNING `+alertColumns,
+			ticketID, typ, severity, message)
+		if a, err = one[Alert](rows, err, fmt.Sprintf("raise alert on ticket %d", ticketID)); err != nil {
+			return err
 		}
+		return tx.Enqueue(ctx, EventArgs{Event: typ, TicketID: ticketID, AlertID: a.ID})
+	})
+	if errors.Is(err, ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
 		return nil, false, err
 	}
 	return a, true, nil
 }
 
-// OpenAlerts lists unresolved alerts, newest first.
 func (s *Store) OpenAlerts(ctx context.Context, limit int) ([]Alert, error) {
 	rows, err := s.db.Query(ctx, `SELECT `+alertColumns+` FROM alerts WHERE resolved_at IS NULL
 		ORDER BY created_at DESC, id DESC LIMIT $1`, limit)
@@ -91,11 +95,29 @@ func (s *Store) ResolveAnsweredAlerts(ctx context.Context, now time.Time) (int64
 	return tag.RowsAffected(), nil
 }
 
-// StaffEmails returns the addresses of every agent and admin.
-func (s *Store) StaffEmails(ctx context.Context) ([]string, error) {
-	rows, err := s.db.Query(ctx, `SELECT email FROM users WHERE role IN ('agent', 'admin') ORDER BY id`)
+// Alert returns the alert with the given id.
+func (s *Store) Alert(ctx context.Context, id int64) (*Alert, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+alertColumns+` FROM alerts WHERE id = $1`, id)
+	return one[Alert](rows, err, fmt.Sprintf("alert %d", id))
+}
+
+// HasAlert reports whether the ticket has an alert of the type, resolved or not.
+func (s *Store) HasAlert(ctx context.Context, ticketID int64, typ string) (bool, error) {
+	var ok bool
+	err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM alerts WHERE ticket_id = $1 AND type = $2)`, ticketID, typ).Scan(&ok)
 	if err != nil {
-		return nil, fmt.Errorf("staff emails: %w", err)
+		return false, fmt.Errorf("alerts of ticket %d: %w", ticketID, err)
 	}
-	return pgx.CollectRows(rows, pgx.RowTo[string])
+	return ok, nil
+}
+
+// SLADue returns when the ticket's first response is due (nil once answered or closed).
+func (s *Store) SLADue(ctx context.Context, ticketID int64) (*time.Time, error) {
+	var due *time.Time
+	err := s.db.QueryRow(ctx, `SELECT ticket_sla_due(t.created_at, t.first_response_at, t.status, c.sla_response_minutes)
+		FROM tickets t JOIN clients c ON c.id = t.client_id WHERE t.id = $1`, ticketID).Scan(&due)
+	if err != nil {
+		return nil, fmt.Errorf("sla of ticket %d: %w", ticketID, classify(err))
+	}
+	return due, nil
 }

@@ -26,9 +26,33 @@ const commentColumns = `id, ticket_id, author_id, body, internal, created_at`
 // row) and stamps its first response when this is the first public reply from staff.
 func (s *Store) AddComment(ctx context.Context, ticketID, authorID int64, body string, internal bool) (*Comment, error) {
 	vec, src := commentVector(s.an, body, internal)
-	rows, err := s.db.Query(ctx, `INSERT INTO comments (ticket_id, author_id, body, internal, search_vec, vec_source, vec_version)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+commentColumns, ticketID, authorID, body, internal, vec, src, vectorVersion)
-	return one[Comment](rows, err, fmt.Sprintf("comment on ticket %d", ticketID))
+	var c *Comment
+	err := s.Transact(ctx, func(tx *Store) error {
+		rows, err := tx.db.Query(ctx, `INSERT INTO comments (ticket_id, author_id, body, internal, search_vec, vec_source, vec_version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING `+commentColumns, ticketID, authorID, body, internal, vec, src, vectorVersion)
+		if c, err = one[Comment](rows, err, fmt.Sprintf("comment on ticket %d", ticketID)); err != nil || internal {
+			return err
+		}
+		// A staff answer the client can read is news for the client.
+		var staff bool
+		if err := tx.db.QueryRow(ctx, `SELECT role IN ('agent', 'admin') FROM users WHERE id = $1`, authorID).Scan(&staff); err != nil {
+			return fmt.Errorf("comment on ticket %d: author: %w", ticketID, err)
+		}
+		if !staff {
+			return nil
+		}
+		return tx.Enqueue(ctx, EventArgs{Event: EventPublicReply, TicketID: ticketID, CommentID: c.ID, ActorID: authorID})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Comment returns the comment with the given id, whoever asks; callers apply access rules.
+func (s *Store) Comment(ctx context.Context, id int64) (*Comment, error) {
+	rows, err := s.db.Query(ctx, `SELECT `+commentColumns+` FROM comments WHERE id = $1`, id)
+	return one[Comment](rows, err, fmt.Sprintf("comment %d", id))
 }
 
 // Comments lists the comments v may see of a ticket v may see, oldest first: internal ones for

@@ -52,9 +52,10 @@ func Migrations() ([]Migration, error) {
 	return out, nil
 }
 
-// Migrate applies every migration not yet recorded, each in its own transaction, holding a
-// session advisory lock so that concurrent runs apply each file once. It returns the names
-// of the files it applied (none when the schema is current).
+// Migrate applies every migration not yet recorded, each in its own transaction, then River's
+// (the job queue's own tables), holding a session advisory lock so that concurrent runs apply
+// each once. It returns the names of the migrations it applied (none when the schema is
+// current).
 func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
 	return s.migrate(ctx, math.MaxInt)
 }
@@ -114,7 +115,9 @@ func (s *Store) migrate(ctx context.Context, upTo int) (applied []string, err er
 		}
 		applied = append(applied, m.Name)
 	}
-	return applied, nil
+	// River's tables stand apart from ours: every version of the schema gets them.
+	queue, err := migrateQueue(ctx, s.pool)
+	return append(applied, queue...), err
 }
 
 // PendingMigrations returns the names of embedded migrations the database has not applied.
@@ -147,5 +150,6 @@ func (s *Store) PendingMigrations(ctx context.Context) ([]string, error) {
 			pending = append(pending, m.Name)
 		}
 	}
-	return pending, nil
+	queue, err := pendingQueueMigrations(ctx, s.pool)
+	return append(pending, queue...), err
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"helpdesk/search/analysis"
 )
@@ -27,6 +28,7 @@ type Store struct {
 	pool *pgxpool.Pool
 	db   querier
 	an   *analysis.Analyzer
+	jobs *river.Client[pgx.Tx]
 }
 
 // Open connects to the database at url and checks that it answers.
@@ -43,7 +45,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &Store{pool: pool, db: pool, an: analysis.New()}, nil
+	jobs, err := newJobClient(pool)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return &Store{pool: pool, db: pool, an: analysis.New(), jobs: jobs}, nil
 }
 
 // Analyzer is the text analysis of this process: the store writes search vectors with it, and
@@ -65,7 +72,7 @@ func (s *Store) Transact(ctx context.Context, fn func(tx *Store) error) error {
 		return fn(s)
 	}
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return fn(&Store{pool: s.pool, db: tx, an: s.an})
+		return fn(&Store{pool: s.pool, db: tx, an: s.an, jobs: s.jobs})
 	})
 }
 

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"helpdesk/search"
 	"helpdesk/ticket"
 )
@@ -72,8 +74,14 @@ func (s *Store) CreateTicket(ctx context.Context, t NewTicket) (*Ticket, error) 
 			(client_id, created_by, assignee_id, title, description, priority, category, tags, text_vec, vec_source, vec_version)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING `+ticketColumns,
 			t.ClientID, t.CreatedBy, t.AssigneeID, t.Title, t.Description, t.Priority, t.Category, t.Tags, vec, src, vectorVersion)
-		out, err = one[Ticket](rows, err, "create ticket")
-		return err
+		if out, err = one[Ticket](rows, err, "create ticket"); err != nil {
+			return err
+		}
+		events := []river.JobArgs{EventArgs{Event: EventTicketCreated, TicketID: out.ID, ActorID: t.CreatedBy}}
+		if t.AssigneeID != nil && *t.AssigneeID != t.CreatedBy {
+			events = append(events, EventArgs{Event: EventTicketAssigned, TicketID: out.ID, UserID: *t.AssigneeID, ActorID: t.CreatedBy})
+		}
+		return tx.Enqueue(ctx, events...)
 	})
 	if err != nil {
 		return nil, err
@@ -100,6 +108,9 @@ type TicketPatch struct {
 	// IfVersion, when set, makes the update fail with ErrConflict unless the ticket still has
 	// this version (optimistic locking for clients that send back what they read).
 	IfVersion *int64
+	// Actor is who makes the change (0: the system); people are not told of their own
+	// assignments.
+	Actor int64
 }
 
 // UpdateTicket applies a patch and returns the ticket as stored.
@@ -147,8 +158,13 @@ func (s *Store) UpdateTicket(ctx context.Context, id int64, p TicketPatch) (*Tic
 				updated_at  = greatest(now(), created_at)
 			WHERE id = $1 RETURNING `+ticketColumns,
 			id, title, description, p.Status, p.Priority, p.Category, tags, p.AssigneeID, p.ClearAssignee, vec, src, vectorVersion)
-		out, err = one[Ticket](rows, err, fmt.Sprintf("update ticket %d", id))
-		return err
+		if out, err = one[Ticket](rows, err, fmt.Sprintf("update ticket %d", id)); err != nil {
+			return err
+		}
+		if a := out.AssigneeID; a != nil && (cur.AssigneeID == nil || *cur.AssigneeID != *a) && *a != p.Actor {
+			return tx.Enqueue(ctx, EventArgs{Event: EventTicketAssigned, TicketID: id, UserID: *a, ActorID: p.Actor})
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
