@@ -24,6 +24,7 @@ import (
 	"helpdesk/indexer"
 	"helpdesk/internal/estest"
 	"helpdesk/internal/pgtest"
+	"helpdesk/jobs"
 	"helpdesk/portal"
 	"helpdesk/search"
 	"helpdesk/search/postgres"
@@ -415,5 +416,65 @@ func TestStaffKeepSynonymsAndClientsFindAcrossLanguages(t *testing.T) {
 	var q string
 	if err := chromedp.Run(ctx, chromedp.Value("#q", &q, chromedp.ByID)); err != nil || q != "impresora red" {
 		t.Errorf("after the click the box holds %q (%v)", q, err)
+	}
+}
+
+// TestClientExportsHerTickets: from her ticket list a client asks for an export, sees it being
+// prepared and, once the worker has built it, its download link with the rows of her company
+// only; staff find the job's queue on /admin/jobs.
+func TestClientExportsHerTickets(t *testing.T) {
+	s := startSite(t)
+	w, err := jobs.New(s.st, jobs.Config{PortalURL: s.url, PollInterval: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := newBrowser(t)
+	s.login(t, ctx, "alice")
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(s.url+"/tickets"),
+		chromedp.Click(`a.button[href="/reports"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`form[action="/reports"]`, chromedp.ByQuery),
+		chromedp.SetValue(`select[name="format"]`, "xlsx", chromedp.ByQuery),
+		chromedp.Submit(`select[name="format"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`p.flash`, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "client-export-queued")
+	if row := text(t, ctx, "table.list tbody tr"); !strings.Contains(row, "being prepared") {
+		t.Fatalf("the new export's row says %q", row)
+	}
+	runCtx, stop := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.Run(runCtx) }()
+	t.Cleanup(func() { stop(); <-done })
+	var links int
+	for deadline := time.Now().Add(30 * time.Second); links == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the export was not built within 30 s")
+		}
+		time.Sleep(300 * time.Millisecond)
+		if err := chromedp.Run(ctx, chromedp.Navigate(s.url+"/reports"), chromedp.WaitVisible(`table.list`, chromedp.ByQuery),
+			chromedp.Evaluate(`document.querySelectorAll('a[href$="/download"]').length`, &links)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	screenshot(t, ctx, "client-export-ready")
+	var own int
+	if err := s.st.Pool().QueryRow(context.Background(), `SELECT count(*) FROM tickets WHERE client_id = $1`, s.ids["acme"]).Scan(&own); err != nil {
+		t.Fatal(err)
+	}
+	if row := text(t, ctx, "table.list tbody tr"); !strings.Contains(row, fmt.Sprintf("%d rows", own)) {
+		t.Errorf("the export's row says %q, want her company's %d tickets", row, own)
+	}
+	staff := newBrowser(t)
+	s.login(t, staff, "ana")
+	if err := chromedp.Run(staff, chromedp.Navigate(s.url+"/admin/jobs"), chromedp.WaitVisible(`h1`, chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, staff, "staff-jobs")
+	if body := text(t, staff, "main"); !strings.Contains(body, "low (reports)") || !strings.Contains(body, "Workers") {
+		t.Errorf("jobs page: %q", body)
 	}
 }
