@@ -49,6 +49,7 @@ func commands() map[string]command {
 		"reindex":  {"rebuild the search indices without downtime", runReindex},
 		"synonyms": {"manage search synonyms: list, export, import, add, delete", runSynonyms},
 		"jobs":     {"the worker's jobs: list, retry, cancel", runJobs},
+		"client":   {"client companies: create, list, update", runClient},
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -73,6 +74,13 @@ func TestUsageAndErrors(t *testing.T) {
 		{"jobs without subcommand", nil, []string{"jobs"}, 2, "Usage", "missing subcommand"},
 		{"jobs retry needs an id", unreachable, []string{"jobs", "retry"}, 2, "", "--id is required"},
 		{"jobs list bad limit", unreachable, []string{"jobs", "list", "--limit", "0"}, 2, "", "--limit"},
+		{"client help", nil, []string{"client", "--help"}, 0, "client update --id N", ""},
+		{"client create help", nil, []string{"client", "create", "--help"}, 0, "--sla-minutes", ""},
+		{"client without subcommand", nil, []string{"client"}, 2, "Usage", "missing subcommand"},
+		{"client create needs a name", unreachable, []string{"client", "create", "--sla-minutes", "60"}, 2, "", "--name and --sla-minutes"},
+		{"client create bad date", unreachable, []string{"client", "create", "--name", "X", "--sla-minutes", "60", "--contract-end", "june"}, 2, "", "YYYY-MM-DD"},
+		{"client update needs an id", unreachable, []string{"client", "update", "--name", "X"}, 2, "", "--id is required"},
+		{"client update bad active", unreachable, []string{"client", "update", "--id", "1", "--active", "maybe"}, 2, "", "--active"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -233,5 +241,50 @@ func TestJobsCommands(t *testing.T) {
 	}
 	if r = run(t, env, "jobs", "retry", "--id", "999999"); r.code != 1 || !strings.Contains(r.stderr, "no job 999999") {
 		t.Fatalf("unknown id: %+v", r)
+	}
+}
+
+func TestClientCommands(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := pg.NewDatabase(t)
+	st := pgtest.Open(t, url)
+	env := map[string]string{"DATABASE_URL": url}
+	r := run(t, env, "client", "create", "--name", "Initech", "--sla-minutes", "90", "--contract-end", "2027-06-30")
+	if r.code != 0 {
+		t.Fatalf("create: %+v", r)
+	}
+	id := strings.TrimSpace(r.stdout)
+	if r = run(t, env, "client", "create", "--name", "initech", "--sla-minutes", "60"); r.code != 1 || !strings.Contains(r.stderr, "conflict") {
+		t.Errorf("a taken name: %+v", r)
+	}
+	if r = run(t, env, "client", "create", "--name", "Umbrella", "--sla-minutes", "99999"); r.code != 1 || !strings.Contains(r.stderr, "sla_response_minutes") {
+		t.Errorf("an SLA over a week: %+v", r)
+	}
+	if r = run(t, env, "client", "update", "--id", id, "--sla-minutes", "30", "--contract-end", "none", "--active", "false"); r.code != 0 || !strings.Contains(r.stdout, "active false") {
+		t.Fatalf("update: %+v", r)
+	}
+	r = run(t, env, "client", "list", "--json")
+	var clients []store.Client
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &clients) != nil || len(clients) != 1 {
+		t.Fatalf("list: %+v", r)
+	}
+	if c := clients[0]; c.Name != "Initech" || c.SLAResponseMinutes != 30 || c.ContractEnd != nil || c.Active {
+		t.Errorf("after the update: %+v", c)
+	}
+	if r = run(t, env, "client", "list"); r.code != 0 || !strings.Contains(r.stdout, "Initech") || !strings.Contains(r.stdout, "false") {
+		t.Errorf("table: %+v", r)
+	}
+	if r = run(t, env, "client", "update", "--id", "999999", "--active", "true"); r.code != 1 || !strings.Contains(r.stderr, "no client 999999") {
+		t.Errorf("unknown id: %+v", r)
+	}
+	// An inactive company opens no tickets.
+	cid, _ := strconv.ParseInt(id, 10, 64)
+	u, err := st.CreateUser(ctx, store.NewUser{Email: "a@initech.example", Role: store.RoleClient, ClientID: &cid, PasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateTicket(ctx, store.NewTicket{ClientID: cid, CreatedBy: u.ID, Title: "Hola"}); !errors.Is(err, store.ErrInvalid) {
+		t.Errorf("a ticket for an inactive company: %v", err)
 	}
 }

@@ -94,7 +94,10 @@ func decodeStrict(c *fiber.Ctx, v any) error {
 	if err := dec.Decode(v); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		var syntaxErr *json.SyntaxError
+		var invalid *store.InvalidError
 		switch {
+		case errors.As(err, &invalid): // a field's own UnmarshalJSON said what is wrong
+			return err
 		case errors.As(err, &typeErr):
 			return apiError(fiber.StatusBadRequest, "bad_request", fmt.Sprintf("field %q must be %s", typeErr.Field, typeErr.Type))
 		case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF):

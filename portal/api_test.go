@@ -426,3 +426,55 @@ func TestAPIReports(t *testing.T) {
 		t.Errorf("%d export jobs queued, want one", len(after)-len(jobsBefore))
 	}
 }
+
+// TestAPIClients: admins onboard and change client companies; agents and clients may not; a
+// client reads only their own; an inactive company opens no tickets; bad input is a 4xx.
+func TestAPIClients(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	admin, agent, alice := e.token("admin"), e.token("agent"), e.token("alice")
+	for _, c := range []struct {
+		name, token, body string
+		status            int
+	}{
+		{"agent", agent, `{"name": "Initech", "sla_response_minutes": 60}`, 403},
+		{"client", alice, `{"name": "Initech", "sla_response_minutes": 60}`, 403},
+		{"no sla", admin, `{"name": "Initech"}`, 422},
+		{"sla too long", admin, `{"name": "Initech", "sla_response_minutes": 20000}`, 422},
+		{"blank name", admin, `{"name": "  ", "sla_response_minutes": 60}`, 422},
+		{"bad date", admin, `{"name": "Initech", "sla_response_minutes": 60, "contract_end": "soon"}`, 422},
+		{"taken name", admin, `{"name": "ACME IBÉRICA S.L.", "sla_response_minutes": 60}`, 409},
+	} {
+		if r := callAPI(t, e.app, c.token, "POST", "/api/v1/clients", c.body); r.status != c.status {
+			t.Errorf("%s: %d %s, want %d", c.name, r.status, r.raw, c.status)
+		}
+	}
+	r := callAPI(t, e.app, admin, "POST", "/api/v1/clients", `{"name": "Initech", "sla_response_minutes": 90, "contract_end": "2027-06-30"}`)
+	if r.status != 201 || r.body["active"] != true || r.body["contract_end"] == nil {
+		t.Fatalf("create: %d %s", r.status, r.raw)
+	}
+	path := fmt.Sprintf("/api/v1/clients/%v", r.body["id"])
+	if r := callAPI(t, e.app, alice, "GET", path, ""); r.status != 404 {
+		t.Errorf("another company read by a client: %d", r.status)
+	}
+	if r := callAPI(t, e.app, alice, "GET", fmt.Sprintf("/api/v1/clients/%d", e.ids["acme"]), ""); r.status != 200 {
+		t.Errorf("her own company: %d", r.status)
+	}
+	if r := callAPI(t, e.app, agent, "PATCH", path, `{"active": false}`); r.status != 403 {
+		t.Errorf("agent update: %d", r.status)
+	}
+	r = callAPI(t, e.app, admin, "PATCH", path, `{"active": false, "sla_response_minutes": 30, "contract_end": null}`)
+	if r.status != 200 || r.body["active"] != false || r.body["sla_response_minutes"] != float64(30) || r.body["contract_end"] != nil {
+		t.Fatalf("update: %d %s", r.status, r.raw)
+	}
+	if r := callAPI(t, e.app, admin, "PATCH", path, `{"version": 1, "name": "Stale"}`); r.status != 409 {
+		t.Errorf("stale update: %d", r.status)
+	}
+	id := int64(r.body["id"].(float64))
+	if r := callAPI(t, e.app, agent, "POST", "/api/v1/tickets", fmt.Sprintf(`{"client_id": %d, "title": "Hola"}`, id)); r.status != 422 || !strings.Contains(r.raw, "inactive") {
+		t.Errorf("ticket for an inactive client: %d %s", r.status, r.raw)
+	}
+	if r := callAPI(t, e.app, admin, "PATCH", "/api/v1/clients/999999", `{"active": true}`); r.status != 404 {
+		t.Errorf("unknown client: %d", r.status)
+	}
+}

@@ -101,7 +101,7 @@ func (e *env) seed() {
 		key    string
 		role   auth.Role
 		client *int64
-	}{{"agent", "agent", nil}, {"alice", "client", &acme.ID}, {"bob", "client", &globex.ID}} {
+	}{{"agent", "agent", nil}, {"admin", "admin", nil}, {"alice", "client", &acme.ID}, {"bob", "client", &globex.ID}} {
 		email := u.key + e.suffix + "@example.com"
 		user, err := e.st.CreateUser(ctx, store.NewUser{Email: email, Name: strings.ToUpper(u.key[:1]) + u.key[1:], Role: u.role, ClientID: u.client, PasswordHash: hash})
 		must(err)
@@ -574,5 +574,65 @@ func TestJobsPage(t *testing.T) {
 	}
 	if r := agent.do("POST", "/admin/jobs/99999999/retry", url.Values{"_csrf": {token}}); r.status != http.StatusNotFound {
 		t.Errorf("retry of an unknown job: %d", r.status)
+	}
+}
+
+// TestClientPages: staff see the companies; only admins create and edit them, with the form's
+// mistakes answered as 400 and nothing written.
+func TestClientPages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	bob := e.browser()
+	bob.login("bob")
+	if r := bob.do("GET", "/admin/clients", nil); r.status != http.StatusForbidden {
+		t.Errorf("client: %d", r.status)
+	}
+	agent := e.browser()
+	agent.login("agent")
+	r := agent.do("GET", "/admin/clients", nil)
+	if r.status != 200 || !strings.Contains(r.body, "Globex") || strings.Contains(r.body, `action="/admin/clients"`) {
+		t.Fatalf("agent's list: %d\n%s", r.status, r.body)
+	}
+	token := agent.csrf("/admin/clients")
+	if r := agent.do("POST", "/admin/clients", url.Values{"_csrf": {token}, "name": {"Initech"}, "sla_response_minutes": {"60"}}); r.status != http.StatusForbidden {
+		t.Errorf("agent creates: %d", r.status)
+	}
+	admin := e.browser()
+	admin.login("admin")
+	token = admin.csrf("/admin/clients")
+	for _, bad := range []url.Values{
+		{"name": {"Initech"}, "sla_response_minutes": {"soon"}},
+		{"name": {"Initech"}, "sla_response_minutes": {"0"}},
+		{"name": {""}, "sla_response_minutes": {"60"}},
+		{"name": {"Initech"}, "sla_response_minutes": {"60"}, "contract_end": {"31/12/2027"}},
+	} {
+		bad.Set("_csrf", token)
+		if r := admin.do("POST", "/admin/clients", bad); r.status != http.StatusBadRequest {
+			t.Errorf("%v: %d", bad, r.status)
+		}
+	}
+	if r := admin.do("POST", "/admin/clients", url.Values{"_csrf": {token}, "name": {"Initech"}, "sla_response_minutes": {"60"}, "contract_end": {"2027-12-31"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	clients, err := e.st.Clients(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(clients, func(c store.Client) bool { return c.Name == "Initech" })
+	if i < 0 || len(clients) != 3 {
+		t.Fatalf("clients after the form: %+v", clients)
+	}
+	path := fmt.Sprintf("/admin/clients/%d", clients[i].ID)
+	if r := admin.do("GET", path, nil); r.status != 200 || !strings.Contains(r.body, `value="2027-12-31"`) {
+		t.Fatalf("editor: %d\n%s", r.status, r.body)
+	}
+	// An unticked box deactivates; an emptied date clears the contract's end.
+	if r := admin.do("POST", path, url.Values{"_csrf": {token}, "name": {"Initech SA"}, "sla_response_minutes": {"45"}, "contract_end": {""}}); r.status != http.StatusSeeOther {
+		t.Fatalf("update: %d", r.status)
+	}
+	got, err := e.st.Client(ctx, clients[i].ID)
+	if err != nil || got.Name != "Initech SA" || got.SLAResponseMinutes != 45 || got.Active || got.ContractEnd != nil {
+		t.Errorf("after the update: %+v %v", got, err)
 	}
 }

@@ -60,6 +60,16 @@ func TestOutboxFollowsEveryWrite(t *testing.T) {
 			_, err := st.RenameClient(ctx, w.acme.ID, "Acme Iberia S.A.")
 			return err
 		}, []outboxRow{{DocType: "ticket", DocID: ticketID}, {DocType: "ticket", DocID: second.ID}}},
+		{"a client's new SLA moves the deadline of every ticket of the client", func() error {
+			sla := 15
+			_, err := st.UpdateClient(ctx, w.acme.ID, store.ClientPatch{SLAResponseMinutes: &sla})
+			return err
+		}, []outboxRow{{DocType: "ticket", DocID: ticketID}, {DocType: "ticket", DocID: second.ID}}},
+		{"a client's contract end or state touches no ticket", func() error {
+			off := false
+			_, err := st.UpdateClient(ctx, w.acme.ID, store.ClientPatch{Active: &off, ClearContractEnd: true})
+			return err
+		}, nil},
 		{"other client's rename touches nothing of acme", func() error {
 			_, err := st.RenameClient(ctx, w.globex.ID, "Globex Europe Ltd")
 			return err

@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"helpdesk/search"
@@ -66,6 +68,14 @@ func (s *Store) CreateTicket(ctx context.Context, t NewTicket) (*Ticket, error) 
 	}
 	var out *Ticket
 	err := s.Transact(ctx, func(tx *Store) error {
+		var active bool
+		if err := tx.db.QueryRow(ctx, `SELECT active FROM clients WHERE id = $1`, t.ClientID).Scan(&active); errors.Is(err, pgx.ErrNoRows) {
+			return Invalid("client_id", "no client %d", t.ClientID)
+		} else if err != nil {
+			return fmt.Errorf("create ticket: %w", err)
+		} else if !active {
+			return Invalid("client_id", "client %d is inactive: it opens no new tickets", t.ClientID)
+		}
 		if err := tx.checkAssignable(ctx, t.AssigneeID); err != nil {
 			return err
 		}
