@@ -7,7 +7,7 @@ SERVICES := scripts/services
 # Each recipe line is its own shell: this prefix gives it the running services' URLs.
 WITH_ENV = eval "$$($(SERVICES) env)" &&
 
-.PHONY: all build test drills fuzz api-fuzz bench relevance vet run services services-down seed-1m clean
+.PHONY: all build test drills fuzz api-fuzz alerts bench relevance vet run services services-down seed-1m clean
 
 all: build
 
@@ -28,10 +28,17 @@ services-down:
 # Starts Postgres, Redis and Elasticsearch (installing them if missing), then runs every test:
 # the suite, then the fault drills in their short form (shorter outages, as many faults),
 # which stop and start the shared services one at a time.
-test: services vet
+test: services vet alerts
 	scripts/ensure-chromium
 	$(WITH_ENV) $(GO) test -count=1 -timeout 20m ./...
 	$(MAKE) --no-print-directory drills fuzz api-fuzz FUZZTIME=10s DRILLS_FLAGS=-short
+
+# The shipped Prometheus alert rules: valid, and firing when their unit tests say (promtool,
+# from Debian's prometheus package, installed when missing).
+alerts:
+	scripts/ensure-promtool
+	promtool check rules deploy/prometheus/alerts.yml
+	cd deploy/prometheus && promtool test rules alerts_test.yml
 
 # The fault drills, full form (Elasticsearch away 30 s, and so on). The filter drops the
 # per-subtest noise; pipefail (SHELLFLAGS) keeps a failing drill failing the target.
@@ -48,9 +55,11 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzRender -fuzztime $(FUZZTIME) ./markdown
 
 # Schemathesis against the served API (every operation of portal/openapi.json, generated input,
-# an agent and a client, a portal on Elasticsearch and one on Postgres): any 5xx fails. It
-# installs schemathesis into .venv the first time. API_FUZZ_EXAMPLES sets the examples per
-# operation (30).
+# an admin and a client, a portal on Elasticsearch and one on Postgres) with every check: no
+# 5xx, responses as documented, input the document allows accepted and input it forbids
+# refused, 405 for other methods (scripts/schemathesis.toml says what a refusal is). It installs
+# schemathesis into .venv the first time. API_FUZZ_EXAMPLES sets the examples per operation
+# (30), API_FUZZ_SEED the seed (fixed; "random" explores), API_FUZZ_CHECKS the checks (all).
 api-fuzz: services
 	scripts/api-fuzz
 

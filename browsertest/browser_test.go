@@ -478,3 +478,70 @@ func TestClientExportsHerTickets(t *testing.T) {
 		t.Errorf("jobs page: %q", body)
 	}
 }
+
+// TestStaffRunTheHelpDesk: staff add a ticket category on its page and a client then opens a
+// ticket in it, named in her language; on the dashboard an agent acknowledges an SLA alert
+// and resolves it with its buttons.
+func TestStaffRunTheHelpDesk(t *testing.T) {
+	s := startSite(t)
+	bg := context.Background()
+	staff := newBrowser(t)
+	s.login(t, staff, "ana")
+	err := chromedp.Run(staff,
+		chromedp.Navigate(s.url+"/admin/categories"),
+		chromedp.SendKeys(`form.card input[name="slug"]`, "telefonia", chromedp.ByQuery),
+		chromedp.SendKeys(`form.card input[name="name_es"]`, "Telefonía", chromedp.ByQuery),
+		chromedp.SendKeys(`form.card input[name="name_en"]`, "Phones", chromedp.ByQuery),
+		chromedp.Submit(`form.card input[name="slug"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`p.flash`, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, staff, "staff-categories")
+	if body := text(t, staff, "main"); !strings.Contains(body, "telefonia") {
+		t.Fatalf("categories page: %q", body)
+	}
+	client := newBrowser(t)
+	s.login(t, client, "alice")
+	err = chromedp.Run(client,
+		chromedp.Navigate(s.url+"/tickets/new"),
+		chromedp.SendKeys(`#title`, "The desk phone has no line", chromedp.ByID),
+		chromedp.SetValue(`#category`, "telefonia", chromedp.ByID),
+		chromedp.Submit(`#title`, chromedp.ByID),
+		chromedp.WaitVisible(`p.flash`, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, client, "client-ticket-in-new-category")
+	if body := text(t, client, "main"); !strings.Contains(body, "Phones") {
+		t.Errorf("the ticket page does not name its category in English: %q", body)
+	}
+	alert, _, err := s.st.RaiseAlert(bg, s.ids["t0"], store.EventSLAWarning, "warning", "First response due in 15 minutes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Run(staff,
+		chromedp.Navigate(s.url+"/dashboard"),
+		chromedp.Click(`.alerts button[value="acknowledged"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`p.flash`, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, staff, "staff-dashboard-alert-acknowledged")
+	if got, err := s.st.Alert(bg, alert.ID); err != nil || got.AcknowledgedBy == nil || *got.AcknowledgedBy != s.ids["ana"] {
+		t.Fatalf("after the button: %+v %v", got, err)
+	}
+	// The page already shows a flash: wait for the alerts to go, as they do once resolved.
+	err = chromedp.Run(staff, chromedp.Click(`.alerts button[value="resolved"]`, chromedp.ByQuery),
+		chromedp.WaitNotPresent(`.alerts`, chromedp.ByQuery))
+	if err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, staff, "staff-dashboard-alert-resolved")
+	if got, err := s.st.Alert(bg, alert.ID); err != nil || got.ResolvedAt == nil {
+		t.Errorf("after resolving: %+v %v", got, err)
+	}
+}

@@ -50,6 +50,8 @@ func commands() map[string]command {
 		"synonyms": {"manage search synonyms: list, export, import, add, delete", runSynonyms},
 		"jobs":     {"the worker's jobs: list, retry, cancel", runJobs},
 		"client":   {"client companies: create, list, update", runClient},
+		"category": {"ticket categories: list, add, update", runCategory},
+		"block":    {"the blocklist of client addresses: add, remove, list", runBlock},
 	}
 }
 
@@ -108,15 +110,42 @@ func newFlags(env Env, name, synopsis string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(env.Stdout)
 	fs.Usage = func() {
-		fmt.Fprintf(env.Stdout, "Usage: portalctl %s\n\n", synopsis)
+		fmt.Fprintf(fs.Output(), "Usage: portalctl %s\n\n", synopsis)
 		fs.PrintDefaults()
 	}
 	return fs
 }
 
-// parse parses flags; bad flags become errUsage (the flag package has printed nothing, since
-// its output goes to stdout only for --help).
+// parse parses flags and refuses arguments; bad flags become errUsage (the flag package has
+// printed nothing, since its output goes to stdout only for --help).
 func parse(fs *flag.FlagSet, args []string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	return nil
+}
+
+// parseArgs parses flags that may come before or after the arguments ("block add X --reason
+// R": the flag package stops at the first argument) and returns the arguments.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return rest, nil
+		}
+		rest = append(rest, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// parseFlags parses the flags of args up to the first argument, as the flag package does.
+func parseFlags(fs *flag.FlagSet, args []string) error {
 	var sink strings.Builder
 	out := fs.Output()
 	fs.SetOutput(&sink)
@@ -128,9 +157,6 @@ func parse(fs *flag.FlagSet, args []string) error {
 			return flag.ErrHelp
 		}
 		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
 	return nil
 }

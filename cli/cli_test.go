@@ -7,9 +7,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"helpdesk/auth"
 	"helpdesk/cli"
@@ -75,12 +77,29 @@ func TestUsageAndErrors(t *testing.T) {
 		{"jobs retry needs an id", unreachable, []string{"jobs", "retry"}, 2, "", "--id is required"},
 		{"jobs list bad limit", unreachable, []string{"jobs", "list", "--limit", "0"}, 2, "", "--limit"},
 		{"client help", nil, []string{"client", "--help"}, 0, "client update --id N", ""},
+		{"category help", nil, []string{"category", "--help"}, 0, "category add --slug S", ""},
+		{"category add needs names", unreachable, []string{"category", "add", "--slug", "x"}, 2, "", "--slug, --es and --en"},
+		{"category update needs a slug", unreachable, []string{"category", "update", "--es", "X"}, 2, "", "--slug is required"},
 		{"client create help", nil, []string{"client", "create", "--help"}, 0, "--sla-minutes", ""},
 		{"client without subcommand", nil, []string{"client"}, 2, "Usage", "missing subcommand"},
 		{"client create needs a name", unreachable, []string{"client", "create", "--sla-minutes", "60"}, 2, "", "--name and --sla-minutes"},
 		{"client create bad date", unreachable, []string{"client", "create", "--name", "X", "--sla-minutes", "60", "--contract-end", "june"}, 2, "", "YYYY-MM-DD"},
 		{"client update needs an id", unreachable, []string{"client", "update", "--name", "X"}, 2, "", "--id is required"},
 		{"client update bad active", unreachable, []string{"client", "update", "--id", "1", "--active", "maybe"}, 2, "", "--active"},
+		{"block help", nil, []string{"block", "--help"}, 0, "block remove ADDRESS|CIDR", ""},
+		{"block add help", nil, []string{"block", "add", "--help"}, 0, "--expires", ""},
+		{"block list help", nil, []string{"block", "list", "-h"}, 0, "--json", ""},
+		{"block without subcommand", nil, []string{"block"}, 2, "Usage", "missing subcommand"},
+		{"block unknown subcommand", unreachable, []string{"block", "ban", "1.2.3.4"}, 2, "", "unknown subcommand"},
+		{"block add needs an address", unreachable, []string{"block", "add", "--reason", "x"}, 2, "", "one ADDRESS or CIDR expected"},
+		{"block add takes one address", unreachable, []string{"block", "add", "192.0.2.1", "192.0.2.2"}, 2, "", "got 2 arguments"},
+		{"block add bad address", unreachable, []string{"block", "add", "192.0.2.300"}, 2, "", "must be an IP address or a CIDR network"},
+		{"block add everything", unreachable, []string{"block", "add", "0.0.0.0/0"}, 2, "", "would block every address"},
+		{"block add bad expiry", unreachable, []string{"block", "add", "192.0.2.1", "--expires", "soon"}, 2, "", "--expires"},
+		{"block add unknown flag", unreachable, []string{"block", "add", "192.0.2.1", "--until", "1h"}, 2, "", "flag provided but not defined"},
+		{"block remove needs an address", unreachable, []string{"block", "remove"}, 2, "", "one ADDRESS or CIDR expected"},
+		{"block list takes no address", unreachable, []string{"block", "list", "192.0.2.1"}, 2, "", "unexpected argument"},
+		{"block add unreachable database", unreachable, []string{"block", "add", "192.0.2.1"}, 1, "", "connect to database"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -286,5 +305,88 @@ func TestClientCommands(t *testing.T) {
 	}
 	if _, err := st.CreateTicket(ctx, store.NewTicket{ClientID: cid, CreatedBy: u.ID, Title: "Hola"}); !errors.Is(err, store.ErrInvalid) {
 		t.Errorf("a ticket for an inactive company: %v", err)
+	}
+}
+
+func TestCategoryCommands(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"DATABASE_URL": pg.NewDatabase(t)}
+	if r := run(t, env, "category", "add", "--slug", "telefonia", "--es", "Telefonía", "--en", "Phones", "--position", "20"); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	if r := run(t, env, "category", "add", "--slug", "otra", "--es", "telefonía", "--en", "Other"); r.code != 1 || !strings.Contains(r.stderr, "conflict") {
+		t.Errorf("a taken name: %+v", r)
+	}
+	if r := run(t, env, "category", "update", "--slug", "telefonia", "--active", "false", "--en", "Telephony"); r.code != 0 || !strings.Contains(r.stdout, "active false") {
+		t.Fatalf("update: %+v", r)
+	}
+	r := run(t, env, "category", "list", "--json")
+	var cats []store.TicketCategory
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &cats) != nil || len(cats) != 12 {
+		t.Fatalf("list: %+v", r)
+	}
+	i := slices.IndexFunc(cats, func(c store.TicketCategory) bool { return c.Slug == "telefonia" })
+	if i < 0 || cats[i].Active || cats[i].NameEN != "Telephony" || cats[i].NameES != "Telefonía" || cats[i].Position != 20 {
+		t.Errorf("after the update: %+v", cats)
+	}
+	if r := run(t, env, "category", "update", "--slug", "nada", "--active", "true"); r.code != 1 || !strings.Contains(r.stderr, `no category "nada"`) {
+		t.Errorf("unknown slug: %+v", r)
+	}
+}
+
+// TestBlockCommands: portalctl block adds (flags before or after the address), lists and
+// removes entries; what the portals read changes with each.
+func TestBlockCommands(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := pg.NewDatabase(t)
+	st := pgtest.Open(t, url)
+	env := map[string]string{"DATABASE_URL": url}
+	r := run(t, env, "block", "add", "203.0.113.9/24", "--reason", "credential stuffing", "--expires", "7d")
+	if r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	if _, err := strconv.ParseInt(strings.TrimSpace(r.stdout), 10, 64); err != nil {
+		t.Errorf("add printed %q, want the id alone", r.stdout)
+	}
+	if r = run(t, env, "block", "add", "--expires", "2099-01-31", "2001:db8::7"); r.code != 0 {
+		t.Fatalf("add with the flag first: %+v", r)
+	}
+	if r = run(t, env, "block", "add", "198.51.100.1"); r.code != 0 {
+		t.Fatalf("add without flags: %+v", r)
+	}
+	if r = run(t, env, "block", "add", "203.0.113.0/24"); r.code != 1 || !strings.Contains(r.stderr, "blocked already") {
+		t.Errorf("twice: %+v", r)
+	}
+	if r = run(t, env, "block", "add", "192.0.2.1", "--expires", "2020-01-01"); r.code != 1 || !strings.Contains(r.stderr, "expires_at: must be in the future") {
+		t.Errorf("an expiry in the past: %+v", r)
+	}
+	active, _, err := st.ActiveBlocks(ctx)
+	if err != nil || len(active) != 3 {
+		t.Fatalf("active after the adds: %+v %v", active, err)
+	}
+	if week := time.Until(*active[0].ExpiresAt); week < 6*24*time.Hour || week > 7*24*time.Hour {
+		t.Errorf("--expires 7d: expires in %v", week)
+	}
+	if e := active[1].ExpiresAt; e == nil || !e.Equal(time.Date(2099, 1, 31, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("--expires 2099-01-31: %v", e)
+	}
+	r = run(t, env, "block", "list", "--json")
+	var blocks []store.Block
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &blocks) != nil || len(blocks) != 3 || blocks[0].Address.String() != "203.0.113.0/24" ||
+		*blocks[0].Reason != "credential stuffing" || blocks[2].ExpiresAt != nil {
+		t.Fatalf("list --json: %+v", r)
+	}
+	if r = run(t, env, "block", "list"); r.code != 0 || !strings.Contains(r.stdout, "2001:db8::7/128") || !strings.Contains(r.stdout, "never") {
+		t.Errorf("table: %+v", r)
+	}
+	if r = run(t, env, "block", "remove", "203.0.113.5"); r.code != 1 || !strings.Contains(r.stderr, "203.0.113.5/32 is not on the blocklist") {
+		t.Errorf("an address inside a network: %+v", r)
+	}
+	if r = run(t, env, "block", "remove", "203.0.113.0/24"); r.code != 0 || !strings.Contains(r.stdout, "unblocked 203.0.113.0/24") {
+		t.Fatalf("remove: %+v", r)
+	}
+	if active, _, err := st.ActiveBlocks(ctx); err != nil || len(active) != 2 {
+		t.Errorf("active after the removal: %+v %v", active, err)
 	}
 }

@@ -2,12 +2,10 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"strconv"
-	"text/tabwriter"
 	"time"
 
 	"helpdesk/store"
@@ -19,22 +17,7 @@ const clientUsage = `Usage:
   portalctl client update --id N [--name N] [--sla-minutes M] [--contract-end YYYY-MM-DD|none] [--active true|false]`
 
 func runClient(ctx context.Context, env Env, args []string) error {
-	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
-		fmt.Fprintln(env.Stdout, clientUsage)
-		if len(args) == 0 {
-			return fmt.Errorf("%w: missing subcommand (create, list or update)", errUsage)
-		}
-		return nil
-	}
-	switch args[0] {
-	case "create":
-		return clientCreate(ctx, env, args[1:])
-	case "list":
-		return clientList(ctx, env, args[1:])
-	case "update":
-		return clientUpdate(ctx, env, args[1:])
-	}
-	return fmt.Errorf("%w: unknown subcommand %q (want create, list or update)", errUsage, args[0])
+	return dispatch(ctx, env, args, clientUsage, subcommand{"create", clientCreate}, subcommand{"list", clientList}, subcommand{"update", clientUpdate})
 }
 
 func clientCreate(ctx context.Context, env Env, args []string) error {
@@ -81,22 +64,13 @@ func clientList(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		if clients == nil {
-			clients = []store.Client{}
-		}
-		return json.NewEncoder(env.Stdout).Encode(clients)
-	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tSLA MINUTES\tCONTRACT END\tACTIVE")
-	for _, c := range clients {
+	return writeList(env.Stdout, *asJSON, clients, "ID\tNAME\tSLA MINUTES\tCONTRACT END\tACTIVE", func(c store.Client) string {
 		end := "-"
 		if c.ContractEnd != nil {
 			end = c.ContractEnd.Format(time.DateOnly)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%t\n", c.ID, c.Name, c.SLAResponseMinutes, end, c.Active)
-	}
-	return tw.Flush()
+		return fmt.Sprintf("%d\t%s\t%d\t%s\t%t", c.ID, c.Name, c.SLAResponseMinutes, end, c.Active)
+	})
 }
 
 func clientUpdate(ctx context.Context, env Env, args []string) error {

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -26,6 +27,7 @@ import (
 	"helpdesk/search/postgres"
 	"helpdesk/session"
 	"helpdesk/store"
+	"helpdesk/tracing"
 )
 
 // The long-running processes, wired here so that cmd/portal, cmd/indexer and cmd/worker only catch
@@ -36,15 +38,17 @@ import (
 // code, as Run does.
 func RunPortal(ctx context.Context, env Env, args []string) int {
 	return daemon(ctx, env, args, "portal", "portal serves the help-desk portal: its pages and the JSON API.", `  DATABASE_URL (required), ELASTICSEARCH_URL (without it Postgres answers every search), REDIS_URL,
-  SEARCH_INDEX_PREFIX, PORTAL_ADDR, PORTAL_SECURE_COOKIES, SESSION_SECRET, API_RATE_LIMIT_IP,
-  API_RATE_LIMIT_TOKEN, API_BLOCKLIST, SEARCH_PG_CONNS, SEARCH_PG_TIMEOUT, LOG_LEVEL.`, portalDaemon)
+  SEARCH_INDEX_PREFIX, PORTAL_ADDR, PORTAL_SECURE_COOKIES, API_RATE_LIMIT_IP,
+  API_RATE_LIMIT_TOKEN, API_BLOCKLIST (addresses refused besides the blocklist that portalctl block
+  manages), SEARCH_PG_CONNS, SEARCH_PG_TIMEOUT, LOG_LEVEL,
+  OTEL_EXPORTER_OTLP_ENDPOINT (traces over OTLP/HTTP; none without it).`, portalDaemon)
 }
 
 // RunIndexer runs the indexer with args (none but --help) until ctx ends and returns the exit
 // code, as Run does.
 func RunIndexer(ctx context.Context, env Env, args []string) int {
 	return daemon(ctx, env, args, "indexer", "indexer streams every change from the Postgres outbox into Elasticsearch.", `  DATABASE_URL and ELASTICSEARCH_URL (both required), SEARCH_INDEX_PREFIX, INDEXER_ADDR (metrics),
-  LOG_LEVEL.`, indexerDaemon)
+  LOG_LEVEL, OTEL_EXPORTER_OTLP_ENDPOINT (traces over OTLP/HTTP; none without it).`, indexerDaemon)
 }
 
 // RunWorker runs the job worker with args (none but --help) until ctx ends and returns the
@@ -71,10 +75,19 @@ func daemon(ctx context.Context, env Env, args []string, name, summary, vars str
 		return 2
 	}
 	if err := run(ctx, env); err != nil {
-		fmt.Fprintf(env.Stderr, "%s: %s\n", name, oneLine(err))
+		// A daemon's every line is JSON, its last words included: log pipelines read them.
+		slog.New(slog.NewJSONHandler(env.Stderr, nil)).Error(name+" stopped", "component", name, "err", oneLine(err))
 		return 1
 	}
 	return 0
+}
+
+// redisLogger sends go-redis's own messages (a pool that cannot dial, say) to the process's
+// JSON log instead of plain text on stderr.
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(_ context.Context, format string, v ...any) {
+	l.log.Warn(fmt.Sprintf(format, v...), "part", "redis")
 }
 
 // portalDaemon serves the web portal and the JSON API until ctx ends.
@@ -84,7 +97,11 @@ func portalDaemon(ctx context.Context, env Env) error {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(env.Stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	st, err := store.Open(ctx, cfg.DatabaseURL)
+	tp, err := newTracing(ctx, cfg, "helpdesk-portal", log)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL, tp.storeOptions()...)
 	if err != nil {
 		return err
 	}
@@ -92,13 +109,13 @@ func portalDaemon(ctx context.Context, env Env) error {
 
 	var primary search.Searcher // nil: no Elasticsearch configured, Postgres answers everything
 	if cfg.ElasticsearchURL != "" {
-		es, err := elasticsearch.New(cfg.ElasticsearchURL, cfg.SearchIndexPrefix, st.Analyzer())
+		es, err := elasticsearch.New(cfg.ElasticsearchURL, cfg.SearchIndexPrefix, st.Analyzer(), tp.esOptions()...)
 		if err != nil {
 			return err
 		}
 		primary = es
 	}
-	fallback, err := postgres.Open(ctx, cfg.DatabaseURL, st.Analyzer(), postgres.Share{Conns: cfg.SearchPGConns, Timeout: cfg.SearchPGTimeout})
+	fallback, err := postgres.Open(ctx, cfg.DatabaseURL, st.Analyzer(), postgres.Share{Conns: cfg.SearchPGConns, Timeout: cfg.SearchPGTimeout, Tracer: tp.queryTracer()})
 	if err != nil {
 		return err
 	}
@@ -107,14 +124,19 @@ func portalDaemon(ctx context.Context, env Env) error {
 
 	deps := portal.Deps{Store: st, Search: searcher, Logger: log, Sessions: session.NewMemory(), SecureCookies: cfg.SecureCookies,
 		SynonymsRefresh: 5 * time.Second,
-		IPLimit:         cfg.APIRateLimitIP,
-		TokenLimit:      cfg.APIRateLimitToken,
-		Blocklist:       cfg.APIBlocklist}
+		// A blocklist change must reach every portal within 5 seconds: a look every 2.
+		BlocklistRefresh: 2 * time.Second,
+		Collectors:       []prometheus.Collector{store.PoolCollector("search", fallback.Pool())},
+		Tracing:          tp.Provider,
+		IPLimit:          cfg.APIRateLimitIP,
+		TokenLimit:       cfg.APIRateLimitToken,
+		Blocklist:        cfg.APIBlocklist}
 	if cfg.RedisURL != "" {
 		opts, err := redis.ParseURL(cfg.RedisURL)
 		if err != nil {
 			return fmt.Errorf("REDIS_URL: %w", err)
 		}
+		redis.SetLogger(redisLogger{log}) // go-redis has one logger per process
 		rdb := redis.NewClient(opts)
 		defer rdb.Close()
 		deps.Redis, deps.Sessions, deps.KeyPrefix = rdb, session.NewRedis(rdb), cfg.SearchIndexPrefix+":"
@@ -147,12 +169,16 @@ func indexerDaemon(ctx context.Context, env Env) error {
 		return errors.New("ELASTICSEARCH_URL is required: without Elasticsearch there is nothing to index (search uses Postgres)")
 	}
 	log := slog.New(slog.NewJSONHandler(env.Stdout, &slog.HandlerOptions{Level: cfg.LogLevel})).With("component", "indexer")
-	st, err := store.Open(ctx, cfg.DatabaseURL)
+	tp, err := newTracing(ctx, cfg, "helpdesk-indexer", log)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL, tp.storeOptions()...)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	es, err := elasticsearch.New(cfg.ElasticsearchURL, cfg.SearchIndexPrefix, st.Analyzer())
+	es, err := elasticsearch.New(cfg.ElasticsearchURL, cfg.SearchIndexPrefix, st.Analyzer(), tp.esOptions()...)
 	if err != nil {
 		return err
 	}
@@ -170,7 +196,7 @@ func indexerDaemon(ctx context.Context, env Env) error {
 		}
 	}
 
-	reg := newRegistry(indexer.BacklogCollector(st))
+	reg := newRegistry(indexer.BacklogCollector(st), store.PoolCollector("store", st.Pool()))
 	// Every part stops when ctx ends or the indexer returns, and is waited for before the
 	// store closes (deferred above, so run after this).
 	ctx, cancel := context.WithCancel(ctx)
@@ -179,11 +205,11 @@ func indexerDaemon(ctx context.Context, env Env) error {
 		cancel()
 		parts.Wait()
 	}()
-	addr, err := serveMetrics(ctx, &parts, cfg.IndexerAddr, reg, log)
+	ix := indexer.New(st, es, log, indexer.NewMetrics(reg), indexer.Options{Tracing: tp.Provider})
+	addr, err := serveMetrics(ctx, &parts, cfg.IndexerAddr, reg, ix.HealthHandler(), log)
 	if err != nil {
 		return err
 	}
-	ix := indexer.New(st, es, log, indexer.NewMetrics(reg), indexer.Options{})
 	log.Info("indexer running", "metrics", "http://"+addr+"/metrics", "prefix", cfg.SearchIndexPrefix)
 	err = ix.Run(ctx)
 	log.Info("indexer stopped")
@@ -203,7 +229,7 @@ func workerDaemon(ctx context.Context, env Env) error {
 		return err
 	}
 	defer st.Close()
-	reg := newRegistry()
+	reg := newRegistry(store.PoolCollector("store", st.Pool()))
 	jc := jobs.Config{QueueSizes: cfg.QueueSizes, ChatWebhookURL: cfg.ChatWebhookURL, ChatLang: cfg.ChatLang,
 		PortalURL: cfg.PortalURL, ReportTZ: cfg.ReportTZ, ReportHour: 9, Log: log, Registry: reg}
 	if cfg.SMTPAddr != "" {
@@ -219,7 +245,7 @@ func workerDaemon(ctx context.Context, env Env) error {
 		cancel()
 		parts.Wait()
 	}()
-	addr, err := serveMetrics(ctx, &parts, cfg.WorkerAddr, reg, log)
+	addr, err := serveMetrics(ctx, &parts, cfg.WorkerAddr, reg, nil, log)
 	if err != nil {
 		return err
 	}
@@ -236,17 +262,20 @@ func newRegistry(cs ...prometheus.Collector) *prometheus.Registry {
 	return reg
 }
 
-// serveMetrics serves /metrics and /healthz on addr until ctx ends, as one of parts; it
-// returns the address it listens on.
-func serveMetrics(ctx context.Context, parts *sync.WaitGroup, addr string, reg *prometheus.Registry, log *slog.Logger) (string, error) {
+// serveMetrics serves /metrics and /healthz (health, or a plain ok when nil) on addr until ctx
+// ends, as one of parts; it returns the address it listens on.
+func serveMetrics(ctx context.Context, parts *sync.WaitGroup, addr string, reg *prometheus.Registry, health http.HandlerFunc, log *slog.Logger) (string, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	if health == nil {
+		health = func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) }
+	}
+	mux.HandleFunc("/healthz", health)
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", fmt.Errorf("metrics listener: %w", err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	parts.Go(func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("metrics server", "err", err)
@@ -259,4 +288,48 @@ func serveMetrics(ctx context.Context, parts *sync.WaitGroup, addr string, reg *
 		_ = srv.Shutdown(shutdown)
 	})
 	return ln.Addr().String(), nil
+}
+
+// daemonTracing is a daemon's tracing, and what each of its parts takes of it.
+type daemonTracing struct{ *tracing.Provider }
+
+// newTracing sets up tracing from OTEL_EXPORTER_OTLP_ENDPOINT (off without it); the spans
+// still buffered are flushed when ctx ends.
+func newTracing(ctx context.Context, cfg config.Config, service string, log *slog.Logger) (daemonTracing, error) {
+	tp, err := tracing.New(ctx, cfg.OTLPEndpoint, service)
+	if err != nil {
+		return daemonTracing{}, err
+	}
+	if tp.Enabled {
+		log.Info("tracing", "otlp_endpoint", cfg.OTLPEndpoint)
+		context.AfterFunc(ctx, func() {
+			flush, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			if err := tp.Shutdown(flush); err != nil {
+				log.Warn("flush traces", "err", err)
+			}
+		})
+	}
+	return daemonTracing{tp}, nil
+}
+
+func (t daemonTracing) storeOptions() []store.Option {
+	if !t.Enabled {
+		return nil
+	}
+	return []store.Option{store.WithQueryTracer(tracing.QueryTracer(t))}
+}
+
+func (t daemonTracing) esOptions() []elasticsearch.Option {
+	if !t.Enabled {
+		return nil
+	}
+	return []elasticsearch.Option{elasticsearch.WithTracing(t)}
+}
+
+func (t daemonTracing) queryTracer() pgx.QueryTracer {
+	if !t.Enabled {
+		return nil
+	}
+	return tracing.QueryTracer(t)
 }

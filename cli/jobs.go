@@ -17,20 +17,10 @@ const jobsUsage = `Usage:
   portalctl jobs cancel --id N    give up a job that has not finished`
 
 func runJobs(ctx context.Context, env Env, args []string) error {
-	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
-		fmt.Fprintln(env.Stdout, jobsUsage)
-		if len(args) == 0 {
-			return fmt.Errorf("%w: missing subcommand (list, retry or cancel)", errUsage)
-		}
-		return nil
+	act := func(verb string) subcommand {
+		return subcommand{verb, func(ctx context.Context, env Env, args []string) error { return jobsAct(ctx, env, verb, args) }}
 	}
-	switch args[0] {
-	case "list":
-		return jobsList(ctx, env, args[1:])
-	case "retry", "cancel":
-		return jobsAct(ctx, env, args[0], args[1:])
-	}
-	return fmt.Errorf("%w: unknown subcommand %q (want list, retry or cancel)", errUsage, args[0])
+	return dispatch(ctx, env, args, jobsUsage, subcommand{"list", jobsList}, act("retry"), act("cancel"))
 }
 
 func jobsList(ctx context.Context, env Env, args []string) error {

@@ -69,7 +69,7 @@ func runSeed(ctx context.Context, env Env, args []string) error {
 		PasswordHash: hash,
 		Progress: func(p seed.Progress) {
 			if p.Stage == "indexes" {
-				fmt.Fprintf(env.Stderr, "seed: building indexes and queueing %d documents for the indexer…\n", p.Done)
+				fmt.Fprintf(env.Stderr, "seed: building indexes, queueing %d documents for the indexer and vacuuming…\n", p.Done)
 				return
 			}
 			rate := 0.0

@@ -38,9 +38,9 @@ type Config struct {
 	SearchPGTimeout time.Duration
 	PortalAddr      string
 	IndexerAddr     string // the indexer's /metrics and /healthz
-	SessionSecret   string
-	SecureCookies   bool // cookies only over HTTPS: set PORTAL_SECURE_COOKIES=true behind TLS
-	// API limits as requests per window ("300/5m"), and addresses refused outright.
+	SecureCookies   bool   // cookies only over HTTPS: set PORTAL_SECURE_COOKIES=true behind TLS
+	// API limits as requests per window ("300/5m"), and addresses refused outright on every
+	// route, pages included, besides the blocklist table (portalctl block).
 	APIRateLimitIP    RateLimit
 	APIRateLimitToken RateLimit
 	APIBlocklist      []netip.Prefix
@@ -56,6 +56,9 @@ type Config struct {
 	ChatLang       string
 	PortalURL      string
 	ReportTZ       *time.Location
+	// OTLPEndpoint receives traces over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT, a base URL);
+	// empty: no tracing.
+	OTLPEndpoint string
 }
 
 var indexPrefix = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,40}$`)
@@ -71,7 +74,12 @@ func Load(getenv func(string) string) (Config, error) {
 		SearchIndexPrefix: orDefault(getenv("SEARCH_INDEX_PREFIX"), DefaultSearchIndexPrefix),
 		PortalAddr:        orDefault(getenv("PORTAL_ADDR"), DefaultPortalAddr),
 		IndexerAddr:       orDefault(getenv("INDEXER_ADDR"), DefaultIndexerAddr),
-		SessionSecret:     getenv("SESSION_SECRET"),
+		OTLPEndpoint:      strings.TrimSpace(getenv("OTEL_EXPORTER_OTLP_ENDPOINT")),
+	}
+	if c.OTLPEndpoint != "" {
+		if u, err := url.Parse(c.OTLPEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Sprintf("OTEL_EXPORTER_OTLP_ENDPOINT %q must be an http(s) URL, such as http://127.0.0.1:4318", c.OTLPEndpoint))
+		}
 	}
 	c.SMTPAddr, c.SMTPFrom = strings.TrimSpace(getenv("SMTP_ADDR")), orDefault(getenv("SMTP_FROM"), "helpdesk@localhost")
 	c.SMTPUsername, c.SMTPPassword = getenv("SMTP_USERNAME"), getenv("SMTP_PASSWORD")

@@ -44,6 +44,12 @@ func TestLoad(t *testing.T) {
 		{"bad prefix", with("SEARCH_INDEX_PREFIX", "Portal*"), "SEARCH_INDEX_PREFIX", nil},
 		{"bad addr", with("PORTAL_ADDR", "8080"), "PORTAL_ADDR", nil},
 		{"bad level", with("LOG_LEVEL", "chatty"), "LOG_LEVEL", nil},
+		{"bad otlp endpoint", with("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318"), "OTEL_EXPORTER_OTLP_ENDPOINT", nil},
+		{"otlp endpoint", with("OTEL_EXPORTER_OTLP_ENDPOINT", " http://collector:4318 "), "", func(t *testing.T, c Config) {
+			if c.OTLPEndpoint != "http://collector:4318" {
+				t.Errorf("OTLPEndpoint %q", c.OTLPEndpoint)
+			}
+		}},
 		{"api limits and blocklist", with("API_RATE_LIMIT_IP", "10/1m", "API_BLOCKLIST", "10.0.0.0/8, 192.0.2.7,2001:db8::/32"), "", func(t *testing.T, c Config) {
 			if c.APIRateLimitIP.Requests != 10 || c.APIRateLimitIP.Window.Minutes() != 1 || c.APIRateLimitToken.Requests != 1000 {
 				t.Errorf("limits %+v %+v", c.APIRateLimitIP, c.APIRateLimitToken)

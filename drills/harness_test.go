@@ -101,7 +101,7 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	h.base = "http://" + addr
 	h.portal = newProcess(t, "portal", portalBin, append(slices.Clip(h.env), "PORTAL_ADDR="+addr,
 		// The load must never be throttled: a 429 would hide what the drill looks for.
-		"API_RATE_LIMIT_IP=1000000/1m", "API_RATE_LIMIT_TOKEN=1000000/1m", "SESSION_SECRET=drills"))
+		"API_RATE_LIMIT_IP=1000000/1m", "API_RATE_LIMIT_TOKEN=1000000/1m"))
 	h.portal.start()
 	eventually(t, 30*time.Second, "the portal answers /healthz", func() bool {
 		code, _ := h.get("/healthz", "")

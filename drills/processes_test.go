@@ -3,12 +3,15 @@
 package drills
 
 import (
+	"errors"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"helpdesk/internal/logcheck"
 )
 
 // The binaries the drills run as child processes.
@@ -32,6 +35,7 @@ func newProcess(t *testing.T, name, bin string, env []string) *process {
 	p := &process{t: t, name: name, bin: bin, env: env, logf: filepath.Join(t.TempDir(), name+".log")}
 	t.Cleanup(func() {
 		p.kill()
+		p.checkLog()
 		if t.Failed() {
 			p.dumpLog(40)
 		}
@@ -79,6 +83,22 @@ func (p *process) alive() bool {
 		return false
 	default:
 		return true
+	}
+}
+
+// checkLog fails the test when a line the process logged is not one JSON object with each key
+// once, as log pipelines need.
+func (p *process) checkLog() {
+	f, err := os.Open(p.logf)
+	if errors.Is(err, os.ErrNotExist) {
+		return // never started
+	} else if err != nil {
+		p.t.Error(err)
+		return
+	}
+	defer f.Close()
+	if _, err := logcheck.Lines(f); err != nil {
+		p.t.Errorf("the %s's log: %v", p.name, err)
 	}
 }
 

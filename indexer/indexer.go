@@ -11,6 +11,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 
 	"helpdesk/search"
 	"helpdesk/search/elasticsearch"
@@ -28,8 +30,9 @@ type Options struct {
 	Poll      time.Duration // how often to look without a notification (default 5s)
 	// BatchTimeout bounds one batch from claim to commit. It must stay far below the index's
 	// gc_deletes (10m) so a stalled batch can never write over a newer delete.
-	BatchTimeout time.Duration // default 60s
-	MaxBackoff   time.Duration // longest wait while Elasticsearch is down (default 30s)
+	BatchTimeout time.Duration        // default 60s
+	MaxBackoff   time.Duration        // longest wait while Elasticsearch is down (default 30s)
+	Tracing      trace.TracerProvider // optional: a span of each batch, its statements and bulk requests inside
 }
 
 func (o *Options) defaults() {
@@ -45,6 +48,9 @@ func (o *Options) defaults() {
 	if o.MaxBackoff <= 0 {
 		o.MaxBackoff = 30 * time.Second
 	}
+	if o.Tracing == nil {
+		o.Tracing = noop.NewTracerProvider()
+	}
 }
 
 // Indexer moves outbox changes into the index.
@@ -54,6 +60,7 @@ type Indexer struct {
 	log     *slog.Logger
 	opts    Options
 	metrics *Metrics
+	loop    loop
 }
 
 // New returns an indexer; metrics may be shared with the process's /metrics.
@@ -66,6 +73,8 @@ func New(st *store.Store, sink Sink, log *slog.Logger, m *Metrics, opts Options)
 // (within its timeout) before Run returns, and so is the outbox listener: nothing of the
 // indexer runs on once Run has returned.
 func (ix *Indexer) Run(ctx context.Context) error {
+	ix.loop.run(true, time.Now())
+	defer ix.loop.run(false, time.Now())
 	wake := make(chan struct{}, 1)
 	listening := make(chan struct{}, 1)
 	listener := make(chan struct{})
@@ -134,8 +143,12 @@ func (ix *Indexer) Drain(ctx context.Context) (int, error) {
 func (ix *Indexer) Batch(ctx context.Context) (int, error) {
 	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ix.opts.BatchTimeout)
 	defer cancel()
+	bctx, span := ix.opts.Tracing.Tracer("helpdesk").Start(bctx, "indexer batch")
+	defer span.End()
 	start := time.Now()
+	ix.loop.attempt(start)
 	n, err := ix.store.ProcessOutbox(bctx, ix.opts.BatchSize, ix.apply)
+	ix.loop.done(time.Now(), err)
 	if err != nil {
 		ix.metrics.failures.WithLabelValues("batch").Inc()
 		return n, err

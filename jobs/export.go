@@ -14,6 +14,7 @@ import (
 
 	"helpdesk/i18n"
 	"helpdesk/store"
+	"helpdesk/tracing"
 )
 
 type exportWorker struct {
@@ -25,6 +26,8 @@ type exportWorker struct {
 func (e *exportWorker) Timeout(*river.Job[store.ExportArgs]) time.Duration { return 10 * time.Minute }
 
 func (e *exportWorker) Work(ctx context.Context, job *river.Job[store.ExportArgs]) error {
+	// The deliveries it queues carry the request that caused it.
+	ctx = tracing.WithRequestID(ctx, store.JobRequestID(job.Metadata))
 	w := e.w
 	r, err := w.st.ReportForExport(ctx, job.Args.ReportID)
 	if errors.Is(err, store.ErrNotFound) {

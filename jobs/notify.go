@@ -12,6 +12,7 @@ import (
 
 	"helpdesk/i18n"
 	"helpdesk/store"
+	"helpdesk/tracing"
 )
 
 // eventWorker turns an event into its deliveries: a mail to each person who should hear of it,
@@ -22,6 +23,8 @@ type eventWorker struct {
 }
 
 func (e *eventWorker) Work(ctx context.Context, job *river.Job[store.EventArgs]) error {
+	// The deliveries it queues carry the request that caused it.
+	ctx = tracing.WithRequestID(ctx, store.JobRequestID(job.Metadata))
 	w := e.w
 	ev := job.Args
 	facts, err := w.facts(ctx, ev)
@@ -88,12 +91,12 @@ type facts struct {
 }
 
 // news reports whether the event is still worth telling: an alert of an answered ticket is
-// not, nor a warning once the breach is known.
+// not, nor one a person already acknowledged, nor a warning once the breach is known.
 func (f facts) news() bool {
 	if f.alert == nil {
 		return true
 	}
-	return f.alert.ResolvedAt == nil && f.due != nil && (f.alert.Type != store.EventSLAWarning || !f.breached)
+	return f.alert.ResolvedAt == nil && f.alert.AcknowledgedAt == nil && f.due != nil && (f.alert.Type != store.EventSLAWarning || !f.breached)
 }
 
 func (w *Worker) facts(ctx context.Context, ev store.EventArgs) (facts, error) {

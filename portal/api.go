@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/netip"
 	"reflect"
 	"strings"
 
@@ -26,15 +25,9 @@ func (s *Server) apiErrorBody(c *fiber.Ctx, err error) error {
 	return c.Status(p.Status).JSON(fiber.Map{"error": fiber.Map{"code": p.Code, "message": p.Message}})
 }
 
-// apiAuth limits by address, then resolves the bearer token to its user and limits by token.
+// apiAuth limits by address, then resolves the bearer token to its user and limits by token
+// (blocked addresses were refused before, by refuseBlocked).
 func (s *Server) apiAuth(c *fiber.Ctx) error {
-	if addr, err := netip.ParseAddr(c.IP()); err == nil {
-		for _, p := range s.blocklist {
-			if p.Contains(addr.Unmap()) {
-				return apiError(fiber.StatusForbidden, "blocked", "requests from this address are refused")
-			}
-		}
-	}
 	// Both limits are counted in one round trip, the address's first: past it, the token is
 	// not even looked up.
 	h := c.Get(fiber.HeaderAuthorization)
@@ -88,6 +81,9 @@ func decodeStrict(c *fiber.Ctx, v any) error {
 	body := c.Body()
 	if len(body) > apiBodyLimit {
 		return apiError(fiber.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("body larger than %d bytes", apiBodyLimit))
+	}
+	if string(bytes.TrimSpace(body)) == "null" { // decodes into anything as nothing at all
+		return apiError(fiber.StatusBadRequest, "bad_request", "a JSON object is required")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

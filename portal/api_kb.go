@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"helpdesk/search"
 	"helpdesk/store"
 )
 
@@ -36,6 +37,9 @@ func (s *Server) apiListArticles(c *fiber.Ctx) error {
 	}
 	f := store.ArticleFilter{Limit: perPage, Offset: (page - 1) * perPage}
 	if cat := params.Get("category"); cat != "" {
+		if store.TooLong(cat, search.MaxFilterValue) {
+			return apiError(fiber.StatusBadRequest, "bad_request", fmt.Sprintf("category is at most %d characters", search.MaxFilterValue))
+		}
 		f.Category = &cat
 	}
 	articles, total, err := s.store.Articles(c.UserContext(), viewer(currentUser(c)), f)
@@ -86,6 +90,8 @@ func (in *articleInput) validate(creating bool) error {
 		return bad("category is too long")
 	case in.Tags != nil && len(*in.Tags) > 20:
 		return bad("at most 20 tags")
+	case in.Tags != nil && slices.ContainsFunc(*in.Tags, func(t string) bool { return strings.TrimSpace(t) == "" || store.TooLong(t, store.MaxTag) }):
+		return bad(fmt.Sprintf("tags must be 1 to %d characters", store.MaxTag))
 	}
 	return nil
 }
@@ -162,9 +168,32 @@ func (s *Server) apiAlerts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	alerts, total, err := s.store.Alerts(c.UserContext(), params.Get("state") != "all", perPage, (page-1)*perPage)
+	state := params.Get("state")
+	if state != "" && state != "open" && state != "all" {
+		return apiError(fiber.StatusBadRequest, "bad_request", "state must be open or all")
+	}
+	alerts, total, err := s.store.Alerts(c.UserContext(), state != "all", perPage, (page-1)*perPage)
 	if err != nil {
 		return err
 	}
 	return c.JSON(list(alerts, total, page, perPage))
+}
+
+// apiUpdateAlert acknowledges or resolves an alert: {"state": "acknowledged" | "resolved"}.
+func (s *Server) apiUpdateAlert(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return notFound()
+	}
+	var in struct {
+		State string `json:"state"`
+	}
+	if err := decodeStrict(c, &in); err != nil {
+		return err
+	}
+	a, err := s.store.HandleAlert(c.UserContext(), id, currentUser(c).ID, in.State)
+	if err != nil {
+		return err
+	}
+	return c.JSON(a)
 }

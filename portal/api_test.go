@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -18,6 +19,7 @@ import (
 
 	"helpdesk/auth"
 	"helpdesk/config"
+	"helpdesk/internal/logcheck"
 	"helpdesk/store"
 	"helpdesk/ticket"
 )
@@ -210,6 +212,40 @@ func TestAPITicketWritesAndBadInput(t *testing.T) {
 	if r := callAPI(t, e.app, agent, "GET", "/api/v1/search?per_page=1000", ""); r.status != 400 || r.errCode() != "bad_request" {
 		t.Errorf("search page size: %d %s", r.status, r.raw)
 	}
+	// Each parameter as the document allows, together refused for what they mean: 422.
+	for _, path := range []string{"/api/v1/search?page=20&per_page=100", "/api/v1/search?from=2026-02-01&to=2026-01-01"} {
+		if r := callAPI(t, e.app, agent, "GET", path, ""); r.status != 422 || r.errCode() != "invalid" {
+			t.Errorf("%s: %d %s", path, r.status, r.raw)
+		}
+	}
+	for _, path := range []string{"/api/v1/search?per_page=0", "/api/v1/search?page=0", "/api/v1/search?page=", "/api/v1/kb_articles?page=", "/api/v1/search?category=" + strings.Repeat("x", 101),
+		"/api/v1/kb_articles?category=" + strings.Repeat("x", 101)} {
+		if r := callAPI(t, e.app, agent, "GET", path, ""); r.status != 400 {
+			t.Errorf("%.60s: %d %s", path, r.status, r.raw)
+		}
+	}
+	if r := callAPI(t, e.app, agent, "POST", "/api/v1/tickets", fmt.Sprintf(`{"client_id": %d, "title": "x", "category": " "}`, e.ids["acme"])); r.status != 422 {
+		t.Errorf("an empty category: %d %s", r.status, r.raw)
+	}
+	if r := callAPI(t, e.app, agent, "GET", "/api/v1/alerts?state=closed", ""); r.status != 400 {
+		t.Errorf("unknown alert state: %d %s", r.status, r.raw)
+	}
+	if r := callAPI(t, e.app, agent, "PATCH", path, "null"); r.status != 400 {
+		t.Errorf("a null body: %d %s", r.status, r.raw)
+	}
+	// assignee_id: a number assigns, null unassigns, absent leaves it.
+	if r := callAPI(t, e.app, agent, "PATCH", path, fmt.Sprintf(`{"assignee_id": %d}`, e.ids["agent"])); r.status != 200 || r.body["assignee_id"] != float64(e.ids["agent"]) {
+		t.Errorf("assign: %d %s", r.status, r.raw)
+	}
+	if r := callAPI(t, e.app, agent, "PATCH", path, `{"priority": "low"}`); r.status != 200 || r.body["assignee_id"] != float64(e.ids["agent"]) {
+		t.Errorf("another change kept the assignee? %d %s", r.status, r.raw)
+	}
+	if r := callAPI(t, e.app, agent, "PATCH", path, `{"assignee_id": null}`); r.status != 200 || r.body["assignee_id"] != nil {
+		t.Errorf("unassign: %d %s", r.status, r.raw)
+	}
+	if r := callAPI(t, e.app, agent, "PATCH", path, `{"assignee_id": 0}`); r.status != 422 {
+		t.Errorf("assignee 0: %d %s", r.status, r.raw)
+	}
 }
 
 func TestAPIRateLimit(t *testing.T) {
@@ -312,10 +348,16 @@ func TestOpenAPIVocabulary(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.raw), &doc); err != nil {
 		t.Fatal(err)
 	}
-	in := doc.Components.Schemas["TicketInput"].Properties
-	for name, want := range map[string][]string{"status": ticket.Statuses, "priority": ticket.Priorities, "category": store.TicketCategories} {
-		if !slices.Equal(in[name].Enum, want) {
-			t.Errorf("TicketInput.%s: %v, the API takes %v", name, in[name].Enum, want)
+	for _, schema := range []string{"TicketInput", "TicketPatch"} {
+		in := doc.Components.Schemas[schema].Properties
+		for name, want := range map[string][]string{"status": ticket.Statuses, "priority": ticket.Priorities} {
+			// null (nullable: as if absent) reads as "" here
+			if got := slices.DeleteFunc(slices.Clone(in[name].Enum), func(v string) bool { return v == "" }); !slices.Equal(got, want) {
+				t.Errorf("%s.%s: %v, the API takes %v", schema, name, in[name].Enum, want)
+			}
+		}
+		if in["category"].Enum != nil {
+			t.Errorf("%s.category is an enum: categories are data (GET /api/v1/categories)", schema)
 		}
 	}
 	for schema, limits := range map[string]map[string]int{
@@ -476,5 +518,188 @@ func TestAPIClients(t *testing.T) {
 	}
 	if r := callAPI(t, e.app, admin, "PATCH", "/api/v1/clients/999999", `{"active": true}`); r.status != 404 {
 		t.Errorf("unknown client: %d", r.status)
+	}
+}
+
+// TestAPIMethodNotAllowed: a known path asked with a method it does not serve is 405 with the
+// methods it does serve in Allow; an unknown path stays 404.
+func TestAPIMethodNotAllowed(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	agent := e.token("agent")
+	for _, c := range []struct {
+		method, path string
+		status       int
+		allow        string
+	}{
+		{"DELETE", "/api/v1/tickets", 405, "GET, HEAD, POST"},
+		{"PUT", fmt.Sprintf("/api/v1/tickets/%d", e.ids["aliceTicket"]), 405, "GET, HEAD, PATCH"},
+		{"GET", "/api/v1/tickets/1/comments", 405, "POST"},
+		{"POST", "/api/v1/search", 405, "GET, HEAD"},
+		{"DELETE", "/api/v1/clients/7", 405, "GET, HEAD, PATCH"},
+		{"QUERY", "/api/v1/synonyms", 405, "GET, HEAD, POST"},
+		{"PATCH", "/api/v1/blocklist/7", 405, "DELETE"},
+		{"PUT", "/api/v1/blocklist", 405, "GET, HEAD, POST"},
+		{"GET", "/api/v1/nothing", 404, ""},
+		{"GET", "/api/v1/tickets/1/nothing", 404, ""},
+	} {
+		r := callAPI(t, e.app, agent, c.method, c.path, "")
+		if r.status != c.status || r.header.Get("Allow") != c.allow {
+			t.Errorf("%s %s: %d Allow %q, want %d %q (%s)", c.method, c.path, r.status, r.header.Get("Allow"), c.status, c.allow, r.raw)
+		}
+		if c.status == 405 && r.errCode() != "method_not_allowed" {
+			t.Errorf("%s %s: code %q", c.method, c.path, r.errCode())
+		}
+	}
+}
+
+// TestRequestLog: one JSON line a request, each key once, with who asked and from where.
+func TestRequestLog(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if r := callAPI(t, e.app, e.token("alice"), "GET", "/api/v1/tickets", ""); r.status != 200 {
+		t.Fatalf("tickets: %d", r.status)
+	}
+	if n, err := logcheck.Lines(strings.NewReader(e.logs.String())); err != nil || n == 0 {
+		t.Fatalf("%d lines: %v", n, err)
+	}
+	var found bool
+	for _, line := range strings.Split(e.logs.String(), "\n") {
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) != nil || rec["msg"] != "request" || rec["path"] != "/api/v1/tickets" {
+			continue
+		}
+		found = true
+		if rec["user_id"] != float64(e.ids["alice"]) || rec["remote_ip"] != "0.0.0.0" || rec["request_id"] == "" {
+			t.Errorf("request line: %v", rec)
+		}
+	}
+	if !found {
+		t.Fatalf("no request line in:\n%s", e.logs.String())
+	}
+	// The jobs a request queues name it.
+	r := callAPI(t, e.app, e.token("alice"), "POST", "/api/v1/tickets", `{"title": "La VPN se corta"}`)
+	id := r.header.Get("X-Request-Id")
+	if r.status != 201 || id == "" {
+		t.Fatalf("create: %d %q %s", r.status, id, r.raw)
+	}
+	jobs, err := e.st.ListJobs(context.Background(), store.JobFilter{Kind: "event", Limit: 1})
+	if err != nil || len(jobs) != 1 || jobs[0].RequestID != id {
+		t.Errorf("the ticket's event job: %+v %v, want request id %s", jobs, err, id)
+	}
+}
+
+// TestAlertHandling: staff acknowledge and resolve alerts through the API and the dashboard's
+// buttons; clients may not; bad states are 422 with the valid ones named.
+func TestAlertHandling(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	warn, _, err := e.st.RaiseAlert(ctx, e.ids["aliceTicket"], store.EventSLAWarning, "warning", "Quedan 15 minutos")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/api/v1/alerts/%d", warn.ID)
+	agent := e.token("agent")
+	for _, c := range []struct {
+		name, token, path, body string
+		status                  int
+	}{
+		{"client", e.token("alice"), path, `{"state": "acknowledged"}`, 403},
+		{"unknown state", agent, path, `{"state": "closed"}`, 422},
+		{"no state", agent, path, `{}`, 422},
+		{"unknown alert", agent, "/api/v1/alerts/99999999", `{"state": "resolved"}`, 404},
+	} {
+		if r := callAPI(t, e.app, c.token, "PATCH", c.path, c.body); r.status != c.status {
+			t.Errorf("%s: %d %s, want %d", c.name, r.status, r.raw, c.status)
+		}
+	}
+	r := callAPI(t, e.app, agent, "PATCH", path, `{"state": "acknowledged"}`)
+	if r.status != 200 || r.body["acknowledged_by"] != float64(e.ids["agent"]) || r.body["resolved_at"] != nil {
+		t.Fatalf("acknowledge: %d %s", r.status, r.raw)
+	}
+	// The dashboard shows it acknowledged, with a button to resolve it.
+	b := e.browser()
+	b.login("agent")
+	page := b.do("GET", "/dashboard", nil)
+	if page.status != 200 || !strings.Contains(page.body, "Quedan 15 minutos") || !strings.Contains(page.body, `value="resolved"`) || strings.Contains(page.body, `value="acknowledged"`) {
+		t.Fatalf("dashboard: %d\n%s", page.status, page.body)
+	}
+	token := b.csrf("/dashboard")
+	if r := b.do("POST", fmt.Sprintf("/dashboard/alerts/%d", warn.ID), url.Values{"_csrf": {token}, "state": {"resolved"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("resolve from the dashboard: %d", r.status)
+	}
+	if got, err := e.st.Alert(ctx, warn.ID); err != nil || got.ResolvedBy == nil || *got.ResolvedBy != e.ids["agent"] {
+		t.Errorf("after the button: %+v %v", got, err)
+	}
+	if page := b.do("GET", "/dashboard", nil); strings.Contains(page.body, "Quedan 15 minutos") {
+		t.Error("a resolved alert is still on the dashboard")
+	}
+	if r := b.do("POST", fmt.Sprintf("/dashboard/alerts/%d", warn.ID), url.Values{"_csrf": {token}, "state": {"gone"}}); r.status != http.StatusBadRequest && r.status != http.StatusUnprocessableEntity {
+		t.Errorf("a bad state from the form: %d", r.status)
+	}
+}
+
+// TestAPICategories: categories are data staff manage; tickets name them by slug or name in
+// any case; an unknown one is 422 with the valid ones; clients see the active ones only.
+func TestAPICategories(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	agent, alice := e.token("agent"), e.token("alice")
+	for _, c := range []struct {
+		name, token, body string
+		status            int
+	}{
+		{"client", alice, `{"slug": "telefonia", "name_es": "Telefonía", "name_en": "Phones"}`, 403},
+		{"no names", agent, `{"slug": "telefonia"}`, 422},
+		{"bad slug", agent, `{"slug": "Tele Fonía", "name_es": "Telefonía", "name_en": "Phones"}`, 422},
+		{"taken name", agent, `{"slug": "impresion", "name_es": "impresoras", "name_en": "Printing"}`, 409},
+	} {
+		if r := callAPI(t, e.app, c.token, "POST", "/api/v1/categories", c.body); r.status != c.status {
+			t.Errorf("%s: %d %s, want %d", c.name, r.status, r.raw, c.status)
+		}
+	}
+	if r := callAPI(t, e.app, agent, "POST", "/api/v1/categories", `{"slug": "telefonia", "name_es": "Telefonía", "name_en": "Phones", "position": 20}`); r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.raw)
+	}
+	r := callAPI(t, e.app, alice, "POST", "/api/v1/tickets", `{"title": "El teléfono no suena", "category": "PHONES"}`)
+	if r.status != 201 || r.body["category"] != "telefonia" {
+		t.Fatalf("a ticket by the category's English name: %d %s", r.status, r.raw)
+	}
+	ticketID := int64(r.body["id"].(float64))
+	if r := callAPI(t, e.app, alice, "POST", "/api/v1/tickets", `{"title": "x", "category": "Hardware stuff"}`); r.status != 422 || !strings.Contains(r.raw, "telefonia") {
+		t.Errorf("unknown category: %d %s", r.status, r.raw)
+	}
+	if r := callAPI(t, e.app, agent, "PATCH", "/api/v1/categories/telefonia", `{"active": false, "name_en": "Telephony"}`); r.status != 200 || r.body["name_en"] != "Telephony" {
+		t.Fatalf("retire: %d %s", r.status, r.raw)
+	}
+	if r := callAPI(t, e.app, agent, "PATCH", "/api/v1/categories/telefonia", `{"slug": "phones"}`); r.status != 422 {
+		t.Errorf("a slug change: %d %s", r.status, r.raw)
+	}
+	if r := callAPI(t, e.app, agent, "PATCH", "/api/v1/categories/nada", `{"active": true}`); r.status != 404 {
+		t.Errorf("unknown slug: %d %s", r.status, r.raw)
+	}
+	count := func(token string) (n int, retired bool) {
+		r := callAPI(t, e.app, token, "GET", "/api/v1/categories", "")
+		items, _ := r.body["items"].([]any)
+		for _, it := range items {
+			if it.(map[string]any)["slug"] == "telefonia" {
+				retired = true
+			}
+		}
+		return len(items), retired
+	}
+	if n, seen := count(alice); seen || n != 11 {
+		t.Errorf("a client sees %d categories, the retired one %t", n, seen)
+	}
+	if n, seen := count(agent); !seen || n != 12 {
+		t.Errorf("staff see %d categories, the retired one %t", n, seen)
+	}
+	// Pages name categories in the reader's language, from the table.
+	b := e.browser()
+	b.login("agent")
+	page := b.do("GET", fmt.Sprintf("/tickets/%d", ticketID), nil)
+	if !strings.Contains(page.body, "Telefonía") {
+		t.Errorf("the ticket page does not name its category in Spanish:\n%s", page.body)
 	}
 }

@@ -1,8 +1,8 @@
 package portal
 
 import (
+	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -52,15 +52,34 @@ func (s *Server) apiGetTicket(c *fiber.Ctx) error {
 }
 
 type ticketInput struct {
-	ClientID    *int64    `json:"client_id"`
-	Title       *string   `json:"title"`
-	Description *string   `json:"description"`
-	Status      *string   `json:"status"`
-	Priority    *string   `json:"priority"`
-	Category    *string   `json:"category"`
-	Tags        *[]string `json:"tags"`
-	AssigneeID  *int64    `json:"assignee_id"`
-	Version     *int64    `json:"version"`
+	ClientID    *int64     `json:"client_id"`
+	Title       *string    `json:"title"`
+	Description *string    `json:"description"`
+	Status      *string    `json:"status"`
+	Priority    *string    `json:"priority"`
+	Category    *string    `json:"category"`
+	Tags        *[]string  `json:"tags"`
+	AssigneeID  nullableID `json:"assignee_id"`
+	Version     *int64     `json:"version"`
+}
+
+// nullableID is an id that may be absent (nothing changes), null (none: unassigned) or set.
+type nullableID struct {
+	set   bool
+	value *int64
+}
+
+func (n *nullableID) UnmarshalJSON(b []byte) error {
+	n.set = true
+	if string(b) == "null" {
+		return nil
+	}
+	var id int64
+	if err := json.Unmarshal(b, &id); err != nil || id < 1 {
+		return store.Invalid("assignee_id", "must be a user id or null")
+	}
+	n.value = &id
+	return nil
 }
 
 // validate checks what a person can get wrong; the database checks again.
@@ -80,9 +99,6 @@ func (in *ticketInput) validate(creating bool) error {
 	}
 	if in.Priority != nil && !ticket.ValidPriority(*in.Priority) {
 		return bad("priority must be one of " + strings.Join(ticket.Priorities, ", "))
-	}
-	if in.Category != nil && !slices.Contains(store.TicketCategories, *in.Category) {
-		return bad("category must be one of " + strings.Join(store.TicketCategories, ", "))
 	}
 	if in.Tags != nil {
 		if len(*in.Tags) > 20 {
@@ -109,7 +125,7 @@ func (s *Server) apiCreateTicket(c *fiber.Ctx) error {
 		if in.ClientID != nil && *in.ClientID != *u.ClientID {
 			return apiError(fiber.StatusForbidden, "forbidden", "clients open tickets for their own company only")
 		}
-		if in.AssigneeID != nil || in.Status != nil {
+		if in.AssigneeID.set || in.Status != nil {
 			return apiError(fiber.StatusForbidden, "forbidden", "only staff set status or assignee")
 		}
 		nt.ClientID = *u.ClientID
@@ -117,7 +133,7 @@ func (s *Server) apiCreateTicket(c *fiber.Ctx) error {
 		return apiError(fiber.StatusUnprocessableEntity, "invalid", "client_id is required")
 	default:
 		nt.ClientID = *in.ClientID
-		nt.AssigneeID = in.AssigneeID
+		nt.AssigneeID = in.AssigneeID.value
 	}
 	if in.Description != nil {
 		nt.Description = *in.Description
@@ -126,6 +142,9 @@ func (s *Server) apiCreateTicket(c *fiber.Ctx) error {
 		nt.Priority = *in.Priority
 	}
 	if in.Category != nil {
+		if strings.TrimSpace(*in.Category) == "" { // the store would take it as "the default"
+			return store.Invalid("category", "must name a category; leave it out for the default")
+		}
 		nt.Category = *in.Category
 	}
 	if in.Tags != nil {
@@ -163,11 +182,12 @@ func (s *Server) apiUpdateTicket(c *fiber.Ctx) error {
 	if in.ClientID != nil && *in.ClientID != t.ClientID {
 		return apiError(fiber.StatusUnprocessableEntity, "invalid", "a ticket cannot move to another client")
 	}
-	if !currentUser(c).IsStaff() && (in.Status != nil || in.Priority != nil || in.AssigneeID != nil || in.Category != nil || in.Tags != nil) {
+	if !currentUser(c).IsStaff() && (in.Status != nil || in.Priority != nil || in.AssigneeID.set || in.Category != nil || in.Tags != nil) {
 		return apiError(fiber.StatusForbidden, "forbidden", "only staff change status, priority, assignee, category or tags")
 	}
 	p := store.TicketPatch{Title: in.Title, Description: in.Description, Status: in.Status, Priority: in.Priority,
-		Category: in.Category, Tags: in.Tags, AssigneeID: in.AssigneeID, IfVersion: in.Version, Actor: currentUser(c).ID}
+		Category: in.Category, Tags: in.Tags, AssigneeID: in.AssigneeID.value, ClearAssignee: in.AssigneeID.set && in.AssigneeID.value == nil,
+		IfVersion: in.Version, Actor: currentUser(c).ID}
 	updated, err := s.store.UpdateTicket(c.UserContext(), t.ID, p)
 	if err != nil {
 		return err

@@ -64,7 +64,7 @@ func (in clientInput) patch() store.ClientPatch {
 // apiAdminOnly refuses what only admins may do: 403.
 func (s *Server) apiAdminOnly(c *fiber.Ctx) error {
 	if currentUser(c).Role != auth.Admin {
-		return apiError(fiber.StatusForbidden, "forbidden", "only admins manage client companies")
+		return apiError(fiber.StatusForbidden, "forbidden", "only admins may do this")
 	}
 	return c.Next()
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 
@@ -138,4 +139,18 @@ func humanDuration(l string, d time.Duration) string {
 		return fmt.Sprintf("%dd %dh", days, hours)
 	}
 	return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// handleAlert acknowledges or resolves an alert from the dashboard's buttons.
+func (s *Server) handleAlert(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return notFound()
+	}
+	state := c.FormValue("state")
+	if _, err := s.store.HandleAlert(c.UserContext(), id, currentUser(c).ID, state); err != nil {
+		return err
+	}
+	s.flash(c, s.t(c, "dash.alert_"+state))
+	return c.Redirect("/dashboard", fiber.StatusSeeOther)
 }

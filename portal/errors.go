@@ -42,6 +42,7 @@ var problems = []struct {
 	{store.ErrConflict, Problem{Status: fiber.StatusConflict, Code: "conflict", Key: "error.conflict"}},
 	{store.ErrInvalid, Problem{Status: fiber.StatusUnprocessableEntity, Code: "invalid", Key: "error.bad_request"}},
 	{analysis.ErrBadSynonym, Problem{Status: fiber.StatusUnprocessableEntity, Code: "invalid", Key: "error.bad_request"}},
+	{search.ErrQueryCombination, Problem{Status: fiber.StatusUnprocessableEntity, Code: "invalid", Key: "error.bad_request"}},
 	{search.ErrBadQuery, Problem{Status: fiber.StatusBadRequest, Code: "bad_request", Key: "error.bad_request"}},
 	{search.ErrUnavailable, unavailable},
 	{context.DeadlineExceeded, unavailable},

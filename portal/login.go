@@ -1,7 +1,10 @@
 package portal
 
 import (
+	"context"
 	"errors"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,28 +32,36 @@ func (s *Server) login(c *fiber.Ctx) error {
 	email := strings.TrimSpace(c.FormValue("email"))
 	password := c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
-	again := func(status int, key string) error {
+	again := func(status int, message string) error {
 		c.Status(status)
 		return s.render(c, "login", page{Title: s.t(c, "login.title"), Data: map[string]any{
-			"Error": s.t(c, key), "Email": email, "Next": next}})
+			"Error": message, "Email": email, "Next": next}})
 	}
-	if s.throttle.locked(ctx, email, c.IP()) {
-		return again(fiber.StatusTooManyRequests, "login.locked")
+	// Everything below treats an unknown email as a known one (counts, delays, the answer),
+	// so that no answer tells which emails exist.
+	at, wait, emailFailures := s.throttle.admit(ctx, email, c.IP(), s.now())
+	if wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
+		return again(fiber.StatusTooManyRequests, s.t(c, "login.wait", secs))
+	}
+	if emailFailures > emailSlowAfter {
+		pause(ctx, emailSlowdown)
 	}
 	u, err := s.store.UserByEmail(ctx, email)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		auth.CheckPassword(dummyHash, password)
 	case err != nil:
+		s.throttle.release(ctx, at, false)
 		return err
 	}
 	if u == nil || !auth.CheckPassword(u.PasswordHash, password) {
-		s.throttle.failed(ctx, email, c.IP())
 		// Slow down guessing a little more, whoever asks.
-		time.Sleep(200 * time.Millisecond)
-		return again(fiber.StatusUnauthorized, "login.failed")
+		pause(ctx, 200*time.Millisecond)
+		return again(fiber.StatusUnauthorized, s.t(c, "login.failed"))
 	}
-	s.throttle.succeeded(ctx, email)
+	s.throttle.release(ctx, at, true)
 	if err := s.startUserSession(c, u); err != nil {
 		return err
 	}
@@ -61,6 +72,16 @@ func (s *Server) login(c *fiber.Ctx) error {
 		next = "/tickets"
 	}
 	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+// pause waits d, or less when ctx ends first.
+func pause(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {

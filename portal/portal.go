@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,11 +18,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
+	"go.opentelemetry.io/otel/trace"
 
 	"helpdesk/config"
 	"helpdesk/search"
 	"helpdesk/session"
 	"helpdesk/store"
+	"helpdesk/tracing"
 )
 
 // Deps are what the portal needs from the outside.
@@ -34,16 +37,25 @@ type Deps struct {
 	KeyPrefix string
 	// IPLimit and TokenLimit bound API requests; zero values take config.DefaultRateLimits.
 	IPLimit, TokenLimit config.RateLimit
-	// Now is the clock of the rate limits' windows; nil is time.Now (tests hold it still).
+	// Now is the clock of the rate limits' windows and of the login waits; nil is time.Now
+	// (tests hold it still, or move it).
 	Now func() time.Time
-	// Blocklist holds client addresses the API refuses with 403.
+	// Blocklist holds client addresses refused with 403 (API_BLOCKLIST), besides the entries
+	// of the blocklist table.
 	Blocklist []netip.Prefix
 	Logger    *slog.Logger
 	// SecureCookies marks cookies Secure: set it when the portal is served over HTTPS.
 	SecureCookies bool
-	// SynonymsRefresh is how often the portal looks for changes to the synonym table that
+	// SynonymsRefresh is how often the portal looks for changes to the synonym and category tables that
 	// others made (it loads it at start and after its own changes); zero never looks.
 	SynonymsRefresh time.Duration
+	// BlocklistRefresh is the same for the blocklist table.
+	BlocklistRefresh time.Duration
+	// Collectors are more metrics for /metrics, such as the search pool's statistics.
+	Collectors []prometheus.Collector
+	// Tracing, when enabled, makes spans of requests and Redis commands (the store and the
+	// search engines trace their own calls).
+	Tracing *tracing.Provider
 }
 
 // Server holds the portal's dependencies; its methods are the handlers.
@@ -62,8 +74,12 @@ type Server struct {
 	ipLimit    config.RateLimit
 	tokenLimit config.RateLimit
 	now        func() time.Time
-	blocklist  []netip.Prefix
+	blocks     *blocklist
+	redis      *redis.Client  // nil without Redis
+	health     healthReporter // nil when the searcher cannot tell
+	tracer     trace.Tracer   // nil without tracing
 
+	categories     atomic.Pointer[categorySet]
 	synonymsMu     sync.Mutex
 	synonymsSeen   atomic.Int64
 	synonymsLoaded atomic.Bool
@@ -73,15 +89,34 @@ type Server struct {
 func New(d Deps) (*fiber.App, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	v, err := newViews()
-	if err != nil {
-		return nil, err
-	}
 	s := &Server{store: d.Store, search: d.Search, sessions: d.Sessions, log: d.Logger,
-		metrics: newMetrics(reg), reg: reg, secure: d.SecureCookies, views: v, throttle: newThrottle(d.Redis, d.KeyPrefix), cache: newCache(d.Redis, d.KeyPrefix),
-		limiter: newLimiter(d.Redis, d.KeyPrefix, d.Logger), ipLimit: d.IPLimit, tokenLimit: d.TokenLimit, blocklist: d.Blocklist, now: d.Now}
+		metrics: newMetrics(reg), reg: reg, secure: d.SecureCookies, throttle: newThrottle(d.Redis, d.KeyPrefix, d.Logger), cache: newCache(d.Redis, d.KeyPrefix),
+		limiter: newLimiter(d.Redis, d.KeyPrefix, d.Logger), ipLimit: d.IPLimit, tokenLimit: d.TokenLimit, blocks: newBlocklist(d.Blocklist), now: d.Now, redis: d.Redis}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	var err error
+	if s.views, err = newViews(s.categoryLabel); err != nil {
+		return nil, err
+	}
+	reg.MustRegister(store.PoolCollector("store", d.Store.Pool()))
+	reg.MustRegister(d.Collectors...)
+	reg.MustRegister(readinessCollector{s})
+	s.health, _ = d.Search.(healthReporter)
+	hasFallback := false
+	if br, ok := d.Search.(breakerReporter); ok {
+		registerBreaker(reg, br)
+		hasFallback = br.Breaker() != search.BreakerNone
+	}
+	s.search = measuredSearch{inner: d.Search, m: s.metrics, hasFallback: hasFallback}
+	if d.Redis != nil {
+		d.Redis.AddHook(redisErrorHook{s.metrics.redisErrors})
+	}
+	if d.Tracing != nil && d.Tracing.Enabled {
+		s.tracer = tracing.Tracer(d.Tracing)
+		if d.Redis != nil {
+			d.Redis.AddHook(tracing.RedisHook(d.Tracing))
+		}
 	}
 	defaultIP, defaultToken := config.DefaultRateLimits()
 	if s.ipLimit.Requests <= 0 {
@@ -92,9 +127,15 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	err = s.syncSynonyms(ctx)
+	if err == nil {
+		err = s.syncCategories(ctx)
+	}
+	if err == nil {
+		err = s.syncBlocklist(ctx)
+	}
 	cancel()
 	if err != nil {
-		return nil, fmt.Errorf("load synonyms: %w", err)
+		return nil, fmt.Errorf("load synonyms, categories and blocklist: %w", err)
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "helpdesk-portal",
@@ -103,12 +144,24 @@ func New(d Deps) (*fiber.App, error) {
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           60 * time.Second,
 		BodyLimit:             1 << 20,
-		ErrorHandler:          s.handleError,
+		// A search's URL may name 20 values of each filter: room for it in the request line.
+		ReadBufferSize: 64 << 10,
+		ErrorHandler:   s.handleError,
+		// QUERY (a safe method with a body, being standardised) is known, so that asking a
+		// path with it is 405 with Allow like any other method the path does not serve.
+		RequestMethods: append(slices.Clone(fiber.DefaultMethods), "QUERY"),
 	})
-	if d.SynonymsRefresh > 0 {
-		ctx, stop := context.WithCancel(context.Background())
-		go s.watchSynonyms(ctx, d.SynonymsRefresh)
-		app.Hooks().OnShutdown(func() error { stop(); return nil })
+	for _, w := range []struct {
+		what  string
+		every time.Duration
+		sync  func(context.Context) error
+	}{{"synonyms", d.SynonymsRefresh, s.syncSynonyms}, {"ticket categories", d.SynonymsRefresh, s.syncCategories},
+		{"blocklist", d.BlocklistRefresh, s.syncBlocklist}} {
+		if w.every > 0 {
+			ctx, stop := context.WithCancel(context.Background())
+			go s.watch(ctx, w.every, w.what, w.sync)
+			app.Hooks().OnShutdown(func() error { stop(); return nil })
+		}
 	}
 	s.routes(app)
 	return app, nil
@@ -126,6 +179,23 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	}
 	c.Status(p.Status)
 	return s.render(c, "error", page{Title: "Error", Data: map[string]any{"Message": s.t(c, p.Key)}})
+}
+
+// watch keeps what sync reloads (the synonyms, the blocklist) in step with the database,
+// every so often, until ctx ends.
+func (s *Server) watch(ctx context.Context, every time.Duration, what string, sync func(context.Context) error) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := sync(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("reload "+what, "err", err)
+			}
+		}
+	}
 }
 
 func requestID(c *fiber.Ctx) string {

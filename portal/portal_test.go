@@ -1,11 +1,13 @@
 package portal_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -14,6 +16,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,12 +25,16 @@ import (
 
 	"helpdesk/auth"
 	"helpdesk/config"
+	"helpdesk/internal/estest"
+	"helpdesk/internal/otlpsink"
 	"helpdesk/internal/pgtest"
 	"helpdesk/portal"
 	"helpdesk/search"
+	"helpdesk/search/elasticsearch"
 	"helpdesk/search/postgres"
 	"helpdesk/session"
 	"helpdesk/store"
+	"helpdesk/tracing"
 )
 
 var pg = &pgtest.Server{}
@@ -45,7 +52,28 @@ type env struct {
 	emails map[string]string
 	suffix string
 	rdb    *redis.Client
-	now    func() time.Time // the rate limits' clock; nil: time.Now
+	now    func() time.Time // the rate limits' and login waits' clock; nil: time.Now
+	logs   *lockedBuffer    // what the portals log, as JSON lines
+	// blocklistRefresh is how often the env's portals look for blocklist changes; 0: never.
+	blocklistRefresh time.Duration
+}
+
+// lockedBuffer is a bytes.Buffer that handlers running at once may write to.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func newEnv(t *testing.T) *env {
@@ -61,7 +89,7 @@ func newEnv(t *testing.T) *env {
 	}
 	rdb := redis.NewClient(opts)
 	t.Cleanup(func() { rdb.Close() })
-	e := &env{t: t, st: st, ids: map[string]int64{}, emails: map[string]string{}, rdb: rdb,
+	e := &env{t: t, st: st, ids: map[string]int64{}, emails: map[string]string{}, rdb: rdb, logs: &lockedBuffer{},
 		suffix: fmt.Sprintf("%d", time.Now().UnixNano())}
 	e.app = e.newApp(config.RateLimit{})
 	e.seed()
@@ -73,11 +101,37 @@ func (e *env) newApp(ipLimit config.RateLimit, blocklist ...netip.Prefix) *fiber
 	e.t.Helper()
 	app, err := portal.New(portal.Deps{Store: e.st, Search: search.NewFailover(nil, postgres.New(e.st.Pool(), e.st.Analyzer()), search.FailoverOptions{}),
 		Sessions: session.NewRedis(e.rdb), Redis: e.rdb, KeyPrefix: fmt.Sprintf("test%d:", time.Now().UnixNano()),
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), IPLimit: ipLimit, Blocklist: blocklist, Now: e.now})
+		Logger: slog.New(slog.NewJSONHandler(e.logs, nil)), IPLimit: ipLimit, Blocklist: blocklist, Now: e.now,
+		BlocklistRefresh: e.blocklistRefresh})
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	return app
+}
+
+// serve serves app on a loopback port until the test ends and returns its base URL. Browsers
+// from browserFrom then reach it from addresses of their own, which app.Test cannot give:
+// every request through it comes from 0.0.0.0.
+func (e *env) serve(app *fiber.App) string {
+	e.t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	go func() { _ = app.Listener(ln) }()
+	e.t.Cleanup(func() { _ = app.ShutdownWithTimeout(5 * time.Second) })
+	return "http://" + ln.Addr().String()
+}
+
+// browserFrom is a browser of the portal at base (from serve) connecting from addr, a
+// loopback address such as 127.0.0.2 (all of 127.0.0.0/8 is loopback on Linux).
+func (e *env) browserFrom(base, addr string) *browser {
+	b := e.browser()
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(addr)}, Timeout: 5 * time.Second}
+	b.base = base
+	b.client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DialContext: dialer.DialContext},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return b
 }
 
 func (e *env) seed() {
@@ -129,6 +183,9 @@ type browser struct {
 	e       *env
 	cookies map[string]string
 	lang    string
+	// base and client, from browserFrom: requests go over the network to base.
+	base   string
+	client *http.Client
 }
 
 func (e *env) browser() *browser {
@@ -148,6 +205,12 @@ func (b *browser) do(method, path string, form url.Values) response {
 		body = strings.NewReader(form.Encode())
 	}
 	req := httptest.NewRequest(method, path, body)
+	if b.client != nil {
+		var err error
+		if req, err = http.NewRequest(method, b.base+path, body); err != nil {
+			b.e.t.Fatal(err)
+		}
+	}
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
@@ -155,7 +218,13 @@ func (b *browser) do(method, path string, form url.Values) response {
 	for k, v := range b.cookies {
 		req.AddCookie(&http.Cookie{Name: k, Value: v})
 	}
-	res, err := b.e.app.Test(req, 10000)
+	var res *http.Response
+	var err error
+	if b.client != nil {
+		res, err = b.client.Do(req)
+	} else {
+		res, err = b.e.app.Test(req, 10000)
+	}
 	if err != nil {
 		b.e.t.Fatalf("%s %s: %v", method, path, err)
 	}
@@ -255,20 +324,6 @@ func TestLogin(t *testing.T) {
 	replay.cookies["hd_session"] = old
 	if r := replay.do("GET", "/tickets", nil); r.status != http.StatusSeeOther {
 		t.Fatalf("old session still works after logout: %d", r.status)
-	}
-}
-
-func TestLoginLockout(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t)
-	b := e.browser()
-	token := b.csrf("/login")
-	for i := 0; i < 5; i++ {
-		b.do("POST", "/login", url.Values{"_csrf": {token}, "email": {e.emails["bob"]}, "password": {"guess"}})
-	}
-	r := b.do("POST", "/login", url.Values{"_csrf": {token}, "email": {e.emails["bob"]}, "password": {password}})
-	if r.status != http.StatusTooManyRequests || !strings.Contains(r.body, "Demasiados intentos") {
-		t.Fatalf("after 5 failures even the right password waits: %d", r.status)
 	}
 }
 
@@ -634,5 +689,250 @@ func TestClientPages(t *testing.T) {
 	got, err := e.st.Client(ctx, clients[i].ID)
 	if err != nil || got.Name != "Initech SA" || got.SLAResponseMinutes != 45 || got.Active || got.ContractEnd != nil {
 		t.Errorf("after the update: %+v %v", got, err)
+	}
+}
+
+// TestReadyzReportsEachDependency: one entry per dependency, ok, degraded or down; the portal
+// stays ready (200) while it can serve, whichever of Redis, Elasticsearch or the worker is away.
+func TestReadyzReportsEachDependency(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	es := estest.New(t, e.st.Analyzer())
+	if err := es.EnsureIndices(ctx); err != nil {
+		t.Fatal(err)
+	}
+	unreachable, err := elasticsearch.New("http://127.0.0.1:1", estest.Prefix(), e.st.Analyzer())
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadRedis := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
+	t.Cleanup(func() { deadRedis.Close() })
+	if err := e.st.WorkerHeartbeat(ctx, "host:1", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	fallback := postgres.New(e.st.Pool(), e.st.Analyzer())
+	ready := func(primary search.Searcher, rdb *redis.Client) map[string]any {
+		t.Helper()
+		app, err := portal.New(portal.Deps{Store: e.st, Search: search.NewFailover(primary, fallback, search.FailoverOptions{}),
+			Sessions: session.NewMemory(), Redis: rdb, KeyPrefix: fmt.Sprintf("ready%d:", time.Now().UnixNano()),
+			Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := app.Test(httptest.NewRequest("GET", "/readyz", nil), 10000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var body map[string]any
+		if err := json.NewDecoder(res.Body).Decode(&body); err != nil || res.StatusCode != 200 {
+			t.Fatalf("readyz: %d %v", res.StatusCode, err)
+		}
+		return body
+	}
+	status := func(body map[string]any, dep string) string {
+		entry, _ := body[dep].(map[string]any)
+		s, _ := entry["status"].(string)
+		return s
+	}
+	all := ready(es, e.rdb)
+	for dep, want := range map[string]string{"database": "ok", "redis": "ok", "elasticsearch": "ok", "indexer": "ok", "worker": "ok"} {
+		if got := status(all, dep); got != want {
+			t.Errorf("all up: %s is %q, want %q (%v)", dep, got, want, all)
+		}
+	}
+	if all["status"] != "ok" || all["ready"] != true || all["elasticsearch"].(map[string]any)["cluster"] == nil {
+		t.Errorf("all up: %v", all)
+	}
+	noES := ready(unreachable, e.rdb)
+	if status(noES, "elasticsearch") != "down" || noES["status"] != "degraded" || noES["ready"] != true {
+		t.Errorf("elasticsearch away: %v", noES)
+	}
+	noRedis := ready(es, deadRedis)
+	if status(noRedis, "redis") != "down" || noRedis["status"] != "degraded" {
+		t.Errorf("redis away: %v", noRedis)
+	}
+	// Postgres alone by design: no index to keep, so neither Elasticsearch nor the indexer is
+	// reported, and the search entry is ok.
+	pgOnly := ready(nil, nil)
+	if status(pgOnly, "search") != "ok" || pgOnly["elasticsearch"] != nil || pgOnly["indexer"] != nil || pgOnly["redis"] != nil {
+		t.Errorf("postgres only: %v", pgOnly)
+	}
+	// A change waiting over a minute: the indexer is behind.
+	if _, err := e.st.Pool().Exec(ctx, `UPDATE search_outbox SET created_at = now() - interval '5 minutes'`); err != nil {
+		t.Fatal(err)
+	}
+	if lag := ready(es, e.rdb); status(lag, "indexer") != "degraded" || lag["status"] != "degraded" {
+		t.Errorf("indexer behind: %v", lag)
+	}
+}
+
+// TestMetricsTellFailover: /metrics counts searches by the engine that answered, the answers
+// Postgres gave in Elasticsearch's place, the breaker's state, failed Redis commands and the
+// pools' statistics.
+func TestMetricsTellFailover(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	unreachable, err := elasticsearch.New("http://127.0.0.1:1", estest.Prefix(), e.st.Analyzer())
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadRedis := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
+	t.Cleanup(func() { deadRedis.Close() })
+	app, err := portal.New(portal.Deps{Store: e.st, Sessions: session.NewMemory(), Redis: deadRedis, KeyPrefix: "metrics:",
+		Search: search.NewFailover(unreachable, postgres.New(e.st.Pool(), e.st.Analyzer()), search.FailoverOptions{Threshold: 2}),
+		Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	agent := e.token("agent")
+	for range 3 {
+		if r := callAPI(t, app, agent, "GET", "/api/v1/search?q=impresora", ""); r.status != 200 {
+			t.Fatalf("search: %d %s", r.status, r.raw)
+		}
+	}
+	res, err := app.Test(httptest.NewRequest("GET", "/metrics", nil), 10000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	body := string(raw)
+	for _, want := range []string{
+		`portal_search_requests_total{engine="postgres",outcome="ok"} 3`,
+		`portal_search_duration_seconds_count{engine="postgres"} 3`,
+		"portal_search_fallbacks_total 3",
+		"portal_search_breaker_open 1",
+		`pgxpool_max_conns{pool="store"}`,
+		`pgxpool_acquires_total{pool="store"}`,
+		`portal_redis_errors_total{command=`,
+		"portal_degraded 1",
+		`portal_dependency_ok{dependency="database"} 1`,
+		`portal_dependency_ok{dependency="elasticsearch"} 0`,
+		`portal_dependency_ok{dependency="redis"} 0`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}
+
+// TestCategoryPages: staff add, rename and retire ticket categories on a page; the new-ticket
+// form offers the active ones by name; a form's mistake is 400 and writes nothing.
+func TestCategoryPages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	bob := e.browser()
+	bob.login("bob")
+	if r := bob.do("GET", "/admin/categories", nil); r.status != http.StatusForbidden {
+		t.Errorf("client: %d", r.status)
+	}
+	agent := e.browser()
+	agent.login("agent")
+	token := agent.csrf("/admin/categories")
+	if r := agent.do("POST", "/admin/categories", url.Values{"_csrf": {token}, "slug": {"Mal"}, "name_es": {"a"}, "name_en": {"b"}}); r.status != http.StatusBadRequest {
+		t.Errorf("a bad slug: %d", r.status)
+	}
+	if r := agent.do("POST", "/admin/categories", url.Values{"_csrf": {token}, "slug": {"telefonia"}, "name_es": {"Telefonía"}, "name_en": {"Phones"}, "position": {"20"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("add: %d %s", r.status, r.body)
+	}
+	if r := bob.do("GET", "/tickets/new", nil); !strings.Contains(r.body, `value="telefonia"`) || !strings.Contains(r.body, "Telefonía") {
+		t.Errorf("the new-ticket form lacks the new category:\n%s", r.body)
+	}
+	// Unticked: retired; renamed at once.
+	if r := agent.do("POST", "/admin/categories/telefonia", url.Values{"_csrf": {token}, "name_es": {"Telefonía fija"}, "name_en": {"Phones"}, "position": {"20"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("update: %d", r.status)
+	}
+	cats, err := e.st.TicketCategories(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(cats, func(c store.TicketCategory) bool { return c.Slug == "telefonia" })
+	if i < 0 || cats[i].Active || cats[i].NameES != "Telefonía fija" {
+		t.Errorf("after the update: %+v", cats)
+	}
+	if r := bob.do("GET", "/tickets/new", nil); strings.Contains(r.body, `value="telefonia"`) {
+		t.Error("a retired category is still offered")
+	}
+	if r := agent.do("GET", "/admin/categories", nil); r.status != 200 || !strings.Contains(r.body, "Telefonía fija") {
+		t.Errorf("list: %d", r.status)
+	}
+}
+
+// TestTracesOfASearch: with an OTLP endpoint, one API search leaves one trace on it, going on
+// with the caller's traceparent: the server span, and inside it the statements (token, rate
+// limit), the Redis commands and the Elasticsearch request.
+func TestTracesOfASearch(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	sink := otlpsink.Start(t)
+	tp, err := tracing.New(ctx, sink.URL, "helpdesk-portal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, e.st.Pool().Config().ConnString(), store.WithQueryTracer(tracing.QueryTracer(tp)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	prefix := estest.Prefix()
+	if err := estest.NewWithPrefix(t, prefix, st.Analyzer()).EnsureIndices(ctx); err != nil {
+		t.Fatal(err)
+	}
+	es, err := elasticsearch.New(estest.URL(t), prefix, st.Analyzer(), elasticsearch.WithTracing(tp))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := redis.ParseURL(os.Getenv("REDIS_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opts)
+	t.Cleanup(func() { rdb.Close() })
+	app, err := portal.New(portal.Deps{Store: st, Search: search.NewFailover(es, postgres.New(st.Pool(), st.Analyzer()), search.FailoverOptions{}),
+		Sessions: session.NewRedis(rdb), Redis: rdb, KeyPrefix: fmt.Sprintf("trace%d:", time.Now().UnixNano()),
+		Logger: slog.New(slog.DiscardHandler), Tracing: tp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const traceID, parentID = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+	req := httptest.NewRequest("GET", "/api/v1/search?q=impresora", nil)
+	req.Header.Set("Authorization", "Bearer "+e.token("agent"))
+	req.Header.Set("traceparent", "00-"+traceID+"-"+parentID+"-01")
+	res, err := app.Test(req, 10000)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("search: %v %v", res, err)
+	}
+	res.Body.Close()
+	if err := tp.Shutdown(ctx); err != nil { // flushes the batch to the sink
+		t.Fatal(err)
+	}
+	var server *otlpsink.Span
+	kinds := map[string]int{}
+	for _, sp := range sink.Spans() {
+		if sp.TraceID != traceID {
+			continue
+		}
+		switch {
+		case sp.Name == "GET /api/v1/search":
+			server = &sp
+		case strings.HasPrefix(sp.Name, "postgres "):
+			kinds["postgres"]++
+		case strings.HasPrefix(sp.Name, "redis "):
+			kinds["redis"]++
+		case sp.Attributes["db.system"] == "elasticsearch":
+			kinds["elasticsearch"]++
+		}
+	}
+	if server == nil || server.ParentID != parentID || server.Service != "helpdesk-portal" || server.Attributes["http.response.status_code"] != "200" || server.Attributes["request_id"] == "" {
+		t.Fatalf("server span %+v; every span: %+v", server, sink.Spans())
+	}
+	for _, k := range []string{"postgres", "redis", "elasticsearch"} {
+		if kinds[k] == 0 {
+			t.Errorf("no %s span in the search's trace: %+v", k, sink.Spans())
+		}
 	}
 }

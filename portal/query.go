@@ -48,10 +48,10 @@ func parseSearchQuery(v url.Values) (search.Query, error) {
 		name string
 		dst  *int
 	}{{"page", &q.Page}, {"per_page", &q.PerPage}} {
-		if s := v.Get(p.name); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil {
-				return q, search.BadQuery("%s must be a number", p.name)
+		if v.Has(p.name) { // present and empty is a mistake, not the default
+			n, err := strconv.Atoi(v.Get(p.name))
+			if err != nil || n < 1 { // 0 would read as "the default" further on
+				return q, search.BadQuery("%s must be a whole number from 1", p.name)
 			}
 			*p.dst = n
 		}
@@ -93,13 +93,13 @@ func queryParams(c *fiber.Ctx) (url.Values, error) {
 // pageParams reads page and per_page, within the bounds a search has.
 func pageParams(v url.Values) (page, perPage int, err error) {
 	page, perPage = 1, search.DefaultPerPage
-	if s := v.Get("page"); s != "" {
-		if page, err = strconv.Atoi(s); err != nil || page < 1 || page > search.MaxPage {
+	if v.Has("page") { // present and empty is a mistake, not the default
+		if page, err = strconv.Atoi(v.Get("page")); err != nil || page < 1 || page > search.MaxPage {
 			return 0, 0, apiError(fiber.StatusBadRequest, "bad_request", fmt.Sprintf("page must be between 1 and %d", search.MaxPage))
 		}
 	}
-	if s := v.Get("per_page"); s != "" {
-		if perPage, err = strconv.Atoi(s); err != nil || perPage < 1 || perPage > search.MaxPerPage {
+	if v.Has("per_page") {
+		if perPage, err = strconv.Atoi(v.Get("per_page")); err != nil || perPage < 1 || perPage > search.MaxPerPage {
 			return 0, 0, apiError(fiber.StatusBadRequest, "bad_request", fmt.Sprintf("per_page must be between 1 and %d", search.MaxPerPage))
 		}
 	}

@@ -2,6 +2,9 @@ package portal
 
 import (
 	"net/http"
+	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
@@ -11,11 +14,17 @@ import (
 	"helpdesk/static"
 )
 
-// routes lists every route the portal serves: the middleware they share, the JSON API under
-// /api/v1 (token or session, JSON problems) and the pages (session, CSRF, security headers).
+// routes lists every route the portal serves: the middleware they share (blocked addresses
+// are refused first, on every route but health and metrics), the JSON API under /api/v1
+// (token or session, JSON problems) and the pages (session, CSRF, security headers).
 func (s *Server) routes(app *fiber.App) {
 	app.Use(requestid.New())
+	app.Use(carryRequestID)
+	if s.tracer != nil {
+		app.Use(traceRequests(s.tracer))
+	}
 	app.Use(s.observe)
+	app.Use(s.refuseBlocked)
 	highlightCSS := markdown.HighlightCSS()
 	app.Get("/static/highlight.css", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
@@ -44,7 +53,11 @@ func (s *Server) routes(app *fiber.App) {
 	api.Post("/clients", s.apiAdminOnly, s.apiCreateClient)
 	api.Get("/clients/:id", s.apiGetClient)
 	api.Patch("/clients/:id", s.apiAdminOnly, s.apiUpdateClient)
+	api.Get("/categories", s.apiListCategories)
+	api.Post("/categories", s.apiStaffOnly, s.apiCreateCategory)
+	api.Patch("/categories/:slug", s.apiStaffOnly, s.apiUpdateCategory)
 	api.Get("/alerts", s.apiAlerts)
+	api.Patch("/alerts/:id", s.apiStaffOnly, s.apiUpdateAlert)
 	api.Post("/reports", s.apiCreateReport)
 	api.Get("/reports/:id", s.apiGetReport)
 	api.Get("/reports/:id/download", s.downloadReport)
@@ -57,7 +70,17 @@ func (s *Server) routes(app *fiber.App) {
 	api.Post("/synonyms", s.apiStaffOnly, s.apiCreateSynonym)
 	api.Patch("/synonyms/:id", s.apiStaffOnly, s.apiUpdateSynonym)
 	api.Delete("/synonyms/:id", s.apiStaffOnly, s.apiDeleteSynonym)
-	api.Use(func(c *fiber.Ctx) error { return apiError(fiber.StatusNotFound, "not_found", "no such API route") })
+	api.Get("/blocklist", s.apiAdminOnly, s.apiBlocklist)
+	api.Post("/blocklist", s.apiAdminOnly, s.apiAddBlock)
+	api.Delete("/blocklist/:id", s.apiAdminOnly, s.apiRemoveBlock)
+	var served []route // filled once every route is registered, below
+	api.Use(func(c *fiber.Ctx) error {
+		if allow := allowedMethods(served, c.Path()); allow != "" {
+			c.Set(fiber.HeaderAllow, allow)
+			return apiError(fiber.StatusMethodNotAllowed, "method_not_allowed", c.Method()+" is not served here; "+allow+" are")
+		}
+		return apiError(fiber.StatusNotFound, "not_found", "no such API route")
+	})
 
 	pages := app.Group("", s.loadSession, s.checkCSRF, s.securityHeaders)
 	pages.Get("/", s.searchPage)
@@ -74,11 +97,18 @@ func (s *Server) routes(app *fiber.App) {
 	pages.Get("/kb/:slug/edit", s.requireStaff, s.kbEditor)
 	pages.Post("/kb/:slug", s.requireStaff, s.kbSave)
 	pages.Get("/dashboard", s.requireStaff, s.dashboard)
+	pages.Post("/dashboard/alerts/:id<int>", s.requireStaff, s.handleAlert)
 	pages.Get("/admin/jobs", s.requireStaff, s.jobsPage)
+	pages.Get("/admin/categories", s.requireStaff, s.categoriesPage)
+	pages.Post("/admin/categories", s.requireStaff, s.saveCategory)
+	pages.Post("/admin/categories/:slug", s.requireStaff, s.saveCategory)
 	pages.Get("/admin/clients", s.requireStaff, s.clientsPage)
 	pages.Post("/admin/clients", s.requireStaff, s.requireAdmin, s.saveClient)
 	pages.Get("/admin/clients/:id<int>", s.requireStaff, s.requireAdmin, s.clientEditor)
 	pages.Post("/admin/clients/:id<int>", s.requireStaff, s.requireAdmin, s.saveClient)
+	pages.Get("/admin/blocklist", s.requireStaff, s.requireAdmin, s.blocklistPage)
+	pages.Post("/admin/blocklist", s.requireStaff, s.requireAdmin, s.addBlock)
+	pages.Post("/admin/blocklist/:id<int>/delete", s.requireStaff, s.requireAdmin, s.removeBlock)
 	pages.Get("/reports", s.requireUser, s.reportsPage)
 	pages.Post("/reports", s.requireUser, s.createReport)
 	pages.Get("/reports/:id<int>/download", s.requireUser, s.downloadReport)
@@ -95,4 +125,39 @@ func (s *Server) routes(app *fiber.App) {
 	pages.Get("/tickets/:id<int>", s.requireUser, s.ticketPage)
 	pages.Post("/tickets/:id<int>", s.requireStaff, s.updateTicket)
 	pages.Post("/tickets/:id<int>/comments", s.requireUser, s.addComment)
+
+	served = routesOf(app)
+}
+
+// route is a served path pattern and its method, to answer a known path asked with another
+// method 405 with Allow rather than 404.
+type route struct {
+	method  string
+	pattern *regexp.Regexp
+}
+
+var paramSegment = regexp.MustCompile(`:[A-Za-z_]+(<[^>]*>)?`)
+
+func routesOf(app *fiber.App) []route {
+	var out []route
+	for _, r := range app.GetRoutes(true) {
+		parts := paramSegment.Split(r.Path, -1)
+		for i := range parts {
+			parts[i] = regexp.QuoteMeta(parts[i])
+		}
+		out = append(out, route{r.Method, regexp.MustCompile("^" + strings.Join(parts, "[^/]+") + "/?$")})
+	}
+	return out
+}
+
+// allowedMethods lists the methods served at path, "" when none is.
+func allowedMethods(routes []route, path string) string {
+	var methods []string
+	for _, r := range routes {
+		if r.pattern.MatchString(path) && !slices.Contains(methods, r.method) {
+			methods = append(methods, r.method)
+		}
+	}
+	slices.Sort(methods)
+	return strings.Join(methods, ", ")
 }

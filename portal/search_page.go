@@ -85,8 +85,8 @@ func (s *Server) searchView(c *fiber.Ctx, action string, types []string) error {
 	l := lang(c)
 	data["Result"] = res
 	data["ShowEngineNotice"] = true
-	data["Hits"] = hitViews(l, res.Hits)
-	data["Facets"], data["Selected"] = facetViews(l, action, params, res)
+	data["Hits"] = s.hitViews(l, res.Hits)
+	data["Facets"], data["Selected"] = s.facetViews(l, action, params, res)
 	data["ClearURL"] = action + "?" + encode(url.Values{"q": {q.Text}})
 	if res.Suggestion != "" {
 		alt := cloneValues(params)
@@ -137,7 +137,7 @@ func filterParams(v url.Values) []string {
 	return out
 }
 
-func hitViews(l string, hits []search.Hit) []hitView {
+func (s *Server) hitViews(l string, hits []search.Hit) []hitView {
 	out := make([]hitView, 0, len(hits))
 	for _, h := range hits {
 		v := hitView{Hit: h, TypeLabel: i18n.T(l, "type."+h.Type), Updated: i18n.Date(l, h.UpdatedAt),
@@ -148,7 +148,7 @@ func hitViews(l string, hits []search.Hit) []hitView {
 		if h.Priority != "" {
 			v.PriorityLabel = i18n.T(l, "priority."+h.Priority)
 		}
-		v.Category = categoryLabel(l, h.Category)
+		v.Category = s.categoryLabel(l, h.Category)
 		// Highlights are escaped text with only <mark> added, made by the search package.
 		if t := h.Highlights["title"]; len(t) > 0 {
 			v.TitleHTML = template.HTML(t[0])
@@ -170,14 +170,14 @@ func hitViews(l string, hits []search.Hit) []hitView {
 
 // facetViews lists each facet's values as links that add or remove that filter, and the
 // selected filters as removable chips.
-func facetViews(l, action string, params url.Values, res *search.Result) ([]facetView, []chip) {
+func (s *Server) facetViews(l, action string, params url.Values, res *search.Result) ([]facetView, []chip) {
 	var views []facetView
 	var chips []chip
 	for _, name := range search.FacetNames {
 		param := facetParams[name]
 		fv := facetView{Title: i18n.T(l, "facet."+name)}
 		for _, f := range res.Facets[name] {
-			label := facetLabel(l, name, f)
+			label := s.facetLabel(l, name, f)
 			selected := slices.Contains(params[param], f.Value)
 			fv.Values = append(fv.Values, facetValueView{Label: label, Count: i18n.Number(l, f.Count),
 				URL: toggleURL(action, params, param, f.Value), Selected: selected})
@@ -190,7 +190,7 @@ func facetViews(l, action string, params url.Values, res *search.Result) ([]face
 			label := v
 			for _, f := range res.Facets[name] {
 				if f.Value == v {
-					label = facetLabel(l, name, f)
+					label = s.facetLabel(l, name, f)
 				}
 			}
 			chips = append(chips, chip{Label: i18n.T(l, "facet."+name) + ": " + label, RemoveURL: toggleURL(action, params, param, v)})
@@ -199,14 +199,14 @@ func facetViews(l, action string, params url.Values, res *search.Result) ([]face
 	return views, chips
 }
 
-func facetLabel(l, name string, f search.Facet) string {
+func (s *Server) facetLabel(l, name string, f search.Facet) string {
 	switch name {
 	case "status":
 		return i18n.T(l, "status."+f.Value)
 	case "priority":
 		return i18n.T(l, "priority."+f.Value)
 	case "category":
-		return categoryLabel(l, f.Value)
+		return s.categoryLabel(l, f.Value)
 	case "age":
 		return i18n.T(l, "age."+f.Value)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -36,22 +35,6 @@ func (s *Server) syncSynonyms(ctx context.Context) error {
 	s.synonymsSeen.Store(changes)
 	s.synonymsLoaded.Store(true)
 	return nil
-}
-
-// watchSynonyms keeps the synonyms in step until ctx ends.
-func (s *Server) watchSynonyms(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := s.syncSynonyms(ctx); err != nil && ctx.Err() == nil {
-				s.log.Warn("reload synonyms", "err", err)
-			}
-		}
-	}
 }
 
 type synonymRow struct {

@@ -2,13 +2,11 @@ package portal
 
 import (
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
-	"helpdesk/i18n"
 	"helpdesk/search"
 	"helpdesk/store"
 	"helpdesk/ticket"
@@ -104,7 +102,7 @@ func (s *Server) newTicketPage(c *fiber.Ctx) error {
 
 func (s *Server) renderNewTicket(c *fiber.Ctx, status int, data map[string]any) error {
 	data["Priorities"] = ticket.Priorities
-	data["Categories"] = store.TicketCategories
+	data["Categories"] = s.activeCategories()
 	if u := currentUser(c); u.IsStaff() {
 		clients, err := s.store.Clients(c.UserContext())
 		if err != nil {
@@ -134,9 +132,6 @@ func (s *Server) createTicket(c *fiber.Ctx) error {
 	if !ticket.ValidPriority(form["priority"]) {
 		problems = append(problems, s.t(c, "ticket.bad_priority"))
 	}
-	if !slices.Contains(store.TicketCategories, form["category"]) {
-		problems = append(problems, s.t(c, "ticket.bad_category"))
-	}
 	var clientID int64
 	if u.IsStaff() {
 		id, err := strconv.ParseInt(form["client"], 10, 64)
@@ -152,8 +147,13 @@ func (s *Server) createTicket(c *fiber.Ctx) error {
 	}
 	t, err := s.store.CreateTicket(c.UserContext(), store.NewTicket{ClientID: clientID, CreatedBy: u.ID, Title: form["title"],
 		Description: form["description"], Priority: form["priority"], Category: form["category"]})
-	if errors.Is(err, store.ErrInvalid) {
-		return s.renderNewTicket(c, fiber.StatusUnprocessableEntity, map[string]any{"Form": form, "Problems": []string{s.t(c, "error.bad_request")}})
+	var invalid *store.InvalidError
+	if errors.As(err, &invalid) {
+		problem := s.t(c, "error.bad_request")
+		if invalid.Field == "category" {
+			problem = s.t(c, "ticket.bad_category")
+		}
+		return s.renderNewTicket(c, fiber.StatusUnprocessableEntity, map[string]any{"Form": form, "Problems": []string{problem}})
 	}
 	if err != nil {
 		return err
@@ -233,12 +233,3 @@ func (s *Server) updateTicket(c *fiber.Ctx) error {
 }
 
 func ticketURL(id int64) string { return "/tickets/" + strconv.FormatInt(id, 10) }
-
-// categoryLabel names a ticket category (a slug with a translation) or shows a KB category
-// (a name people wrote) as it is.
-func categoryLabel(lang, category string) string {
-	if msg, ok := i18n.Lookup(lang, "category."+category); ok {
-		return msg
-	}
-	return category
-}

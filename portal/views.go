@@ -21,7 +21,8 @@ type views struct {
 	version string // in asset URLs, so a new build is fetched fresh despite long caching
 }
 
-func newViews() (*views, error) {
+// newViews parses the templates; categoryLabel names ticket categories, which are data.
+func newViews(categoryLabel func(lang, slug string) string) (*views, error) {
 	e := html.NewFileSystem(http.FS(templates.FS), ".html")
 	e.AddFuncMap(template.FuncMap{
 		"t":      i18n.T,

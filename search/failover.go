@@ -96,6 +96,79 @@ func (f *Failover) Engine() string {
 	return EnginePostgres
 }
 
+// Breaker states, as /readyz and the metrics name them.
+const (
+	BreakerNone     = "none" // no primary: nothing to break
+	BreakerClosed   = "closed"
+	BreakerOpen     = "open"
+	BreakerHalfOpen = "half-open" // one search is probing the primary
+)
+
+// Breaker says the circuit breaker's state.
+func (f *Failover) Breaker() string {
+	if f.primary == nil {
+		return BreakerNone
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case f.openedAt.IsZero():
+		return BreakerClosed
+	case f.probing:
+		return BreakerHalfOpen
+	}
+	return BreakerOpen
+}
+
+// Health is what the readiness check shows of search.
+type Health struct {
+	// Status is ok, degraded (the fallback answers, or the cluster is yellow) or down (the
+	// primary cannot answer: the fallback does).
+	Status  string `json:"status"`
+	Engine  string `json:"engine"` // the engine searches go to now
+	Breaker string `json:"breaker"`
+	Cluster string `json:"cluster,omitempty"` // green, yellow or red, when the primary tells
+	Error   string `json:"error,omitempty"`
+}
+
+// Health states.
+const (
+	StatusOK       = "ok"
+	StatusDegraded = "degraded"
+	StatusDown     = "down"
+)
+
+// clusterHealther is a primary that can tell its cluster's health (Elasticsearch).
+type clusterHealther interface {
+	ClusterHealth(ctx context.Context) (string, error)
+}
+
+// Health asks the primary how it is, without touching the breaker: a health check is not a
+// search and must not close or open it.
+func (f *Failover) Health(ctx context.Context) Health {
+	h := Health{Status: StatusOK, Engine: f.Engine(), Breaker: f.Breaker()}
+	if f.primary == nil {
+		return h
+	}
+	if ch, ok := f.primary.(clusterHealther); ok {
+		cluster, err := ch.ClusterHealth(ctx)
+		switch {
+		case err != nil:
+			h.Status, h.Error = StatusDown, "unreachable"
+		case cluster == "red":
+			h.Status, h.Cluster = StatusDown, cluster
+		case cluster != "green":
+			h.Status, h.Cluster = StatusDegraded, cluster
+		default:
+			h.Cluster = cluster
+		}
+	}
+	if h.Status == StatusOK && h.Breaker != BreakerClosed {
+		h.Status = StatusDegraded
+	}
+	return h
+}
+
 // allow reports whether this search should try the primary.
 func (f *Failover) allow() bool {
 	if f.primary == nil {

@@ -101,3 +101,48 @@ func TestFailoverAnswersNothingToSeeWithoutAsking(t *testing.T) {
 		t.Errorf("asked elasticsearch %d times, postgres %d; breaker now %s", es.calls, pg.calls, f.Engine())
 	}
 }
+
+// cluster is a stand-in primary that tells its cluster's health.
+type cluster struct {
+	engine
+	status string
+	err    error
+}
+
+func (c *cluster) ClusterHealth(context.Context) (string, error) { return c.status, c.err }
+
+func TestFailoverHealth(t *testing.T) {
+	es := &cluster{engine: engine{name: EngineElasticsearch}, status: "green"}
+	pg := &engine{name: EnginePostgres}
+	now := time.Unix(0, 0)
+	f := NewFailover(es, pg, FailoverOptions{Threshold: 1, Cooldown: 10 * time.Second, Now: func() time.Time { return now }})
+	check := func(name string, want Health) {
+		t.Helper()
+		if got := f.Health(context.Background()); got != want {
+			t.Errorf("%s: %+v, want %+v", name, got, want)
+		}
+	}
+	check("all well", Health{Status: StatusOK, Engine: EngineElasticsearch, Breaker: BreakerClosed, Cluster: "green"})
+	es.status = "yellow"
+	check("yellow", Health{Status: StatusDegraded, Engine: EngineElasticsearch, Breaker: BreakerClosed, Cluster: "yellow"})
+	es.status = "red"
+	check("red", Health{Status: StatusDown, Engine: EngineElasticsearch, Breaker: BreakerClosed, Cluster: "red"})
+	es.status, es.err = "", ErrUnavailable
+	check("unreachable", Health{Status: StatusDown, Engine: EngineElasticsearch, Breaker: BreakerClosed, Error: "unreachable"})
+	if es.calls != 0 {
+		t.Fatal("a health check searched")
+	}
+	// The cluster answers health but searches fail: the breaker opens, search is degraded.
+	es.status, es.err, es.engine.err = "green", nil, ErrUnavailable
+	if _, err := f.Search(context.Background(), Query{Text: "vpn"}); err != nil {
+		t.Fatal(err)
+	}
+	check("breaker open", Health{Status: StatusDegraded, Engine: EnginePostgres, Breaker: BreakerOpen, Cluster: "green"})
+	now = now.Add(11 * time.Second)
+	if f.allow() && f.Breaker() != BreakerHalfOpen {
+		t.Errorf("probing: breaker %s", f.Breaker())
+	}
+	if got := NewFailover(nil, pg, FailoverOptions{}).Health(context.Background()); got != (Health{Status: StatusOK, Engine: EnginePostgres, Breaker: BreakerNone}) {
+		t.Errorf("without a primary: %+v", got)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"helpdesk/auth"
 	"helpdesk/search/analysis"
@@ -54,6 +55,7 @@ const (
 	MaxTextLength   = 500
 	MaxTerms        = 32
 	MaxFilterValues = 20
+	MaxFilterValue  = 100 // characters of a category or tag to filter by
 	DefaultPerPage  = 20
 )
 
@@ -169,19 +171,32 @@ func AgeSpan(value string) (time.Duration, bool) {
 // ErrBadQuery is every reason a query is refused (a *QueryError); the API answers it with 400.
 var ErrBadQuery = errors.New("bad query")
 
+// ErrQueryCombination is a query whose parameters are each well formed but cannot go
+// together (from after to, a page past the window): the API answers it with 422, as a request
+// its document allows but its meaning refuses.
+var ErrQueryCombination = errors.New("query parameters that cannot go together")
+
 // QueryError is a query refused, with why, in words for the person who sent it. It is
-// ErrBadQuery.
+// ErrBadQuery, and ErrQueryCombination too when Combination is set.
 type QueryError struct {
-	Reason string
+	Reason      string
+	Combination bool
 }
 
-func (e *QueryError) Error() string        { return ErrBadQuery.Error() + ": " + e.Reason }
-func (e *QueryError) Message() string      { return e.Reason }
-func (e *QueryError) Is(target error) bool { return target == ErrBadQuery }
+func (e *QueryError) Error() string   { return ErrBadQuery.Error() + ": " + e.Reason }
+func (e *QueryError) Message() string { return e.Reason }
+func (e *QueryError) Is(target error) bool {
+	return target == ErrBadQuery || e.Combination && target == ErrQueryCombination
+}
 
 // BadQuery refuses a query for the reason format says.
 func BadQuery(format string, args ...any) error {
 	return &QueryError{Reason: fmt.Sprintf(format, args...)}
+}
+
+// BadCombination refuses a query whose parameters cannot go together.
+func BadCombination(format string, args ...any) error {
+	return &QueryError{Reason: fmt.Sprintf(format, args...), Combination: true}
 }
 
 // ErrUnavailable means the engine could not answer (down, timed out); failover tries another.
@@ -193,8 +208,8 @@ func (q Query) Normalize() (Query, error) {
 	bad := func(format string, args ...any) (Query, error) {
 		return q, BadQuery(format, args...)
 	}
-	if len(q.Text) > MaxTextLength {
-		return bad("text longer than %d bytes", MaxTextLength)
+	if utf8.RuneCountInString(q.Text) > MaxTextLength {
+		return bad("text longer than %d characters", MaxTextLength)
 	}
 	if q.Page == 0 {
 		q.Page = 1
@@ -211,7 +226,7 @@ func (q Query) Normalize() (Query, error) {
 	case q.PerPage < 1 || q.PerPage > MaxPerPage:
 		return bad("per_page must be between 1 and %d", MaxPerPage)
 	case q.Page*q.PerPage > MaxWindow:
-		return bad("page * per_page must not exceed %d; narrow the search instead", MaxWindow)
+		return q, BadCombination("page * per_page must not exceed %d; narrow the search instead", MaxWindow)
 	}
 	if q.Sort == "" {
 		q.Sort = SortRelevance
@@ -253,6 +268,9 @@ func (f Filters) Check() error {
 			if strings.ContainsRune(v, 0) {
 				return BadQuery("a filter value holds the character NUL")
 			}
+			if utf8.RuneCountInString(v) > MaxFilterValue {
+				return BadQuery("a category or tag to filter by is at most %d characters", MaxFilterValue)
+			}
 		}
 	}
 	for _, s := range f.Status {
@@ -266,7 +284,7 @@ func (f Filters) Check() error {
 		}
 	}
 	if f.CreatedFrom != nil && f.CreatedTo != nil && !f.CreatedFrom.Before(*f.CreatedTo) {
-		return BadQuery("from must be before to")
+		return BadCombination("from must be before to")
 	}
 	return nil
 }
@@ -280,8 +298,8 @@ func (q Query) VisibleTypes() []string {
 	}
 	var out []string
 	for _, t := range types {
-		if t == TypeTicket && q.Viewer.Role == auth.Anonymous {
-			continue
+		if t == TypeTicket && q.Viewer.Role == auth.Anonymous || slices.Contains(out, t) {
+			continue // a type asked twice is searched once
 		}
 		out = append(out, t)
 	}

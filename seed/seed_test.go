@@ -155,8 +155,13 @@ func TestSeedDataIsPlausible(t *testing.T) {
 }
 
 func TestSeedCategoriesAreTicketCategories(t *testing.T) {
+	t.Parallel()
+	cats, err := pg.NewStore(t).TicketCategories(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range corpus.TicketCategories {
-		if !slices.Contains(store.TicketCategories, c) {
+		if !slices.ContainsFunc(cats, func(tc store.TicketCategory) bool { return tc.Slug == c && tc.Active }) {
 			t.Errorf("seed category %q is not one the portal offers", c)
 		}
 	}

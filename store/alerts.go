@@ -9,16 +9,41 @@ import (
 
 // Alert warns staff about a ticket, for now about its SLA.
 type Alert struct {
-	ID         int64      `db:"id" json:"id"`
-	TicketID   int64      `db:"ticket_id" json:"ticket_id"`
-	Type       string     `db:"type" json:"type"`
-	Severity   string     `db:"severity" json:"severity"`
-	Message    string     `db:"message" json:"message"`
-	CreatedAt  time.Time  `db:"created_at" json:"created_at"`
-	ResolvedAt *time.Time `db:"resolved_at" json:"resolved_at,omitempty"`
+	ID             int64      `db:"id" json:"id"`
+	TicketID       int64      `db:"ticket_id" json:"ticket_id"`
+	Type           string     `db:"type" json:"type"`
+	Severity       string     `db:"severity" json:"severity"`
+	Message        string     `db:"message" json:"message"`
+	CreatedAt      time.Time  `db:"created_at" json:"created_at"`
+	AcknowledgedAt *time.Time `db:"acknowledged_at" json:"acknowledged_at"`
+	AcknowledgedBy *int64     `db:"acknowledged_by" json:"acknowledged_by"`
+	ResolvedAt     *time.Time `db:"resolved_at" json:"resolved_at"`
+	ResolvedBy     *int64     `db:"resolved_by" json:"resolved_by"` // null when the SLA check resolved it
 }
 
-const alertColumns = `id, ticket_id, type, severity, message, created_at, resolved_at`
+const alertColumns = `id, ticket_id, type, severity, message, created_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by`
+
+// The states a person moves an alert to.
+const (
+	AlertAcknowledged = "acknowledged"
+	AlertResolved     = "resolved"
+)
+
+// HandleAlert records that a person acknowledged or resolved an alert (resolving acknowledges
+// too). Doing it again changes nothing: the first person and time stay.
+func (s *Store) HandleAlert(ctx context.Context, id, userID int64, state string) (*Alert, error) {
+	if state != AlertAcknowledged && state != AlertResolved {
+		return nil, Invalid("state", "must be %s or %s", AlertAcknowledged, AlertResolved)
+	}
+	resolve := state == AlertResolved
+	rows, err := s.db.Query(ctx, `UPDATE alerts SET
+			acknowledged_at = coalesce(acknowledged_at, now()),
+			acknowledged_by = CASE WHEN acknowledged_at IS NULL THEN $2 ELSE acknowledged_by END,
+			resolved_at     = CASE WHEN $3 THEN coalesce(resolved_at, now()) ELSE resolved_at END,
+			resolved_by     = CASE WHEN $3 AND resolved_at IS NULL THEN $2 ELSE resolved_by END
+		WHERE id = $1 RETURNING `+alertColumns, id, userID, resolve)
+	return one[Alert](rows, err, fmt.Sprintf("alert %d", id))
+}
 
 // RaiseAlert records an alert unless the ticket already has one of that type, and queues the
 // event of a new one in the same transaction (typ is EventSLAWarning or EventSLABreached);

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -13,6 +14,8 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
+
+	"helpdesk/tracing"
 )
 
 // Postgres is the job queue (River): a job is inserted in the transaction of the change that
@@ -80,10 +83,19 @@ func (s *Store) Enqueue(ctx context.Context, jobs ...river.JobArgs) error {
 	if len(jobs) == 0 {
 		return nil
 	}
+	// The request that caused the jobs goes with them, so their logs name it.
+	var opts *river.InsertOpts
+	if id := tracing.RequestID(ctx); id != "" {
+		meta, err := json.Marshal(map[string]string{"request_id": id})
+		if err != nil {
+			return fmt.Errorf("enqueue: %w", err)
+		}
+		opts = &river.InsertOpts{Metadata: meta}
+	}
 	return s.Transact(ctx, func(tx *Store) error {
 		params := make([]river.InsertManyParams, len(jobs))
 		for i, j := range jobs {
-			params[i] = river.InsertManyParams{Args: j}
+			params[i] = river.InsertManyParams{Args: j, InsertOpts: opts}
 		}
 		if _, err := tx.jobs.InsertManyTx(ctx, tx.db.(pgx.Tx), params); err != nil {
 			return fmt.Errorf("enqueue %s: %w", jobs[0].Kind(), err)
@@ -170,6 +182,7 @@ type Job struct {
 	MaxAttempts int        `json:"max_attempts"`
 	Args        string     `json:"args"`
 	LastError   string     `json:"last_error,omitempty"`
+	RequestID   string     `json:"request_id,omitempty"` // of the request that caused it
 	CreatedAt   time.Time  `json:"created_at"`
 	ScheduledAt time.Time  `json:"scheduled_at"`
 	FinalizedAt *time.Time `json:"finalized_at,omitempty"`
@@ -247,7 +260,17 @@ func jobOf(j *rivertype.JobRow) Job {
 	if n := len(j.Errors); n > 0 {
 		out.LastError = j.Errors[n-1].Error
 	}
+	out.RequestID = JobRequestID(j.Metadata)
 	return out
+}
+
+// JobRequestID is the id of the request that queued a job, from its metadata ("" if none).
+func JobRequestID(metadata []byte) string {
+	var m struct {
+		RequestID string `json:"request_id"`
+	}
+	_ = json.Unmarshal(metadata, &m) // metadata River or others wrote otherwise: no id
+	return m.RequestID
 }
 
 func validJobState(s rivertype.JobState) bool {

@@ -32,10 +32,13 @@ type Store struct {
 }
 
 // Open connects to the database at url and checks that it answers.
-func Open(ctx context.Context, url string) (*Store, error) {
+func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse DATABASE_URL: %w", err)
+	}
+	for _, o := range opts {
+		o(cfg)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -51,6 +54,14 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, err
 	}
 	return &Store{pool: pool, db: pool, an: analysis.New(), jobs: jobs}, nil
+}
+
+// Option tunes the pool Open makes.
+type Option func(*pgxpool.Config)
+
+// WithQueryTracer traces every statement (tracing.QueryTracer makes spans of them).
+func WithQueryTracer(t pgx.QueryTracer) Option {
+	return func(c *pgxpool.Config) { c.ConnConfig.Tracer = t }
 }
 
 // Analyzer is the text analysis of this process: the store writes search vectors with it, and

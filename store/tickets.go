@@ -14,13 +14,6 @@ import (
 	"helpdesk/ticket"
 )
 
-// TicketCategories are the categories of tickets, in the order people think of them (statuses
-// and priorities are package ticket's).
-var (
-	TicketCategories = []string{"general", "vpn", "printers", "email", "backups", "accounts", "network",
-		"hardware", "software", "security", "onboarding"}
-)
-
 // Ticket is a support request from a client.
 type Ticket struct {
 	ID              int64      `db:"id" json:"id"`
@@ -61,7 +54,7 @@ func (s *Store) CreateTicket(ctx context.Context, t NewTicket) (*Ticket, error) 
 		t.Priority = ticket.DefaultPriority
 	}
 	if t.Category == "" {
-		t.Category = "general"
+		t.Category = DefaultCategory
 	}
 	if t.Tags == nil {
 		t.Tags = []string{}
@@ -77,6 +70,10 @@ func (s *Store) CreateTicket(ctx context.Context, t NewTicket) (*Ticket, error) 
 			return Invalid("client_id", "client %d is inactive: it opens no new tickets", t.ClientID)
 		}
 		if err := tx.checkAssignable(ctx, t.AssigneeID); err != nil {
+			return err
+		}
+		var err error
+		if t.Category, err = tx.resolveCategory(ctx, t.Category); err != nil {
 			return err
 		}
 		vec, src := ticketVector(tx.an, t.Title, t.Description)
@@ -138,6 +135,14 @@ func (s *Store) UpdateTicket(ctx context.Context, id int64, p TicketPatch) (*Tic
 			if err := tx.checkAssignable(ctx, p.AssigneeID); err != nil {
 				return err
 			}
+		}
+		// A ticket keeps a retired category; moving it takes an active one.
+		if p.Category != nil && *p.Category != cur.Category {
+			slug, err := tx.resolveCategory(ctx, *p.Category)
+			if err != nil {
+				return err
+			}
+			p.Category = &slug
 		}
 		var tags []string
 		if p.Tags != nil {

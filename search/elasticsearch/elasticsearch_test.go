@@ -6,12 +6,18 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"helpdesk/auth"
 	"helpdesk/indexer"
 	"helpdesk/internal/estest"
 	"helpdesk/internal/pgtest"
@@ -20,6 +26,7 @@ import (
 	"helpdesk/search/elasticsearch"
 	"helpdesk/search/searchtest"
 	"helpdesk/store"
+	"helpdesk/tracing"
 )
 
 var pg = &pgtest.Server{}
@@ -177,5 +184,55 @@ func TestLoaderStopsWithItsContext(t *testing.T) {
 	}
 	if status := call(t, "GET", estest.URL(t)+"/"+index+"/_doc/1", ""); status != 404 {
 		t.Errorf("the document was sent after its context ended: status %d", status)
+	}
+}
+
+// TestSearchSendsTheRequestID: a search names the request it serves to Elasticsearch
+// (X-Opaque-Id, which its slow log and tasks show). A proxy in front of the real cluster
+// records what arrives.
+func TestSearchSendsTheRequestID(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	prefix := estest.Prefix()
+	an := analysis.New()
+	if err := estest.NewWithPrefix(t, prefix, an).EnsureIndices(ctx); err != nil {
+		t.Fatal(err)
+	}
+	target, err := url.Parse(estest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var seen []string
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/_search") {
+			mu.Lock()
+			seen = append(seen, r.Header.Get("X-Opaque-Id"))
+			mu.Unlock()
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	b, err := elasticsearch.New(srv.URL, prefix, an)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := search.Query{Text: "impresora", Viewer: search.Viewer{Role: auth.Agent, UserID: 1}}
+	for _, c := range []struct {
+		ctx  context.Context
+		want string
+	}{{tracing.WithRequestID(ctx, "req-7f3a"), "req-7f3a"}, {ctx, ""}} {
+		mu.Lock()
+		seen = nil
+		mu.Unlock()
+		if _, err := b.Search(c.ctx, q); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		if len(seen) == 0 || slices.ContainsFunc(seen, func(id string) bool { return id != c.want }) {
+			t.Errorf("X-Opaque-Id of a search's requests: %q, want each %q", seen, c.want)
+		}
+		mu.Unlock()
 	}
 }

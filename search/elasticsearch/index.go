@@ -16,6 +16,7 @@ import (
 
 	elastic "github.com/elastic/go-elasticsearch/v8"
 	"github.com/elastic/go-elasticsearch/v8/esapi"
+	"go.opentelemetry.io/otel/trace"
 
 	"helpdesk/search"
 	"helpdesk/search/analysis"
@@ -40,10 +41,18 @@ type Backend struct {
 
 var _ search.Searcher = (*Backend)(nil)
 
+// Option tunes the client New makes.
+type Option func(*elastic.Config)
+
+// WithTracing makes a span of each request to the cluster.
+func WithTracing(tp trace.TracerProvider) Option {
+	return func(c *elastic.Config) { c.Instrumentation = elastic.NewOpenTelemetryInstrumentation(tp, false) }
+}
+
 // New returns a backend for the cluster at url; every index and alias name starts with prefix.
 // It analyses documents and queries with an.
-func New(url, prefix string, an *analysis.Analyzer) (*Backend, error) {
-	es, err := elastic.NewClient(elastic.Config{
+func New(url, prefix string, an *analysis.Analyzer, opts ...Option) (*Backend, error) {
+	cfg := elastic.Config{
 		Addresses:               []string{url},
 		DisableRetry:            true, // callers decide: the indexer retries, search fails over
 		EnableCompatibilityMode: false,
@@ -55,7 +64,11 @@ func New(url, prefix string, an *analysis.Analyzer) (*Backend, error) {
 			// search reply carries whole texts for highlighting) and save nothing on the wire.
 			DisableCompression: true,
 		},
-	})
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	es, err := elastic.NewClient(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("elasticsearch client: %w", err)
 	}
@@ -265,6 +278,26 @@ func (b *Backend) WriteTargets(ctx context.Context, kind string) ([]string, erro
 func (b *Backend) Ping(ctx context.Context) error {
 	res, err := b.es.Cluster.Health(b.es.Cluster.Health.WithContext(ctx))
 	return check(res, err, "cluster health")
+}
+
+// ClusterHealth returns the status of this backend's indices in the cluster: green, yellow or
+// red (another application's index without its replicas is not search's trouble).
+func (b *Backend) ClusterHealth(ctx context.Context) (string, error) {
+	res, err := b.es.Cluster.Health(b.es.Cluster.Health.WithContext(ctx), b.es.Cluster.Health.WithIndex(b.prefix+"_*"))
+	if err != nil {
+		return "", fmt.Errorf("%w: cluster health: %v", search.ErrUnavailable, err)
+	}
+	defer drain(res)
+	if res.IsError() {
+		return "", responseError(res, "cluster health")
+	}
+	var h struct {
+		Status string `json:"status"`
+	}
+	if err := decode(res.Body, &h); err != nil {
+		return "", fmt.Errorf("%w: cluster health: %v", search.ErrUnavailable, err)
+	}
+	return h.Status, nil
 }
 
 // Refresh makes every write so far visible to search (tests and reindex use it).

@@ -8,8 +8,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/elastic/go-elasticsearch/v8/esapi"
+
 	"helpdesk/search"
 	"helpdesk/search/analysis"
+	"helpdesk/tracing"
 )
 
 // Search runs q against the aliases of the types the viewer may see.
@@ -121,9 +124,14 @@ type searchShards struct {
 func (s searchShards) failedShards() int { return s.Shards.Failed }
 
 func (b *Backend) search(ctx context.Context, indices []string, body obj, reply interface{ failedShards() int }) error {
-	resp, err := b.es.Search(b.es.Search.WithContext(ctx), b.es.Search.WithIndex(indices...),
+	opts := []func(*esapi.SearchRequest){b.es.Search.WithContext(ctx), b.es.Search.WithIndex(indices...),
 		b.es.Search.WithBody(jsonBody(body)), b.es.Search.WithIgnoreUnavailable(true),
-		b.es.Search.WithAllowNoIndices(true))
+		b.es.Search.WithAllowNoIndices(true)}
+	if id := tracing.RequestID(ctx); id != "" {
+		// Elasticsearch names the request in its slow log and tasks with it.
+		opts = append(opts, b.es.Search.WithOpaqueID(id))
+	}
+	resp, err := b.es.Search(opts...)
 	if err != nil {
 		return fmt.Errorf("%w: search: %v", search.ErrUnavailable, err)
 	}

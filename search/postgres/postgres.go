@@ -49,8 +49,9 @@ func New(pool *pgxpool.Pool, an *analysis.Analyzer) *Backend {
 
 // Share bounds what searches may take of the database.
 type Share struct {
-	Conns   int32         // connections of the backend's own pool
-	Timeout time.Duration // of a whole search: waiting for a connection, and each statement
+	Conns   int32           // connections of the backend's own pool
+	Timeout time.Duration   // of a whole search: waiting for a connection, and each statement
+	Tracer  pgx.QueryTracer // optional: traces the statements
 }
 
 // Open returns a backend with a pool of its own to the database at url: at most share.Conns
@@ -67,6 +68,7 @@ func Open(ctx context.Context, url string, an *analysis.Analyzer, share Share) (
 	// Compiling a plan costs more than a search that reads a bounded number of rows.
 	cfg.ConnConfig.RuntimeParams["jit"] = "off"
 	cfg.ConnConfig.RuntimeParams["application_name"] = "portal-search"
+	cfg.ConnConfig.Tracer = share.Tracer
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres search: connect: %w", err)
@@ -75,6 +77,9 @@ func Open(ctx context.Context, url string, an *analysis.Analyzer, share Share) (
 	b.timeout, b.own = share.Timeout, true
 	return b, nil
 }
+
+// Pool is the pool searches run on (the backend's own after Open), for its statistics.
+func (b *Backend) Pool() *pgxpool.Pool { return b.pool }
 
 // Close releases the backend's own pool, if it has one.
 func (b *Backend) Close() {

@@ -213,6 +213,15 @@ func Cases() []Case {
 		{Name: "unknown sort", Viewer: "ana", Query: search.Query{Sort: "random"}, WantErr: search.ErrBadQuery},
 		{Name: "unknown type", Viewer: "ana", Query: search.Query{Types: []string{"users"}}, WantErr: search.ErrBadQuery},
 		{Name: "huge text", Viewer: "ana", Query: search.Query{Text: strings.Repeat("a", 600)}, WantErr: search.ErrBadQuery},
+		{Name: "page past the window is a combination refused", Viewer: "ana", Query: search.Query{Page: 20, PerPage: 100}, WantErr: search.ErrQueryCombination},
+		{Name: "from after to is a combination refused", Viewer: "ana", Query: search.Query{Filters: search.Filters{CreatedFrom: ptime(Base), CreatedTo: ptime(Base.AddDate(0, 0, -1))}}, WantErr: search.ErrQueryCombination},
+		// A type asked twice is searched once (the Postgres engine once built its candidates twice).
+		{Name: "type repeated", Viewer: "ana", Query: search.Query{Text: "impresora", Types: []string{search.TypeTicket, search.TypeTicket},
+			Filters: search.Filters{Status: []string{"open"}}}, Want: []string{"t1"}},
+		{Name: "kb type repeated", Viewer: "anonymous", Query: search.Query{Types: []string{search.TypeKB, search.TypeKB},
+			Filters: search.Filters{Categories: []string{"Impresoras"}}}, Want: []string{"kPrinter", "kQueue"}},
+		// 500 characters are allowed however many bytes they take.
+		{Name: "long accented text", Viewer: "ana", Query: search.Query{Text: strings.Repeat("ñ", 500)}},
 	}
 }
 
