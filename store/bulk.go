@@ -36,9 +36,9 @@ func (s *Store) BulkLoad(ctx context.Context, fn func(ctx context.Context, b *Bu
 		return err
 	}
 	// The loaded pages are new to every query: their visibility map is unset, so index-only
-	// scans go to the heap for each row, and the first readers write hint bits. The fallback
-	// search ran 5 times slower at 100k right after a seed, and timed out at 1M, until
-	// autovacuum came by. VACUUM does it once, now, outside the load's transaction.
+	// scans go to the heap for each row, and the first readers write the hint bits (the first
+	// fallback search after a 1M seed took over its 5 s). VACUUM does that once, now, outside
+	// the load's transaction, instead of leaving it to the first searches and autovacuum.
 	if _, err := s.pool.Exec(ctx, `VACUUM (ANALYZE) tickets, comments, kb_articles, ticket_search, kb_search, search_words`); err != nil {
 		return fmt.Errorf("bulk load: vacuum: %w", err)
 	}
