@@ -47,15 +47,10 @@ func (s *Server) categoryLabel(lang, category string) string {
 
 // activeCategories are the ones offered for new tickets.
 func (s *Server) activeCategories() []store.TicketCategory {
-	var out []store.TicketCategory
 	if set := s.categories.Load(); set != nil {
-		for _, c := range set.all {
-			if c.Active {
-				out = append(out, c)
-			}
-		}
+		return activeOnly(set.all)
 	}
-	return out
+	return nil
 }
 
 type categoryInput struct {

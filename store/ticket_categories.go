@@ -2,12 +2,9 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // TicketCategory is a kind of ticket, named in both languages.
@@ -114,22 +111,35 @@ func checkPosition(p *int) error {
 	return nil
 }
 
+// activeCategoryNamed is the slug of the active category whose slug or name is the
+// lowercased text in the parameter $n, or NULL: a scalar subquery, so that a write can ask it
+// in the same round trip as its other checks.
+func activeCategoryNamed(n int) string {
+	return fmt.Sprintf(`(SELECT slug FROM ticket_categories
+		WHERE active AND (slug = $%[1]d OR lower(name_es) = $%[1]d OR lower(name_en) = $%[1]d) LIMIT 1)`, n)
+}
+
+// categoryKey is what activeCategoryNamed compares: the text trimmed and lowercased.
+func categoryKey(input string) string { return strings.ToLower(strings.TrimSpace(input)) }
+
 // resolveCategory turns what a person wrote (a slug, or the Spanish or English name, in any
 // case) into an active category's slug; anything else is InvalidError listing the choices.
 func (s *Store) resolveCategory(ctx context.Context, input string) (string, error) {
-	want := strings.ToLower(strings.TrimSpace(input))
-	var slug string
-	err := s.db.QueryRow(ctx, `SELECT slug FROM ticket_categories
-		WHERE active AND (slug = $1 OR lower(name_es) = $1 OR lower(name_en) = $1) LIMIT 1`, want).Scan(&slug)
-	if err == nil {
-		return slug, nil
-	}
-	if !errors.Is(err, pgx.ErrNoRows) {
+	var slug *string
+	if err := s.db.QueryRow(ctx, `SELECT `+activeCategoryNamed(1), categoryKey(input)).Scan(&slug); err != nil {
 		return "", fmt.Errorf("ticket category %q: %w", input, classify(err)) // NUL is a refusal
 	}
+	if slug == nil {
+		return "", s.unknownCategory(ctx, input)
+	}
+	return *slug, nil
+}
+
+// unknownCategory refuses input, naming the active categories.
+func (s *Store) unknownCategory(ctx context.Context, input string) error {
 	cats, err := s.TicketCategories(ctx)
 	if err != nil {
-		return "", err
+		return err
 	}
 	var choices []string
 	for _, c := range cats {
@@ -137,5 +147,5 @@ func (s *Store) resolveCategory(ctx context.Context, input string) (string, erro
 			choices = append(choices, c.Slug)
 		}
 	}
-	return "", Invalid("category", "unknown category %q; one of %s (or their names)", input, strings.Join(choices, ", "))
+	return Invalid("category", "unknown category %q; one of %s (or their names)", input, strings.Join(choices, ", "))
 }

@@ -2,12 +2,10 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"helpdesk/search"
@@ -61,19 +59,23 @@ func (s *Store) CreateTicket(ctx context.Context, t NewTicket) (*Ticket, error) 
 	}
 	var out *Ticket
 	err := s.Transact(ctx, func(tx *Store) error {
-		var active bool
-		if err := tx.db.QueryRow(ctx, `SELECT active FROM clients WHERE id = $1`, t.ClientID).Scan(&active); errors.Is(err, pgx.ErrNoRows) {
+		// The client and the category, checked in one round trip.
+		var active *bool
+		var slug *string
+		if err := tx.db.QueryRow(ctx, `SELECT (SELECT active FROM clients WHERE id = $1), `+activeCategoryNamed(2),
+			t.ClientID, categoryKey(t.Category)).Scan(&active, &slug); err != nil {
+			return fmt.Errorf("create ticket: %w", classify(err))
+		}
+		switch {
+		case active == nil:
 			return Invalid("client_id", "no client %d", t.ClientID)
-		} else if err != nil {
-			return fmt.Errorf("create ticket: %w", err)
-		} else if !active {
+		case !*active:
 			return Invalid("client_id", "client %d is inactive: it opens no new tickets", t.ClientID)
+		case slug == nil:
+			return tx.unknownCategory(ctx, t.Category)
 		}
+		t.Category = *slug
 		if err := tx.checkAssignable(ctx, t.AssigneeID); err != nil {
-			return err
-		}
-		var err error
-		if t.Category, err = tx.resolveCategory(ctx, t.Category); err != nil {
 			return err
 		}
 		vec, src := ticketVector(tx.an, t.Title, t.Description)
