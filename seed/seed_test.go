@@ -3,6 +3,7 @@ package seed_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -164,5 +165,16 @@ func TestSeedCategoriesAreTicketCategories(t *testing.T) {
 		if !slices.ContainsFunc(cats, func(tc store.TicketCategory) bool { return tc.Slug == c && tc.Active }) {
 			t.Errorf("seed category %q is not one the portal offers", c)
 		}
+	}
+}
+
+// TestSeedKeepsEveryIndex: the bulk load drops the indexes of the tables it fills and builds
+// them again; every one must come back valid, on every partition of a partitioned table (the
+// fallback search reads a partition's GIN index, and without it every row's vector).
+func TestSeedKeepsEveryIndex(t *testing.T) {
+	t.Parallel()
+	st, _ := load(t, small(3))
+	if broken := pgtest.BrokenIndexes(t, st); len(broken) > 0 {
+		t.Errorf("after the bulk load:\n%s", strings.Join(broken, "\n"))
 	}
 }

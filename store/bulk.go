@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -112,7 +113,9 @@ func (b *BulkLoader) deferIndexes(ctx context.Context) error {
 		if _, err := b.tx.Exec(ctx, `DROP INDEX `+pgx.Identifier{i.name}.Sanitize()); err != nil {
 			return fmt.Errorf("bulk load: drop index %s: %w", i.name, err)
 		}
-		b.deferred = append(b.deferred, i.def)
+		// A partitioned table's index reads "ON ONLY": built so, it would cover no partition
+		// and stay invalid, and searches would read every row's vector.
+		b.deferred = append(b.deferred, strings.Replace(i.def, " ON ONLY ", " ON ", 1))
 	}
 	return nil
 }

@@ -130,3 +130,33 @@ func TestUpgradeFillsSearchTables(t *testing.T) {
 		}
 	}
 }
+
+// TestUpgradeRebuildsIndexesOfOnlyTheParent: a database whose bulk load rebuilt the search
+// table's indexes "ON ONLY" the partitioned table (invalid, on no partition) gets them whole.
+func TestUpgradeRebuildsIndexesOfOnlyTheParent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := pgtest.Open(t, pg.NewEmptyDatabase(t))
+	if _, err := st.MigrateUpTo(ctx, 16); err != nil {
+		t.Fatal(err)
+	}
+	newWorld(t, st) // a ticket, so a partition
+	for _, ix := range []string{"ticket_search_match_idx", "ticket_search_client_idx"} {
+		var def string
+		if err := st.Pool().QueryRow(ctx, `SELECT pg_get_indexdef($1::regclass)`, ix).Scan(&def); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Pool().Exec(ctx, `DROP INDEX `+ix+`; `+def); err != nil { // def says ON ONLY
+			t.Fatal(err)
+		}
+	}
+	if broken := pgtest.BrokenIndexes(t, st); len(broken) != 4 {
+		t.Fatalf("before the upgrade: %q, want both indexes invalid and missing from the partition", broken)
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if broken := pgtest.BrokenIndexes(t, st); len(broken) > 0 {
+		t.Errorf("after the upgrade: %q", broken)
+	}
+}

@@ -181,3 +181,32 @@ func redact(raw string) string {
 	}
 	return u.Redacted()
 }
+
+// BrokenIndexes lists what is wrong with the indexes of st's schema: invalid ones, and indexes
+// of a partitioned table that some partition lacks. It fails t when the schema has no
+// partition to look at, so that an empty answer always means something.
+func BrokenIndexes(t testing.TB, st *store.Store) []string {
+	t.Helper()
+	ctx := context.Background()
+	var partitions int
+	if err := st.Pool().QueryRow(ctx, `SELECT count(*) FROM pg_inherits WHERE inhparent = 'ticket_search'::regclass`).Scan(&partitions); err != nil || partitions == 0 {
+		t.Fatalf("pgtest: ticket_search has %d partitions (%v): nothing to check", partitions, err)
+	}
+	var broken []string
+	err := st.Pool().QueryRow(ctx, `SELECT coalesce(array_agg(what ORDER BY what), '{}') FROM (
+		SELECT 'invalid: ' || i.indexrelid::regclass AS what FROM pg_index i
+		JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = current_schema() AND NOT i.indisvalid
+		UNION ALL
+		SELECT format('no %s on partition %s', pi.indexrelid::regclass, part.inhrelid::regclass)
+		FROM pg_index pi
+		JOIN pg_class pc ON pc.oid = pi.indrelid AND pc.relkind = 'p'
+		JOIN pg_namespace n ON n.oid = pc.relnamespace AND n.nspname = current_schema()
+		JOIN pg_inherits part ON part.inhparent = pc.oid
+		WHERE NOT EXISTS (SELECT 1 FROM pg_inherits ii JOIN pg_index ci ON ci.indexrelid = ii.inhrelid
+			WHERE ii.inhparent = pi.indexrelid AND ci.indrelid = part.inhrelid)) x`).Scan(&broken)
+	if err != nil {
+		t.Fatalf("pgtest: read indexes: %v", err)
+	}
+	return broken
+}
