@@ -56,6 +56,9 @@ type env struct {
 	logs   *lockedBuffer    // what the portals log, as JSON lines
 	// blocklistRefresh is how often the env's portals look for blocklist changes; 0: never.
 	blocklistRefresh time.Duration
+	// synonymsRefresh is the same for synonyms, categories and the KB's change count.
+	synonymsRefresh time.Duration
+	staticURL       string // STATIC_URL of the env's portals
 }
 
 // lockedBuffer is a bytes.Buffer that handlers running at once may write to.
@@ -102,7 +105,7 @@ func (e *env) newApp(ipLimit config.RateLimit, blocklist ...netip.Prefix) *fiber
 	app, err := portal.New(portal.Deps{Store: e.st, Search: search.NewFailover(nil, postgres.New(e.st.Pool(), e.st.Analyzer()), search.FailoverOptions{}),
 		Sessions: session.NewRedis(e.rdb), Redis: e.rdb, KeyPrefix: fmt.Sprintf("test%d:", time.Now().UnixNano()),
 		Logger: slog.New(slog.NewJSONHandler(e.logs, nil)), IPLimit: ipLimit, Blocklist: blocklist, Now: e.now,
-		BlocklistRefresh: e.blocklistRefresh})
+		BlocklistRefresh: e.blocklistRefresh, SynonymsRefresh: e.synonymsRefresh, StaticURL: e.staticURL})
 	if err != nil {
 		e.t.Fatal(err)
 	}
