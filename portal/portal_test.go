@@ -939,3 +939,34 @@ func TestTracesOfASearch(t *testing.T) {
 		}
 	}
 }
+
+// metricValue reads one series of a portal's /metrics: at (a *fiber.App, or a base URL) .
+func metricValue(t *testing.T, at any, series string) float64 {
+	t.Helper()
+	var res *http.Response
+	var err error
+	switch p := at.(type) {
+	case *fiber.App:
+		res, err = p.Test(httptest.NewRequest("GET", "/metrics", nil), 10000)
+	case string:
+		res, err = http.Get(p + "/metrics")
+	default:
+		t.Fatalf("metricValue of a %T", at)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	for _, line := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(line, series+" "); ok {
+			var f float64
+			if _, err := fmt.Sscan(v, &f); err != nil {
+				t.Fatalf("%s: %q", series, v)
+			}
+			return f
+		}
+	}
+	t.Fatalf("/metrics has no %s", series)
+	return 0
+}
