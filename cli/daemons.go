@@ -225,7 +225,11 @@ func workerDaemon(ctx context.Context, env Env) error {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(env.Stdout, &slog.HandlerOptions{Level: cfg.LogLevel})).With("component", "worker")
-	st, err := store.Open(ctx, cfg.DatabaseURL)
+	tp, err := newTracing(ctx, cfg, "helpdesk-worker", log)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL, tp.storeOptions()...)
 	if err != nil {
 		return err
 	}
@@ -233,6 +237,9 @@ func workerDaemon(ctx context.Context, env Env) error {
 	reg := newRegistry(store.PoolCollector("store", st.Pool()))
 	jc := jobs.Config{QueueSizes: cfg.QueueSizes, ChatWebhookURL: cfg.ChatWebhookURL, ChatLang: cfg.ChatLang,
 		PortalURL: cfg.PortalURL, ReportTZ: cfg.ReportTZ, ReportHour: 9, Log: log, Registry: reg}
+	if tp.Enabled {
+		jc.Tracing = tp
+	}
 	if cfg.SMTPAddr != "" {
 		jc.Mail = &mail.Sender{Addr: cfg.SMTPAddr, From: cfg.SMTPFrom, Username: cfg.SMTPUsername, Password: cfg.SMTPPassword}
 	}

@@ -20,9 +20,11 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivertype"
+	"go.opentelemetry.io/otel/trace"
 
 	"helpdesk/mail"
 	"helpdesk/store"
+	"helpdesk/tracing"
 )
 
 // DefaultQueueSizes are the workers per queue: 25 in all, as the Sidekiq setup this replaces.
@@ -46,6 +48,8 @@ type Config struct {
 	// PollInterval is how often idle workers look for jobs besides Postgres's notifications
 	// (default 1 s).
 	PollInterval time.Duration
+	// Tracing, when set, makes a span of each job (the store traces its own statements).
+	Tracing trace.TracerProvider
 }
 
 // Worker works the queues until its context ends.
@@ -92,7 +96,12 @@ func New(st *store.Store, cfg Config) (*Worker, error) {
 		}
 		queues[q] = river.QueueConfig{MaxWorkers: n}
 	}
+	var middleware []rivertype.Middleware
+	if cfg.Tracing != nil {
+		middleware = append(middleware, &traceJobs{tracer: tracing.Tracer(cfg.Tracing)})
+	}
 	client, err := river.NewClient(riverpgxv5.New(st.Pool()), &river.Config{
+		Middleware:        middleware,
 		Queues:            queues,
 		Workers:           workers,
 		MaxAttempts:       store.MaxAttempts,

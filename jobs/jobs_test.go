@@ -19,12 +19,14 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"helpdesk/auth"
+	"helpdesk/internal/otlpsink"
 	"helpdesk/internal/pgtest"
 	"helpdesk/internal/procs"
 	"helpdesk/internal/sink"
 	"helpdesk/mail"
 	"helpdesk/search"
 	"helpdesk/store"
+	"helpdesk/tracing"
 )
 
 var (
@@ -521,4 +523,52 @@ func TestExports(t *testing.T) {
 		}
 		return n == 2
 	})
+}
+
+// TestJobsAreTraced: with tracing on, each job worked is a span named after its kind, holding
+// the statements it ran, and naming the request that queued it (its deliveries too).
+func TestJobsAreTraced(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	spans := otlpsink.Start(t)
+	tp, err := tracing.New(ctx, spans.URL, "helpdesk-worker")
+	if err != nil {
+		t.Fatal(err)
+	}
+	traced, err := store.Open(ctx, w.st.Pool().Config().ConnString(), store.WithQueryTracer(tracing.QueryTracer(tp)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(traced.Close)
+	worker := &world{st: traced, sink: w.sink, chatPath: w.chatPath}
+	worker.start(t, func(c *Config) { c.Tracing = tp })
+	const requestID = "req-traced-ticket"
+	if _, err := w.st.CreateTicket(tracing.WithRequestID(ctx, requestID), store.NewTicket{ClientID: w.client.ID, CreatedBy: w.alice.ID,
+		Title: "Traced printer", Description: "Paper jam."}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the new-ticket mails", func() bool { m, _ := w.deliveries(t); return len(m) == 3 })
+	if err := tp.Shutdown(ctx); err != nil { // flushes the batch to the sink
+		t.Fatal(err)
+	}
+	jobs := map[string][]otlpsink.Span{}
+	parents := map[string]bool{}
+	for _, sp := range spans.Spans() {
+		if k, ok := strings.CutPrefix(sp.Name, "job "); ok && sp.Attributes["request_id"] == requestID {
+			if sp.Service != "helpdesk-worker" || sp.Attributes["messaging.destination.name"] == "" {
+				t.Errorf("job span %+v", sp)
+			}
+			jobs[k] = append(jobs[k], sp)
+		}
+		if strings.HasPrefix(sp.Name, "postgres ") {
+			parents[sp.ParentID] = true
+		}
+	}
+	if len(jobs["event"]) != 1 || len(jobs["mail"]) != 3 {
+		t.Fatalf("job spans of the request: %v; every span: %+v", jobs, spans.Spans())
+	}
+	if !parents[jobs["event"][0].SpanID] {
+		t.Error("the event job's statements are not inside its span")
+	}
 }
