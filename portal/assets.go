@@ -3,8 +3,11 @@ package portal
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"mime"
 	"path"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -53,4 +56,15 @@ func (a assets) serve(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	return e.send(c)
+}
+
+// version is a digest of every asset: it changes when one does, and only then.
+func (a assets) version() string {
+	names := slices.Sorted(maps.Keys(a))
+	var all []byte
+	for _, n := range names {
+		all = append(all, n...)
+		all = append(all, a[n].etag...)
+	}
+	return strings.Trim(etagOf(all), `"`)[:12]
 }

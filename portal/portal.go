@@ -104,10 +104,10 @@ func New(d Deps) (*fiber.App, error) {
 		s.now = time.Now
 	}
 	var err error
-	if s.views, err = newViews(s.categoryLabel); err != nil {
+	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
-	if s.assets, err = loadAssets(); err != nil {
+	if s.views, err = newViews(s.categoryLabel, s.assets.version()); err != nil {
 		return nil, err
 	}
 	s.pages = newPublicPages(d.SynonymsRefresh <= 0)

@@ -263,3 +263,17 @@ func TestResponsesCompressed(t *testing.T) {
 		}
 	}
 }
+
+// TestPagesAreTheSameOnEveryPortal: two portals of one build serve the same anonymous page
+// byte for byte (asset URLs included), so a shared cache and an ETag work across them.
+func TestPagesAreTheSameOnEveryPortal(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	_, one := e.get("/kb/configuracion-de-la-vpn")
+	time.Sleep(1100 * time.Millisecond) // started a second later: nothing may come from the clock
+	e.app = e.newApp(config.RateLimit{})
+	res, other := e.get("/kb/configuracion-de-la-vpn")
+	if !bytes.Equal(one, other) || !bytes.Contains(one, []byte("/static/app.css?v=")) {
+		t.Errorf("two portals, two pages (ETag %s):\n%s\n%s", res.Header.Get("ETag"), one, other)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/template/html/v2"
@@ -18,11 +17,14 @@ import (
 // views renders the embedded templates, parsed once at start.
 type views struct {
 	engine  *html.Engine
-	version string // in asset URLs, so a new build is fetched fresh despite long caching
+	// version is in asset URLs, so that new assets are fetched fresh despite a year's caching:
+	// a digest of them, the same on every portal of a build.
+	version string
 }
 
-// newViews parses the templates; categoryLabel names ticket categories, which are data.
-func newViews(categoryLabel func(lang, slug string) string) (*views, error) {
+// newViews parses the templates; categoryLabel names ticket categories, which are data, and
+// assetVersion goes in the assets' URLs.
+func newViews(categoryLabel func(lang, slug string) string, assetVersion string) (*views, error) {
 	e := html.NewFileSystem(http.FS(templates.FS), ".html")
 	e.AddFuncMap(template.FuncMap{
 		"t":      i18n.T,
@@ -38,7 +40,7 @@ func newViews(categoryLabel func(lang, slug string) string) (*views, error) {
 	if err := e.Load(); err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
-	return &views{engine: e, version: fmt.Sprint(time.Now().Unix())}, nil
+	return &views{engine: e, version: assetVersion}, nil
 }
 
 // page is what a handler hands to render: a title and the page's own data.
