@@ -44,6 +44,9 @@ type Config struct {
 	APIRateLimitIP    RateLimit
 	APIRateLimitToken RateLimit
 	APIBlocklist      []netip.Prefix
+	// TrustedProxies are the load balancers in front of the portals: only from them is the
+	// client's address read from X-Forwarded-For (PORTAL_TRUSTED_PROXIES).
+	TrustedProxies []netip.Prefix
 	// SMTP for the worker's mails; without SMTP_ADDR they are only logged.
 	SMTPAddr, SMTPFrom, SMTPUsername, SMTPPassword string
 	LogLevel                                       slog.Level
@@ -131,21 +134,16 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.APIRateLimitToken, err = parseRateLimit(orDefault(getenv("API_RATE_LIMIT_TOKEN"), defaultRateLimitToken)); err != nil {
 		errs = append(errs, "API_RATE_LIMIT_TOKEN "+err.Error())
 	}
-	for _, item := range strings.Split(getenv("API_BLOCKLIST"), ",") {
-		if item = strings.TrimSpace(item); item == "" {
-			continue
-		}
-		if !strings.Contains(item, "/") {
-			if a, err := netip.ParseAddr(item); err == nil {
-				item = netip.PrefixFrom(a, a.BitLen()).String()
-			}
-		}
-		p, err := netip.ParsePrefix(item)
+	for _, name := range []string{"API_BLOCKLIST", "PORTAL_TRUSTED_PROXIES"} {
+		list, err := parsePrefixes(getenv(name))
 		if err != nil {
-			errs = append(errs, fmt.Sprintf("API_BLOCKLIST entry %q is not an IP address or CIDR", item))
-			continue
+			errs = append(errs, name+" "+err.Error())
 		}
-		c.APIBlocklist = append(c.APIBlocklist, p.Masked())
+		if name == "API_BLOCKLIST" {
+			c.APIBlocklist = list
+		} else {
+			c.TrustedProxies = list
+		}
 	}
 	switch v := strings.ToLower(strings.TrimSpace(getenv("PORTAL_SECURE_COOKIES"))); v {
 	case "", "false", "0", "no":
@@ -235,4 +233,31 @@ func orDefault(v, def string) string {
 		return v
 	}
 	return def
+}
+
+// parsePrefixes reads a comma-separated list of addresses and CIDR networks; an address is
+// its own /32 or /128.
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	var bad []string
+	for _, item := range strings.Split(list, ",") {
+		if item = strings.TrimSpace(item); item == "" {
+			continue
+		}
+		if !strings.Contains(item, "/") {
+			if a, err := netip.ParseAddr(item); err == nil {
+				item = netip.PrefixFrom(a, a.BitLen()).String()
+			}
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			bad = append(bad, fmt.Sprintf("%q", item))
+			continue
+		}
+		out = append(out, p.Masked())
+	}
+	if len(bad) > 0 {
+		return out, fmt.Errorf("entries %s are not IP addresses or CIDRs", strings.Join(bad, ", "))
+	}
+	return out, nil
 }

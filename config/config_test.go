@@ -74,6 +74,12 @@ func TestLoad(t *testing.T) {
 		{"bad search timeout", with("SEARCH_PG_TIMEOUT", "5"), "SEARCH_PG_TIMEOUT", nil},
 		{"bad limit", with("API_RATE_LIMIT_TOKEN", "lots"), "API_RATE_LIMIT_TOKEN", nil},
 		{"bad blocklist", with("API_BLOCKLIST", "10.0.0.0/99"), "API_BLOCKLIST", nil},
+		{"trusted proxies", with("PORTAL_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.10"), "", func(t *testing.T, c Config) {
+			if len(c.TrustedProxies) != 2 || c.TrustedProxies[1].String() != "192.0.2.10/32" {
+				t.Errorf("TrustedProxies %v", c.TrustedProxies)
+			}
+		}},
+		{"bad trusted proxies", with("PORTAL_TRUSTED_PROXIES", "nginx"), "PORTAL_TRUSTED_PROXIES", nil},
 		{"several errors on one line", with("LOG_LEVEL", "chatty", "PORTAL_ADDR", "x"), "LOG_LEVEL", nil},
 	}
 	for _, tc := range cases {

@@ -35,7 +35,7 @@ func (s *Server) apiAuth(c *fiber.Ctx) error {
 	token, hasToken := strings.CutPrefix(h, "Bearer ")
 	hasToken = hasToken && strings.TrimSpace(token) != ""
 	hash := auth.HashToken(token)
-	keys, lims := []string{"ip:" + c.IP()}, []config.RateLimit{s.ipLimit}
+	keys, lims := []string{"ip:" + s.clientIP(c)}, []config.RateLimit{s.ipLimit}
 	if hasToken {
 		keys, lims = append(keys, fmt.Sprintf("token:%x", hash[:8])), append(lims, s.tokenLimit)
 	}

@@ -103,7 +103,7 @@ func (s *Server) refuseBlocked(c *fiber.Ctx) error {
 	case "/healthz", "/readyz", "/metrics":
 		return c.Next()
 	}
-	if addr, err := netip.ParseAddr(c.IP()); err == nil && s.blocks.blocks(addr, time.Now()) {
+	if addr := s.clientAddr(c); addr.IsValid() && s.blocks.blocks(addr, time.Now()) {
 		s.metrics.refused.WithLabelValues("blocked").Inc()
 		p := newProblem(fiber.StatusForbidden, "blocked", "requests from this address are refused")
 		p.Key = "error.blocked"
@@ -150,7 +150,7 @@ func (s *Server) newBlock(c *fiber.Ctx, address, reason string, expires *time.Ti
 	if err != nil {
 		return store.NewBlock{}, err
 	}
-	if own, err := netip.ParseAddr(c.IP()); err == nil && p.Contains(own.Unmap()) {
+	if own := s.clientAddr(c); own.IsValid() && p.Contains(own) {
 		return store.NewBlock{}, &store.InvalidError{Field: "address", Err: errOwnAddress,
 			Reason: fmt.Sprintf("%s contains your own address (%s); portalctl block add can add it", p, own.Unmap())}
 	}
@@ -215,7 +215,7 @@ func (s *Server) renderBlocklist(c *fiber.Ctx, address, problem string) error {
 	}
 	return s.render(c, "blocklist", page{Title: s.t(c, "blocklist.title"), Data: map[string]any{
 		"Blocks": list, "Now": time.Now(), "Durations": blockDurations, "Address": address, "Problem": problem,
-		"Reason": c.FormValue("reason"), "YourAddress": c.IP()}})
+		"Reason": c.FormValue("reason"), "YourAddress": s.clientIP(c)}})
 }
 
 // addBlock adds an entry from the page's form.

@@ -39,7 +39,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	}
 	// Everything below treats an unknown email as a known one (counts, delays, the answer),
 	// so that no answer tells which emails exist.
-	at, wait, emailFailures := s.throttle.admit(ctx, email, c.IP(), s.now())
+	at, wait, emailFailures := s.throttle.admit(ctx, email, s.clientIP(c), s.now())
 	if wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))

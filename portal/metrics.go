@@ -143,7 +143,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	elapsed := time.Since(start)
 	s.metrics.requests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Observe(elapsed.Seconds())
 	attrs := []any{"request_id", requestID(c), "method", c.Method(), "path", c.Path(), "status", status,
-		"duration_ms", float64(elapsed.Microseconds()) / 1000, "remote_ip", c.IP()}
+		"duration_ms", float64(elapsed.Microseconds()) / 1000, "remote_ip", s.clientIP(c)}
 	if u := currentUser(c); u != nil {
 		attrs = append(attrs, "user_id", u.ID)
 	}

@@ -48,6 +48,8 @@ type Deps struct {
 	SecureCookies bool
 	// StaticURL is where pages point browsers for the assets (STATIC_URL); empty: here.
 	StaticURL string
+	// TrustedProxies are the load balancers whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
 	// SynonymsRefresh is how often the portal looks for changes to the synonym and category
 	// tables and the knowledge base that others made (it loads them at start and after its own
 	// changes); zero never looks, and then reads the KB's change count on every anonymous KB
@@ -64,28 +66,29 @@ type Deps struct {
 
 // Server holds the portal's dependencies; its methods are the handlers.
 type Server struct {
-	store      *store.Store
-	search     search.Searcher
-	sessions   session.Store
-	throttle   *throttle
-	log        *slog.Logger
-	metrics    *metrics
-	reg        *prometheus.Registry
-	secure     bool
-	views      *views
-	cache      *cache
-	limiter    *limiter
-	ipLimit    config.RateLimit
-	tokenLimit config.RateLimit
-	now        func() time.Time
-	blocks     *blocklist
-	redis      *redis.Client // nil without Redis
-	pages      *publicPages
-	assets     assets
-	staticURL  string         // asset URLs start with it
-	csp        string         // Content-Security-Policy of every page
-	health     healthReporter // nil when the searcher cannot tell
-	tracer     trace.Tracer   // nil without tracing
+	store          *store.Store
+	search         search.Searcher
+	sessions       session.Store
+	throttle       *throttle
+	log            *slog.Logger
+	metrics        *metrics
+	reg            *prometheus.Registry
+	secure         bool
+	views          *views
+	cache          *cache
+	limiter        *limiter
+	ipLimit        config.RateLimit
+	tokenLimit     config.RateLimit
+	now            func() time.Time
+	blocks         *blocklist
+	redis          *redis.Client // nil without Redis
+	pages          *publicPages
+	assets         assets
+	staticURL      string         // asset URLs start with it
+	trustedProxies []netip.Prefix // load balancers whose X-Forwarded-For is believed
+	csp            string         // Content-Security-Policy of every page
+	health         healthReporter // nil when the searcher cannot tell
+	tracer         trace.Tracer   // nil without tracing
 
 	categories     atomic.Pointer[categorySet]
 	synonymsMu     sync.Mutex
@@ -112,6 +115,7 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	s.pages = newPublicPages(d.SynonymsRefresh <= 0)
 	s.staticURL, s.csp = d.StaticURL, contentSecurityPolicy(d.StaticURL)
+	s.trustedProxies = d.TrustedProxies
 	reg.MustRegister(store.PoolCollector("store", d.Store.Pool()))
 	reg.MustRegister(d.Collectors...)
 	reg.MustRegister(readinessCollector{s})

@@ -59,6 +59,7 @@ type env struct {
 	// synonymsRefresh is the same for synonyms, categories and the KB's change count.
 	synonymsRefresh time.Duration
 	staticURL       string // STATIC_URL of the env's portals
+	trustedProxies  []netip.Prefix
 }
 
 // lockedBuffer is a bytes.Buffer that handlers running at once may write to.
@@ -105,7 +106,7 @@ func (e *env) newApp(ipLimit config.RateLimit, blocklist ...netip.Prefix) *fiber
 	app, err := portal.New(portal.Deps{Store: e.st, Search: search.NewFailover(nil, postgres.New(e.st.Pool(), e.st.Analyzer()), search.FailoverOptions{}),
 		Sessions: session.NewRedis(e.rdb), Redis: e.rdb, KeyPrefix: fmt.Sprintf("test%d:", time.Now().UnixNano()),
 		Logger: slog.New(slog.NewJSONHandler(e.logs, nil)), IPLimit: ipLimit, Blocklist: blocklist, Now: e.now,
-		BlocklistRefresh: e.blocklistRefresh, SynonymsRefresh: e.synonymsRefresh, StaticURL: e.staticURL})
+		BlocklistRefresh: e.blocklistRefresh, SynonymsRefresh: e.synonymsRefresh, StaticURL: e.staticURL, TrustedProxies: e.trustedProxies})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -189,6 +190,7 @@ type browser struct {
 	// base and client, from browserFrom: requests go over the network to base.
 	base   string
 	client *http.Client
+	header http.Header // sent with every request besides the usual
 }
 
 func (e *env) browser() *browser {
@@ -218,6 +220,9 @@ func (b *browser) do(method, path string, form url.Values) response {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	req.Header.Set("Accept-Language", b.lang)
+	for k, v := range b.header {
+		req.Header[k] = v
+	}
 	for k, v := range b.cookies {
 		req.AddCookie(&http.Cookie{Name: k, Value: v})
 	}

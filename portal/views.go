@@ -16,7 +16,7 @@ import (
 
 // views renders the embedded templates, parsed once at start.
 type views struct {
-	engine  *html.Engine
+	engine *html.Engine
 	// version is in asset URLs, so that new assets are fetched fresh despite a year's caching:
 	// a digest of them, the same on every portal of a build.
 	version string
