@@ -13,9 +13,11 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -139,6 +141,7 @@ func newSite(t *testing.T) *site {
 var (
 	csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 	htmlLang  = regexp.MustCompile(`<html lang="([a-z]+)">`)
+	maxAge    = regexp.MustCompile(`max-age=(\d+)`)
 )
 
 // login signs in through nginx and returns the session cookie.
@@ -169,6 +172,11 @@ func sessionCookie(h http.Header) string {
 
 func cacheStatus(a answer) string { return a.header.Get("X-Cache-Status") }
 
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
 // TestPortals: anonymous KB pages are served from the cache, signed-in pages never are, the
 // languages and encodings never mix, and a portal stopped costs no GET and doubles no POST.
 func TestPortals(t *testing.T) {
@@ -183,6 +191,15 @@ func TestPortals(t *testing.T) {
 			}
 			// Until the portal says Cache-Control: public on KB pages, the one-second fallback keeps them.
 			t.Logf("%s: Cache-Control %q", p, first.header.Get("Cache-Control"))
+		}
+		// Once it does, they are kept as long as it says.
+		a := do(t, "GET", s.ng.URL("/kb/"+s.slugs[0]), nil, "")
+		cc := a.header.Get("Cache-Control")
+		if m := maxAge.FindStringSubmatch(cc); m != nil && strings.Contains(cc, "public") && atoi(m[1]) >= 3 {
+			time.Sleep(2100 * time.Millisecond)
+			if a := do(t, "GET", s.ng.URL("/kb/"+s.slugs[0]), nil, ""); cacheStatus(a) != "HIT" {
+				t.Errorf("a page said %q, and 2 s later it is %s", a.header.Get("Cache-Control"), cacheStatus(a))
+			}
 		}
 	})
 
