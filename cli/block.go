@@ -129,12 +129,14 @@ func blockRemove(ctx context.Context, env Env, args []string) error {
 }
 
 func blockList(ctx context.Context, env Env, args []string) error {
-	fs := newFlags(env, "block list", "block list [--json]\n\nLists the blocklist, oldest first; expired entries are marked (they no longer apply).")
+	fs := newFlags(env, "block list", "block list [--json]\n\nLists the blocklist, oldest first; expired entries are marked (they no longer apply).\n"+
+		"Addresses of API_BLOCKLIST in this environment are listed last: the portals refuse them too, and only a\n"+
+		"change of their environment and a restart removes them.")
 	asJSON := fs.Bool("json", false, "print JSON instead of a table")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	st, _, err := openStore(ctx, env)
+	st, cfg, err := openStore(ctx, env)
 	if err != nil {
 		return err
 	}
@@ -143,8 +145,23 @@ func blockList(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// listedBlock says where an entry comes from: the table, or API_BLOCKLIST (no id).
+	type listedBlock struct {
+		store.Block
+		Source string `json:"source"`
+	}
+	var list []listedBlock
+	for _, b := range blocks {
+		list = append(list, listedBlock{b, "table"})
+	}
+	for _, p := range cfg.APIBlocklist {
+		list = append(list, listedBlock{store.Block{Address: p}, "API_BLOCKLIST"})
+	}
 	now := time.Now()
-	return writeList(env.Stdout, *asJSON, blocks, "ID\tADDRESS\tEXPIRES\tCREATED\tREASON", func(b store.Block) string {
+	return writeList(env.Stdout, *asJSON, list, "ID\tADDRESS\tEXPIRES\tCREATED\tREASON", func(b listedBlock) string {
+		if b.Source != "table" {
+			return fmt.Sprintf("-\t%s\tnever\t-\t(API_BLOCKLIST: fixed at start)", b.Address)
+		}
 		expires := "never"
 		if b.ExpiresAt != nil {
 			expires = b.ExpiresAt.UTC().Format(time.RFC3339)

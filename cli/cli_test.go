@@ -380,6 +380,22 @@ func TestBlockCommands(t *testing.T) {
 	if r = run(t, env, "block", "list"); r.code != 0 || !strings.Contains(r.stdout, "2001:db8::7/128") || !strings.Contains(r.stdout, "never") {
 		t.Errorf("table: %+v", r)
 	}
+	// The portals refuse API_BLOCKLIST's addresses too: the list shows them, for what they are.
+	fixed := map[string]string{"DATABASE_URL": url, "API_BLOCKLIST": "192.0.2.0/28"}
+	r = run(t, fixed, "block", "list", "--json")
+	type entry struct {
+		ID      int64  `json:"id"`
+		Address string `json:"address"`
+		Source  string `json:"source"`
+	}
+	var listed []entry
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &listed) != nil || len(listed) != 4 ||
+		listed[3] != (entry{0, "192.0.2.0/28", "API_BLOCKLIST"}) || listed[0].Source != "table" {
+		t.Errorf("list --json with API_BLOCKLIST: %+v (%+v)", r, listed)
+	}
+	if r = run(t, fixed, "block", "list"); !strings.Contains(r.stdout, "192.0.2.0/28") || !strings.Contains(r.stdout, "API_BLOCKLIST") {
+		t.Errorf("table with API_BLOCKLIST: %+v", r)
+	}
 	if r = run(t, env, "block", "remove", "203.0.113.5"); r.code != 1 || !strings.Contains(r.stderr, "203.0.113.5/32 is not on the blocklist") {
 		t.Errorf("an address inside a network: %+v", r)
 	}

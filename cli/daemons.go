@@ -123,6 +123,7 @@ func portalDaemon(ctx context.Context, env Env) error {
 	searcher := search.NewFailover(primary, fallback, search.FailoverOptions{Log: log})
 
 	deps := portal.Deps{Store: st, Search: searcher, Logger: log, Sessions: session.NewMemory(), SecureCookies: cfg.SecureCookies,
+		StaticURL:       cfg.StaticURL,
 		SynonymsRefresh: 5 * time.Second,
 		// A blocklist change must reach every portal within 5 seconds: a look every 2.
 		BlocklistRefresh: 2 * time.Second,

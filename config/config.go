@@ -56,6 +56,9 @@ type Config struct {
 	ChatLang       string
 	PortalURL      string
 	ReportTZ       *time.Location
+	// StaticURL is where browsers fetch the assets from (a CDN in front of the portals,
+	// e.g. https://cdn.example.com); empty: the portal's own /static.
+	StaticURL string
 	// OTLPEndpoint receives traces over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT, a base URL);
 	// empty: no tracing.
 	OTLPEndpoint string
@@ -113,6 +116,11 @@ func Load(getenv func(string) string) (Config, error) {
 	c.PortalURL = strings.TrimRight(orDefault(getenv("PORTAL_URL"), DefaultPortalURL), "/")
 	if u, err := url.Parse(c.PortalURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		errs = append(errs, "PORTAL_URL must be an http:// or https:// URL (the portal's public address)")
+	}
+	if c.StaticURL = strings.TrimRight(getenv("STATIC_URL"), "/"); c.StaticURL != "" {
+		if u, err := url.Parse(c.StaticURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			errs = append(errs, "STATIC_URL must be an http:// or https:// URL (where browsers fetch the assets: a CDN origin)")
+		}
 	}
 	if c.ReportTZ, err = time.LoadLocation(orDefault(getenv("REPORT_TZ"), "UTC")); err != nil {
 		errs = append(errs, fmt.Sprintf("REPORT_TZ %q is not a time zone (e.g. Europe/Madrid)", getenv("REPORT_TZ")))

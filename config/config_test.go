@@ -63,6 +63,13 @@ func TestLoad(t *testing.T) {
 				t.Errorf("search pool %d %v", c.SearchPGConns, c.SearchPGTimeout)
 			}
 		}},
+		{"static url", with("STATIC_URL", "https://cdn.example.com/"), "", func(t *testing.T, c Config) {
+			if c.StaticURL != "https://cdn.example.com" {
+				t.Errorf("StaticURL %q", c.StaticURL)
+			}
+		}},
+		{"bad static url", with("STATIC_URL", "cdn.example.com"), "STATIC_URL", nil},
+		{"static url with a query", with("STATIC_URL", "https://cdn.example.com/?x=1"), "STATIC_URL", nil},
 		{"bad search conns", with("SEARCH_PG_CONNS", "0"), "SEARCH_PG_CONNS", nil},
 		{"bad search timeout", with("SEARCH_PG_TIMEOUT", "5"), "SEARCH_PG_TIMEOUT", nil},
 		{"bad limit", with("API_RATE_LIMIT_TOKEN", "lots"), "API_RATE_LIMIT_TOKEN", nil},

@@ -28,6 +28,7 @@ func (s *Server) apiErrorBody(c *fiber.Ctx, err error) error {
 // apiAuth limits by address, then resolves the bearer token to its user and limits by token
 // (blocked addresses were refused before, by refuseBlocked).
 func (s *Server) apiAuth(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, privateCacheControl) // answers are the caller's own
 	// Both limits are counted in one round trip, the address's first: past it, the token is
 	// not even looked up.
 	h := c.Get(fiber.HeaderAuthorization)

@@ -117,6 +117,7 @@ func (s *Server) apiCreateArticle(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.kbChanged(c)
 	return c.Status(fiber.StatusCreated).JSON(a)
 }
 
@@ -134,6 +135,7 @@ func (s *Server) apiUpdateArticle(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.kbChanged(c)
 	return c.JSON(updated)
 }
 
@@ -145,6 +147,7 @@ func (s *Server) apiDeleteArticle(c *fiber.Ctx) error {
 	if err := s.store.DeleteArticle(c.UserContext(), a.ID); err != nil {
 		return err
 	}
+	s.kbChanged(c)
 	return c.SendStatus(fiber.StatusNoContent)
 }
 

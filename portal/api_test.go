@@ -277,6 +277,12 @@ func TestAPIRateLimit(t *testing.T) {
 	if r := callAPI(t, app, "", "GET", "/api/v1/clients", ""); r.status != 429 {
 		t.Fatalf("anonymous over the limit: %d", r.status)
 	}
+	if n := metricValue(t, app, `portal_refused_requests_total{reason="rate_limited"}`); n != 2 {
+		t.Errorf("rate_limited counted %v times, want 2", n)
+	}
+	if n := metricValue(t, blocked, `portal_refused_requests_total{reason="blocked"}`); n != 1 {
+		t.Errorf("blocked counted %v times, want 1", n)
+	}
 }
 
 func TestAPIKnowledgeBase(t *testing.T) {

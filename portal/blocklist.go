@@ -104,6 +104,7 @@ func (s *Server) refuseBlocked(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	if addr, err := netip.ParseAddr(c.IP()); err == nil && s.blocks.blocks(addr, time.Now()) {
+		s.metrics.refused.WithLabelValues("blocked").Inc()
 		p := newProblem(fiber.StatusForbidden, "blocked", "requests from this address are refused")
 		p.Key = "error.blocked"
 		return p

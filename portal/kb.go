@@ -23,6 +23,7 @@ func (s *Server) kbIndex(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	markPublic(c)
 	return s.render(c, "kb_index", page{Title: s.t(c, "nav.kb"), Data: map[string]any{"Categories": cats}})
 }
 
@@ -45,17 +46,36 @@ func (s *Server) kbArticle(c *fiber.Ctx) error {
 		return notFound() // drafts and other audiences' articles do not exist for this reader
 	}
 	r := s.renderArticle(c, a)
-	// Related articles: the engine's answer to the title, minus the article itself.
+	markPublic(c)
+	return s.render(c, "kb_article", page{Title: a.Title, Data: map[string]any{
+		"Article": a, "Body": r.HTML, "TOC": r.TOC, "Related": s.relatedArticles(c, a, v), "CanEdit": v.IsStaff()}})
+}
+
+// relatedArticles are the engine's answer to the article's title, minus the article itself,
+// among what the viewer's audiences may read: searched once per version of the article and
+// set of audiences, then kept an hour (a newer article joins the list within that hour).
+func (s *Server) relatedArticles(c *fiber.Ctx, a *store.Article, v search.Viewer) []search.Hit {
+	key := fmt.Sprintf("related:%d:%d:%s", a.ID, a.Version, strings.Join(v.KBAudiences(), ","))
 	var related []search.Hit
-	if res, err := s.search.Search(c.UserContext(), search.Query{Text: a.Title, Types: []string{search.TypeKB}, PerPage: 6, Viewer: v}); err == nil {
-		for _, h := range res.Hits {
-			if h.ID != a.ID && h.Title != a.Title && len(related) < 5 {
-				related = append(related, h)
-			}
+	if raw, ok := s.cache.get(c.UserContext(), key); ok && json.Unmarshal(raw, &related) == nil {
+		s.metrics.cache.WithLabelValues("kb_related", "hit").Inc()
+		return related
+	}
+	s.metrics.cache.WithLabelValues("kb_related", "miss").Inc()
+	res, err := s.search.Search(c.UserContext(), search.Query{Text: a.Title, Types: []string{search.TypeKB}, PerPage: 6, Viewer: v})
+	if err != nil {
+		return nil // the page stands without them; the next view asks again
+	}
+	related = []search.Hit{}
+	for _, h := range res.Hits {
+		if h.ID != a.ID && h.Title != a.Title && len(related) < 5 {
+			related = append(related, search.Hit{Type: h.Type, ID: h.ID, Title: h.Title, URL: h.URL})
 		}
 	}
-	return s.render(c, "kb_article", page{Title: a.Title, Data: map[string]any{
-		"Article": a, "Body": r.HTML, "TOC": r.TOC, "Related": related, "CanEdit": v.IsStaff()}})
+	if raw, err := json.Marshal(related); err == nil {
+		s.cache.set(c.UserContext(), key, raw, time.Hour)
+	}
+	return related
 }
 
 // renderArticle renders the markdown, keyed by id and version: an edit makes a new version,
@@ -173,6 +193,7 @@ func (s *Server) kbSave(c *fiber.Ctx) error {
 	case err != nil:
 		return err
 	}
+	s.kbChanged(c)
 	s.flash(c, s.t(c, "kb.saved"))
 	return c.Redirect("/kb/"+a.Slug, fiber.StatusSeeOther)
 }

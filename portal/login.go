@@ -43,6 +43,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if wait > 0 {
 		secs := int(math.Ceil(wait.Seconds()))
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
+		s.metrics.refused.WithLabelValues("login_throttled").Inc()
 		return again(fiber.StatusTooManyRequests, s.t(c, "login.wait", secs))
 	}
 	if emailFailures > emailSlowAfter {

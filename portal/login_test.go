@@ -54,9 +54,10 @@ func TestLoginThrottle(t *testing.T) {
 	}
 	// Past the free failures each attempt waits, twice as long each time, up to 15 minutes;
 	// the wait holds whatever the password (it is not even checked).
-	failures, last := 5, 1
+	failures, last, throttled := 5, 1, 0
 	for failures < 50 {
 		wait := retryAfter(t, attacker.loginAs(token, victim, "guess"))
+		throttled += 2 // this one, and the early one below
 		if want := min(2*last, 900); wait != want {
 			t.Fatalf("after %d failures: wait %d s, want %d", failures, wait, want)
 		}
@@ -64,6 +65,7 @@ func TestLoginThrottle(t *testing.T) {
 			if r := attacker.loginAs(token, victim, password); r.status != http.StatusTooManyRequests {
 				t.Fatalf("the right password while waiting: %d", r.status)
 			}
+			throttled++
 		}
 		advance(wait - 1)
 		if r := attacker.loginAs(token, victim, "guess"); r.status != http.StatusTooManyRequests {
@@ -77,6 +79,9 @@ func TestLoginThrottle(t *testing.T) {
 	}
 	if last != 900 {
 		t.Errorf("the wait after 50 failures is %d s, want the cap, 900", last)
+	}
+	if n := metricValue(t, base, `portal_refused_requests_total{reason="login_throttled"}`); n != float64(throttled) {
+		t.Errorf("login_throttled counted %v, answered 429 %d times", n, throttled)
 	}
 	// Past 20 failures the address waits for any email.
 	if r := attacker.loginAs(token, e.emails["alice"], "guess"); r.status != http.StatusTooManyRequests {

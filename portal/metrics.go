@@ -22,6 +22,7 @@ type metrics struct {
 	searchSeconds *prometheus.HistogramVec
 	fallbacks     prometheus.Counter
 	redisErrors   *prometheus.CounterVec
+	refused       *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -43,7 +44,13 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		Help: "Searches Postgres answered although Elasticsearch is configured: it failed, or the breaker is open."})
 	m.redisErrors = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portal_redis_errors_total",
 		Help: "Redis commands that failed (a missing key is not a failure), by command."}, []string{"command"})
-	reg.MustRegister(m.requests, m.cache, m.searches, m.searchSeconds, m.fallbacks, m.redisErrors)
+	m.refused = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "portal_refused_requests_total",
+		Help: "Requests refused before their work: a blocked address (blocked), an API rate limit (rate_limited), a login that must wait (login_throttled)."},
+		[]string{"reason"})
+	for _, r := range []string{"blocked", "rate_limited", "login_throttled"} {
+		m.refused.WithLabelValues(r) // at 0 from the start, so that rate() sees the first one
+	}
+	reg.MustRegister(m.requests, m.cache, m.searches, m.searchSeconds, m.fallbacks, m.redisErrors, m.refused)
 	return m
 }
 

@@ -46,8 +46,12 @@ type Deps struct {
 	Logger    *slog.Logger
 	// SecureCookies marks cookies Secure: set it when the portal is served over HTTPS.
 	SecureCookies bool
-	// SynonymsRefresh is how often the portal looks for changes to the synonym and category tables that
-	// others made (it loads it at start and after its own changes); zero never looks.
+	// StaticURL is where pages point browsers for the assets (STATIC_URL); empty: here.
+	StaticURL string
+	// SynonymsRefresh is how often the portal looks for changes to the synonym and category
+	// tables and the knowledge base that others made (it loads them at start and after its own
+	// changes); zero never looks, and then reads the KB's change count on every anonymous KB
+	// page instead.
 	SynonymsRefresh time.Duration
 	// BlocklistRefresh is the same for the blocklist table.
 	BlocklistRefresh time.Duration
@@ -75,7 +79,11 @@ type Server struct {
 	tokenLimit config.RateLimit
 	now        func() time.Time
 	blocks     *blocklist
-	redis      *redis.Client  // nil without Redis
+	redis      *redis.Client // nil without Redis
+	pages      *publicPages
+	assets     assets
+	staticURL  string         // asset URLs start with it
+	csp        string         // Content-Security-Policy of every page
 	health     healthReporter // nil when the searcher cannot tell
 	tracer     trace.Tracer   // nil without tracing
 
@@ -99,6 +107,11 @@ func New(d Deps) (*fiber.App, error) {
 	if s.views, err = newViews(s.categoryLabel); err != nil {
 		return nil, err
 	}
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	s.pages = newPublicPages(d.SynonymsRefresh <= 0)
+	s.staticURL, s.csp = d.StaticURL, contentSecurityPolicy(d.StaticURL)
 	reg.MustRegister(store.PoolCollector("store", d.Store.Pool()))
 	reg.MustRegister(d.Collectors...)
 	reg.MustRegister(readinessCollector{s})
@@ -133,9 +146,12 @@ func New(d Deps) (*fiber.App, error) {
 	if err == nil {
 		err = s.syncBlocklist(ctx)
 	}
+	if err == nil {
+		err = s.syncKB(ctx)
+	}
 	cancel()
 	if err != nil {
-		return nil, fmt.Errorf("load synonyms, categories and blocklist: %w", err)
+		return nil, fmt.Errorf("load synonyms, categories, blocklist and KB state: %w", err)
 	}
 	app := fiber.New(fiber.Config{
 		AppName:               "helpdesk-portal",
@@ -156,6 +172,7 @@ func New(d Deps) (*fiber.App, error) {
 		every time.Duration
 		sync  func(context.Context) error
 	}{{"synonyms", d.SynonymsRefresh, s.syncSynonyms}, {"ticket categories", d.SynonymsRefresh, s.syncCategories},
+		{"kb state", d.SynonymsRefresh, s.syncKB},
 		{"blocklist", d.BlocklistRefresh, s.syncBlocklist}} {
 		if w.every > 0 {
 			ctx, stop := context.WithCancel(context.Background())

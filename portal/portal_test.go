@@ -56,6 +56,9 @@ type env struct {
 	logs   *lockedBuffer    // what the portals log, as JSON lines
 	// blocklistRefresh is how often the env's portals look for blocklist changes; 0: never.
 	blocklistRefresh time.Duration
+	// synonymsRefresh is the same for synonyms, categories and the KB's change count.
+	synonymsRefresh time.Duration
+	staticURL       string // STATIC_URL of the env's portals
 }
 
 // lockedBuffer is a bytes.Buffer that handlers running at once may write to.
@@ -102,7 +105,7 @@ func (e *env) newApp(ipLimit config.RateLimit, blocklist ...netip.Prefix) *fiber
 	app, err := portal.New(portal.Deps{Store: e.st, Search: search.NewFailover(nil, postgres.New(e.st.Pool(), e.st.Analyzer()), search.FailoverOptions{}),
 		Sessions: session.NewRedis(e.rdb), Redis: e.rdb, KeyPrefix: fmt.Sprintf("test%d:", time.Now().UnixNano()),
 		Logger: slog.New(slog.NewJSONHandler(e.logs, nil)), IPLimit: ipLimit, Blocklist: blocklist, Now: e.now,
-		BlocklistRefresh: e.blocklistRefresh})
+		BlocklistRefresh: e.blocklistRefresh, SynonymsRefresh: e.synonymsRefresh, StaticURL: e.staticURL})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -935,4 +938,35 @@ func TestTracesOfASearch(t *testing.T) {
 			t.Errorf("no %s span in the search's trace: %+v", k, sink.Spans())
 		}
 	}
+}
+
+// metricValue reads one series of a portal's /metrics: at (a *fiber.App, or a base URL) .
+func metricValue(t *testing.T, at any, series string) float64 {
+	t.Helper()
+	var res *http.Response
+	var err error
+	switch p := at.(type) {
+	case *fiber.App:
+		res, err = p.Test(httptest.NewRequest("GET", "/metrics", nil), 10000)
+	case string:
+		res, err = http.Get(p + "/metrics")
+	default:
+		t.Fatalf("metricValue of a %T", at)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	for _, line := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(line, series+" "); ok {
+			var f float64
+			if _, err := fmt.Sscan(v, &f); err != nil {
+				t.Fatalf("%s: %q", series, v)
+			}
+			return f
+		}
+	}
+	t.Fatalf("/metrics has no %s", series)
+	return 0
 }

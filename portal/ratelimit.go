@@ -93,6 +93,7 @@ func (s *Server) enforce(c *fiber.Ctx, now time.Time, l counted) error {
 	}
 	if !ok {
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
+		s.metrics.refused.WithLabelValues("rate_limited").Inc()
 		return apiError(fiber.StatusTooManyRequests, "rate_limited", "too many requests; retry after "+strconv.Itoa(secs)+" s")
 	}
 	return nil

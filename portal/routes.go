@@ -1,17 +1,13 @@
 package portal
 
 import (
-	"net/http"
 	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
-
-	"helpdesk/markdown"
-	"helpdesk/static"
 )
 
 // routes lists every route the portal serves: the middleware they share (blocked addresses
@@ -25,17 +21,10 @@ func (s *Server) routes(app *fiber.App) {
 	}
 	app.Use(s.observe)
 	app.Use(s.refuseBlocked)
-	highlightCSS := markdown.HighlightCSS()
-	app.Get("/static/highlight.css", func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
-		c.Type("css", "utf-8")
-		return c.SendString(highlightCSS)
-	})
-	app.Use("/static", func(c *fiber.Ctx) error {
-		// Asset URLs carry a version, so browsers may keep them.
-		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
-		return c.Next()
-	}, filesystem.New(filesystem.Config{Root: http.FS(static.FS)}))
+	// Responses are compressed (brotli or gzip, at the fastest levels: most are sent once);
+	// assets and public pages come compressed already, at the best levels, and pass through.
+	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	app.Get("/static/*", s.assets.serve)
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
@@ -90,10 +79,10 @@ func (s *Server) routes(app *fiber.App) {
 	pages.Get("/login", s.loginPage)
 	pages.Post("/login", s.login)
 	pages.Post("/logout", s.logout)
-	pages.Get("/kb", s.kbIndex)
+	pages.Get("/kb", s.publicPage, s.kbIndex)
 	pages.Get("/kb/new", s.requireStaff, s.kbEditor)
 	pages.Post("/kb", s.requireStaff, s.kbSave)
-	pages.Get("/kb/:slug", s.kbArticle)
+	pages.Get("/kb/:slug", s.publicPage, s.kbArticle)
 	pages.Get("/kb/:slug/edit", s.requireStaff, s.kbEditor)
 	pages.Post("/kb/:slug", s.requireStaff, s.kbSave)
 	pages.Get("/dashboard", s.requireStaff, s.dashboard)

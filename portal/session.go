@@ -3,6 +3,7 @@ package portal
 import (
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -151,11 +152,23 @@ func (s *Server) takeFlash(c *fiber.Ctx) string {
 
 // securityHeaders keep pages from being framed or sniffed, and scripts to our own.
 func (s *Server) securityHeaders(c *fiber.Ctx) error {
-	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+	c.Set("Content-Security-Policy", s.csp)
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Referrer-Policy", "same-origin")
 	c.Set("X-Frame-Options", "DENY")
+	c.Set(fiber.HeaderCacheControl, privateCacheControl) // public pages say so themselves
 	return c.Next()
+}
+
+// contentSecurityPolicy allows scripts, styles and images from the portal itself and from
+// the assets' origin when they come from elsewhere (STATIC_URL), nothing else.
+func contentSecurityPolicy(staticURL string) string {
+	src := "'self'"
+	if u, err := url.Parse(staticURL); err == nil && u.Host != "" {
+		src += " " + u.Scheme + "://" + u.Host
+	}
+	return fmt.Sprintf("default-src 'self'; img-src %[1]s data:; style-src %[1]s; script-src %[1]s; font-src %[1]s; "+
+		"frame-ancestors 'none'; base-uri 'none'; form-action 'self'", src)
 }
 
 // safeNext keeps redirects after login on this site.

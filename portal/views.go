@@ -58,6 +58,7 @@ func (s *Server) render(c *fiber.Ctx, name string, p page) error {
 		"Path":         c.OriginalURL(),
 		"Flash":        s.takeFlash(c),
 		"AssetVersion": s.views.version,
+		"Static":       s.staticURL,
 	}
 	for k, v := range p.Data {
 		data[k] = v

@@ -336,3 +336,20 @@ func (s *Store) Articles(ctx context.Context, v search.Viewer, f ArticleFilter) 
 	list, err := all[Article](rows, err, "list articles")
 	return list, total, err
 }
+
+// KBState says how many times the knowledge base (articles, categories) changed, and when it
+// last did: portals compare the count with what they last saw to know whether the pages they
+// keep are still current.
+type KBState struct {
+	Changes   int64
+	ChangedAt time.Time
+}
+
+// KBState reads the knowledge base's change count.
+func (s *Store) KBState(ctx context.Context) (KBState, error) {
+	var k KBState
+	if err := s.db.QueryRow(ctx, `SELECT changes, changed_at FROM kb_state`).Scan(&k.Changes, &k.ChangedAt); err != nil {
+		return k, fmt.Errorf("kb state: %w", err)
+	}
+	return k, nil
+}
