@@ -30,6 +30,7 @@ services-down:
 # which stop and start the shared services one at a time.
 test: services vet alerts
 	scripts/ensure-chromium
+	scripts/ensure-nginx
 	$(WITH_ENV) $(GO) test -count=1 -timeout 20m ./...
 	$(MAKE) --no-print-directory drills fuzz api-fuzz FUZZTIME=10s DRILLS_FLAGS=-short
 
@@ -67,6 +68,7 @@ api-fuzz: services
 # the first run, then reused), report under bench/results/. BENCH_FLAGS=--help lists the knobs.
 BENCH_FLAGS ?=
 bench: services build
+	scripts/ensure-nginx
 	$(WITH_ENV) $(BIN)/bench $(BENCH_FLAGS)
 
 # Search quality: Debian Reference (Spanish and English) imported through the API of a fresh

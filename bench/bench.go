@@ -1,7 +1,8 @@
 // Package bench measures the product on seeded data, against Elasticsearch itself where the
 // comparison means something: reindex rate against raw _bulk, search latency through the API
 // against the same query sent straight to Elasticsearch, change-to-searchable delay under
-// steady writes, the Postgres fallback, and KB pages with the render cache cold and warm.
+// steady writes, the Postgres fallback, and KB pages with the render cache cold and warm and
+// through the shipped nginx micro-cache.
 // It runs as its own process and drives real portal, indexer and portalctl binaries over
 // loopback. `make bench` runs it; the report lands under bench/results/.
 package bench

@@ -145,6 +145,10 @@ func TestRunSmall(t *testing.T) {
 	if s.KB.ColdMisses != int64(s.KB.Pages) || s.KB.WarmHits != int64(s.KB.Pages) {
 		t.Errorf("KB: %d pages, %d renders in the cold pass, %d cache hits in the warm one", s.KB.Pages, s.KB.ColdMisses, s.KB.WarmHits)
 	}
+	// Through nginx: its cache answered, and every answer was a page.
+	if n := s.KB.Nginx; !(n.RPS > 0) || n.Errors != 0 || n.N < s.KB.Pages || s.KB.NginxCache["HIT"]+s.KB.NginxCache["STALE"]+s.KB.NginxCache["UPDATING"] == 0 {
+		t.Errorf("KB through nginx: %+v, cache statuses %v", n, s.KB.NginxCache)
+	}
 	for _, f := range s.Fresh {
 		if want := f.Rate * 2; f.Writes != want || f.NeverSeen != 0 || f.Delay.N != want {
 			t.Errorf("%d writes/s: %d writes, %d delays, %d never seen; want %d", f.Rate, f.Writes, f.Delay.N, f.NeverSeen, want)
@@ -166,7 +170,7 @@ func TestRunSmall(t *testing.T) {
 	}
 	md := rep.Markdown()
 	for _, want := range []string{"## Summary", "Reindex / ceiling", "Portal p50 / raw p50, concurrency 4", "Postgres fallback at concurrency 1",
-		"Change-to-searchable at 60 writes/s", "KB page `/kb/{slug}`, cache warm", rep.Machine.Elasticsearch,
+		"Change-to-searchable at 60 writes/s", "KB page `/kb/{slug}`, cache warm", "through nginx micro-cache", rep.Machine.Elasticsearch,
 		"Elasticsearch outage under mixed load", "Extra time of a ticket write", "`ticket_search`"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q", want)

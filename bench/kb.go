@@ -4,23 +4,35 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"helpdesk/internal/procs"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"helpdesk/deploy/nginx"
+	"helpdesk/internal/procs"
 )
 
 // KBResult is /kb/{slug} served with the render cache cold (every article rendered from
-// markdown) and warm (every rendering from the cache), as an anonymous visitor.
+// markdown) and warm (every rendering from the cache), as an anonymous visitor, and then
+// through the shipped nginx configuration (deploy/nginx) in front of the same portal, its
+// micro-cache filled by one pass first.
 type KBResult struct {
 	Pages       int
 	Concurrency int
 	Cold, Warm  Stats
 	// Counted by the portal itself (its cache metric): proof of what each pass was.
 	ColdMisses, WarmHits int64
+	Nginx                Stats
+	// NginxCache counts the measured answers by their X-Cache-Status (HIT, STALE, MISS...).
+	NginxCache map[string]int64 `json:",omitempty"`
+	// NginxClientCores is how many cores this load generator itself kept busy meanwhile.
+	NginxClientCores float64
 }
 
 const kbConcurrency = 8
@@ -44,58 +56,117 @@ func (r *runner) kbPages(ctx context.Context, d *dataset) (*KBResult, error) {
 	rdb := redis.NewClient(opts)
 	defer rdb.Close()
 	res := &KBResult{Pages: len(slugs), Concurrency: kbConcurrency}
-	var cold, warm []Stats
+	var cold, warm, proxied []Stats
 	for run := range r.cfg.Runs {
 		// A cold cache: no rendering in Redis, and a new process with an empty local copy.
 		if err := forget(ctx, rdb, d.prefix+":cache:kb:*"); err != nil {
 			return nil, err
 		}
-		c, w, misses, hits, err := r.kbRun(ctx, d, slugs)
+		one, err := r.kbRun(ctx, d, slugs)
 		if err != nil {
 			return nil, err
 		}
-		cold, warm = append(cold, c), append(warm, w)
-		res.ColdMisses, res.WarmHits = misses, hits
-		r.logf("kb run %d/%d: cold %.0f pages/s (%d renders), warm %.0f pages/s (%d cache hits)", run+1, r.cfg.Runs,
-			c.RPS, misses, w.RPS, hits)
+		cold, warm, proxied = append(cold, one.Cold), append(warm, one.Warm), append(proxied, one.Nginx)
+		res.ColdMisses, res.WarmHits = one.ColdMisses, one.WarmHits
+		res.NginxCache, res.NginxClientCores = one.NginxCache, one.NginxClientCores
+		r.logf("kb run %d/%d: cold %.0f pages/s (%d renders), warm %.0f pages/s (%d cache hits), through nginx %.0f pages/s (%v)",
+			run+1, r.cfg.Runs, one.Cold.RPS, one.ColdMisses, one.Warm.RPS, one.WarmHits, one.Nginx.RPS, one.NginxCache)
 	}
-	res.Cold, res.Warm = medianStats(cold), medianStats(warm)
+	res.Cold, res.Warm, res.Nginx = medianStats(cold), medianStats(warm), medianStats(proxied)
 	return res, nil
 }
 
 // kbRun starts a fresh portal and reads every slug twice: the first pass renders each article
 // (the portal's misses count them), the second finds each in the cache (its hits count them).
-func (r *runner) kbRun(ctx context.Context, d *dataset, slugs []string) (cold, warm Stats, misses, hits int64, err error) {
+// Then nginx goes in front of it: one pass fills its cache, and the same slugs are read again
+// through it, over and over for the load duration.
+func (r *runner) kbRun(ctx context.Context, d *dataset, slugs []string) (run KBResult, err error) {
 	portal, err := procs.Start(ctx, r.cfg.Bin, "portal", "PORTAL_ADDR", "/readyz", d.env)
 	if err != nil {
 		return
 	}
 	defer portal.Stop()
-	pass := func() (Stats, error) {
-		s, err := closedLoop(ctx, r.client, kbConcurrency, time.Hour, 0, len(slugs), func(ctx context.Context, i int) (*http.Request, error) {
-			return http.NewRequestWithContext(ctx, "GET", portal.URL("/kb/"+slugs[i]), nil)
+	pass := func(client *http.Client, base string, minDuration time.Duration) (Stats, error) {
+		limit := len(slugs)
+		if minDuration > 0 {
+			limit = 0
+		}
+		s, err := closedLoop(ctx, client, kbConcurrency, minDuration, len(slugs), limit, func(ctx context.Context, i int) (*http.Request, error) {
+			return http.NewRequestWithContext(ctx, "GET", base+"/kb/"+slugs[i%len(slugs)], nil)
 		})
 		if err == nil && s.Errors > 0 {
 			err = fmt.Errorf("%d KB pages failed", s.Errors)
 		}
 		return s, err
 	}
+	direct := portal.URL("")
 	misses0, _, err := r.cacheCounts(ctx, portal)
 	if err != nil {
 		return
 	}
-	if cold, err = pass(); err != nil {
+	if run.Cold, err = pass(r.client, direct, 0); err != nil {
 		return
 	}
 	misses1, hits1, err := r.cacheCounts(ctx, portal)
 	if err != nil {
 		return
 	}
-	if warm, err = pass(); err != nil {
+	if run.Warm, err = pass(r.client, direct, 0); err != nil {
 		return
 	}
 	_, hits2, err := r.cacheCounts(ctx, portal)
-	return cold, warm, misses1 - misses0, hits2 - hits1, err
+	if err != nil {
+		return
+	}
+	run.ColdMisses, run.WarmHits = misses1-misses0, hits2-hits1
+
+	dir, err := os.MkdirTemp("", "bench-nginx-")
+	if err != nil {
+		return
+	}
+	defer os.RemoveAll(dir)
+	ng, err := nginx.Start(ctx, dir, []string{portal.Addr})
+	if err != nil {
+		return
+	}
+	defer ng.Stop()
+	if _, err = pass(r.client, ng.URL(""), 0); err != nil {
+		return
+	}
+	counted := &cacheCounter{base: r.client.Transport, seen: map[string]int64{}}
+	cpu0 := cpuTime()
+	if run.Nginx, err = pass(&http.Client{Transport: counted, Timeout: r.client.Timeout}, ng.URL(""), r.cfg.Duration); err != nil {
+		return
+	}
+	run.NginxClientCores = (cpuTime() - cpu0).Seconds() / (float64(run.Nginx.N) / run.Nginx.RPS)
+	run.NginxCache = counted.seen
+	return run, nil
+}
+
+// cacheCounter counts the answers by the X-Cache-Status nginx gave them.
+type cacheCounter struct {
+	base http.RoundTripper
+	mu   sync.Mutex
+	seen map[string]int64
+}
+
+func (c *cacheCounter) RoundTrip(req *http.Request) (*http.Response, error) {
+	res, err := c.base.RoundTrip(req)
+	if err == nil {
+		c.mu.Lock()
+		c.seen[res.Header.Get("X-Cache-Status")]++
+		c.mu.Unlock()
+	}
+	return res, err
+}
+
+// cpuTime is the CPU time this process has used so far, user and system.
+func cpuTime() time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		return 0
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
 
 // forget deletes the Redis keys matching pattern.

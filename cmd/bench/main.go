@@ -29,7 +29,8 @@ func run(ctx context.Context, env cli.Env, args []string) error {
 Seeds (once, then reuses) one database and index set per size, runs real portal, indexer and
 portalctl binaries from --bin over loopback, and measures: reindex rate against raw _bulk,
 search latency through /api/v1/search against the same query sent straight to Elasticsearch,
-the Postgres fallback, KB pages with the render cache cold and warm, and change-to-searchable
+the Postgres fallback, KB pages with the render cache cold and warm and through nginx (Debian's
+package, scripts/ensure-nginx), and change-to-searchable
 delay at steady write rates. Services come from DATABASE_URL, REDIS_URL and ELASTICSEARCH_URL
 (eval "$(scripts/services env)").
 
