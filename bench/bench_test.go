@@ -142,8 +142,12 @@ func TestRunSmall(t *testing.T) {
 		}
 	}
 	// The portal's own counters prove what the KB passes measured.
-	if s.KB.ColdMisses != int64(s.KB.Pages) || s.KB.WarmHits != int64(s.KB.Pages) {
-		t.Errorf("KB: %d pages, %d renders in the cold pass, %d cache hits in the warm one", s.KB.Pages, s.KB.ColdMisses, s.KB.WarmHits)
+	if s.KB.ColdMisses != int64(s.KB.Pages) || s.KB.WarmHits < int64(s.KB.Pages) || s.KB.ColdRelated < int64(s.KB.Pages) {
+		t.Errorf("KB: %d pages, %d renders and %d related searches in the cold pass, %d kept pages served of %d in the warm one",
+			s.KB.Pages, s.KB.ColdMisses, s.KB.ColdRelated, s.KB.WarmHits, s.KB.Warm.N)
+	}
+	if i := s.KB.Index; !(i.RPS > 0) || i.Errors != 0 {
+		t.Errorf("KB index: %+v", i)
 	}
 	// Through nginx: its cache answered, and every answer was a page.
 	if n := s.KB.Nginx; !(n.RPS > 0) || n.Errors != 0 || n.N < s.KB.Pages || s.KB.NginxCache["HIT"]+s.KB.NginxCache["STALE"]+s.KB.NginxCache["UPDATING"] == 0 {

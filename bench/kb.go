@@ -18,17 +18,20 @@ import (
 	"helpdesk/internal/procs"
 )
 
-// KBResult is /kb/{slug} served with the render cache cold (every article rendered from
-// markdown) and warm (every rendering from the cache), as an anonymous visitor, and then
-// through the shipped nginx configuration (deploy/nginx) in front of the same portal, its
-// micro-cache filled by one pass first.
+// KBResult is /kb/{slug} served as an anonymous visitor: cold (a fresh portal, no rendering
+// cached: every article rendered from markdown) and warm (every page from the portal's kept
+// pages), beside the KB index /kb; then through the shipped nginx configuration
+// (deploy/nginx) in front of the same portal, its micro-cache filled by one pass first.
 type KBResult struct {
 	Pages       int
 	Concurrency int
 	Cold, Warm  Stats
-	// Counted by the portal itself (its cache metric): proof of what each pass was.
-	ColdMisses, WarmHits int64
-	Nginx                Stats
+	Index       Stats // GET /kb, as long as the warm pass
+	// Counted by the portal itself (its cache metrics): proof of what each pass was. Related
+	// are the related-article searches the cold pass made (kept per article version, they are
+	// made in the first run only).
+	ColdMisses, WarmHits, ColdRelated int64
+	Nginx                             Stats
 	// NginxCache counts the measured answers by their X-Cache-Status (HIT, STALE, MISS...).
 	NginxCache map[string]int64 `json:",omitempty"`
 	// NginxClientCores is how many cores this load generator itself kept busy meanwhile.
@@ -56,7 +59,7 @@ func (r *runner) kbPages(ctx context.Context, d *dataset) (*KBResult, error) {
 	rdb := redis.NewClient(opts)
 	defer rdb.Close()
 	res := &KBResult{Pages: len(slugs), Concurrency: kbConcurrency}
-	var cold, warm, proxied []Stats
+	var cold, warm, index, proxied []Stats
 	for run := range r.cfg.Runs {
 		// A cold cache: no rendering in Redis, and a new process with an empty local copy.
 		if err := forget(ctx, rdb, d.prefix+":cache:kb:*"); err != nil {
@@ -66,33 +69,41 @@ func (r *runner) kbPages(ctx context.Context, d *dataset) (*KBResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		cold, warm, proxied = append(cold, one.Cold), append(warm, one.Warm), append(proxied, one.Nginx)
+		cold, warm, index, proxied = append(cold, one.Cold), append(warm, one.Warm), append(index, one.Index), append(proxied, one.Nginx)
 		res.ColdMisses, res.WarmHits = one.ColdMisses, one.WarmHits
+		res.ColdRelated += one.ColdRelated
 		res.NginxCache, res.NginxClientCores = one.NginxCache, one.NginxClientCores
-		r.logf("kb run %d/%d: cold %.0f pages/s (%d renders), warm %.0f pages/s (%d cache hits), through nginx %.0f pages/s (%v)",
-			run+1, r.cfg.Runs, one.Cold.RPS, one.ColdMisses, one.Warm.RPS, one.WarmHits, one.Nginx.RPS, one.NginxCache)
+		r.logf("kb run %d/%d: cold %.0f pages/s (%d renders, %d related searches), warm %.0f pages/s (%d kept pages), index %.0f pages/s, through nginx %.0f pages/s (%v)",
+			run+1, r.cfg.Runs, one.Cold.RPS, one.ColdMisses, one.ColdRelated, one.Warm.RPS, one.WarmHits, one.Index.RPS, one.Nginx.RPS, one.NginxCache)
 	}
-	res.Cold, res.Warm, res.Nginx = medianStats(cold), medianStats(warm), medianStats(proxied)
+	res.Cold, res.Warm, res.Index, res.Nginx = medianStats(cold), medianStats(warm), medianStats(index), medianStats(proxied)
 	return res, nil
 }
 
-// kbRun starts a fresh portal and reads every slug twice: the first pass renders each article
-// (the portal's misses count them), the second finds each in the cache (its hits count them).
-// Then nginx goes in front of it: one pass fills its cache, and the same slugs are read again
-// through it, over and over for the load duration.
+// kbRun starts a fresh portal and reads every slug once, cold (the portal's render misses
+// count them), then round and round for the load duration, warm (its kept-page hits count
+// them), then its KB index as long. Then nginx goes in front of it: one pass fills its cache,
+// and the same slugs are read again through it, over and over for the load duration.
 func (r *runner) kbRun(ctx context.Context, d *dataset, slugs []string) (run KBResult, err error) {
 	portal, err := procs.Start(ctx, r.cfg.Bin, "portal", "PORTAL_ADDR", "/readyz", d.env)
 	if err != nil {
 		return
 	}
 	defer portal.Stop()
-	pass := func(client *http.Client, base string, minDuration time.Duration) (Stats, error) {
-		limit := len(slugs)
+	slugPaths := make([]string, len(slugs))
+	for i, slug := range slugs {
+		slugPaths[i] = "/kb/" + slug
+	}
+	pass := func(client *http.Client, base string, minDuration time.Duration, paths ...string) (Stats, error) {
+		if len(paths) == 0 {
+			paths = slugPaths
+		}
+		limit := len(paths)
 		if minDuration > 0 {
 			limit = 0
 		}
-		s, err := closedLoop(ctx, client, kbConcurrency, minDuration, len(slugs), limit, func(ctx context.Context, i int) (*http.Request, error) {
-			return http.NewRequestWithContext(ctx, "GET", base+"/kb/"+slugs[i%len(slugs)], nil)
+		s, err := closedLoop(ctx, client, kbConcurrency, minDuration, len(paths), limit, func(ctx context.Context, i int) (*http.Request, error) {
+			return http.NewRequestWithContext(ctx, "GET", base+paths[i%len(paths)], nil)
 		})
 		if err == nil && s.Errors > 0 {
 			err = fmt.Errorf("%d KB pages failed", s.Errors)
@@ -100,25 +111,31 @@ func (r *runner) kbRun(ctx context.Context, d *dataset, slugs []string) (run KBR
 		return s, err
 	}
 	direct := portal.URL("")
-	misses0, _, err := r.cacheCounts(ctx, portal)
+	before, err := r.cacheCounts(ctx, portal)
 	if err != nil {
 		return
 	}
 	if run.Cold, err = pass(r.client, direct, 0); err != nil {
 		return
 	}
-	misses1, hits1, err := r.cacheCounts(ctx, portal)
+	cold, err := r.cacheCounts(ctx, portal)
 	if err != nil {
 		return
 	}
-	if run.Warm, err = pass(r.client, direct, 0); err != nil {
+	// Warm: the same articles again, round and round for the load duration.
+	if run.Warm, err = pass(r.client, direct, r.cfg.Duration); err != nil {
 		return
 	}
-	_, hits2, err := r.cacheCounts(ctx, portal)
+	warm, err := r.cacheCounts(ctx, portal)
 	if err != nil {
 		return
 	}
-	run.ColdMisses, run.WarmHits = misses1-misses0, hits2-hits1
+	run.ColdMisses = cold[`cache="kb_render",result="miss"`] - before[`cache="kb_render",result="miss"`]
+	run.ColdRelated = cold[`cache="kb_related",result="miss"`] - before[`cache="kb_related",result="miss"`]
+	run.WarmHits = warm[`cache="kb_page",result="hit"`] - cold[`cache="kb_page",result="hit"`]
+	if run.Index, err = pass(r.client, direct, r.cfg.Duration, "/kb"); err != nil {
+		return
+	}
 
 	dir, err := os.MkdirTemp("", "bench-nginx-")
 	if err != nil {
@@ -189,34 +206,31 @@ func forget(ctx context.Context, rdb *redis.Client, pattern string) error {
 	return nil
 }
 
-// cacheCounts reads the portal's KB render cache counters from its /metrics.
-func (r *runner) cacheCounts(ctx context.Context, p *procs.Process) (misses, hits int64, err error) {
+// cacheCounts reads the portal's cache counters from its /metrics, by their labels
+// (`cache="kb_render",result="miss"`).
+func (r *runner) cacheCounts(ctx context.Context, p *procs.Process) (map[string]int64, error) {
 	req, err := http.NewRequestWithContext(ctx, "GET", p.URL("/metrics"), nil)
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
 	res, err := r.client.Do(req)
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
 	defer res.Body.Close()
+	counts := map[string]int64{}
 	sc := bufio.NewScanner(res.Body)
 	for sc.Scan() {
-		line := sc.Text()
-		if !strings.HasPrefix(line, "portal_cache_requests_total{") || !strings.Contains(line, `cache="kb_render"`) {
+		labels, ok := strings.CutPrefix(sc.Text(), "portal_cache_requests_total{")
+		if !ok {
 			continue
 		}
-		f := strings.Fields(line)
-		v, err := strconv.ParseFloat(f[len(f)-1], 64)
+		labels, value, _ := strings.Cut(labels, "} ")
+		v, err := strconv.ParseFloat(value, 64)
 		if err != nil {
-			return 0, 0, fmt.Errorf("metrics: %q: %w", line, err)
+			return nil, fmt.Errorf("metrics: %q: %w", sc.Text(), err)
 		}
-		switch {
-		case strings.Contains(line, `result="miss"`):
-			misses = int64(v)
-		case strings.Contains(line, `result="hit"`):
-			hits = int64(v)
-		}
+		counts[labels] = int64(v)
 	}
-	return misses, hits, sc.Err()
+	return counts, sc.Err()
 }
