@@ -29,6 +29,7 @@ services-down:
 # the suite, then the fault drills in their short form (shorter outages, as many faults),
 # which stop and start the shared services one at a time.
 test: services vet alerts
+	$(SERVICES) start replica
 	scripts/ensure-chromium
 	scripts/ensure-nginx
 	$(WITH_ENV) $(GO) test -count=1 -timeout 20m ./...

@@ -101,7 +101,7 @@ func portalDaemon(ctx context.Context, env Env) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, tp.storeOptions()...)
+	st, err := store.Open(ctx, cfg.DatabaseURL, append(tp.storeOptions(), replicas(cfg, log)...)...)
 	if err != nil {
 		return err
 	}
@@ -230,7 +230,7 @@ func workerDaemon(ctx context.Context, env Env) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, tp.storeOptions()...)
+	st, err := store.Open(ctx, cfg.DatabaseURL, append(tp.storeOptions(), replicas(cfg, log)...)...)
 	if err != nil {
 		return err
 	}
@@ -341,4 +341,14 @@ func (t daemonTracing) queryTracer() pgx.QueryTracer {
 		return nil
 	}
 	return tracing.QueryTracer(t)
+}
+
+// replicas lets the store read from DATABASE_REPLICA_URLS where its callers allow (the
+// portal's GET requests, the worker's exports).
+func replicas(cfg config.Config, log *slog.Logger) []store.Option {
+	if len(cfg.ReplicaURLs) == 0 {
+		return nil
+	}
+	log.Info("read replicas", "count", len(cfg.ReplicaURLs), "max_lag", cfg.ReplicaMaxLag.String())
+	return []store.Option{store.WithReplicas(cfg.ReplicaURLs, cfg.ReplicaMaxLag, log)}
 }

@@ -27,7 +27,11 @@ const (
 
 // Config is the whole configuration of the portal, the indexer and portalctl.
 type Config struct {
-	DatabaseURL       string // required
+	DatabaseURL string // required
+	// ReplicaURLs are streaming replicas of it: the portal's reads that tolerate lag and the
+	// worker's exports go there, those of a replica that lags at most ReplicaMaxLag.
+	ReplicaURLs       []string
+	ReplicaMaxLag     time.Duration
 	RedisURL          string // optional: without it sessions, cache and limits stay in memory
 	ElasticsearchURL  string // optional: without it search uses Postgres
 	SearchIndexPrefix string // every index and alias name starts with it
@@ -156,6 +160,19 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, ("DATABASE_URL is required (e.g. postgres://user:pass@127.0.0.1:5432/portal)"))
 	} else if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		errs = append(errs, ("DATABASE_URL must be a postgres:// URL"))
+	}
+	for _, r := range strings.Split(getenv("DATABASE_REPLICA_URLS"), ",") {
+		if r = strings.TrimSpace(r); r == "" {
+			continue
+		}
+		if u, err := url.Parse(r); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+			errs = append(errs, "DATABASE_REPLICA_URLS must be postgres:// URLs, comma-separated")
+			break
+		}
+		c.ReplicaURLs = append(c.ReplicaURLs, r)
+	}
+	if c.ReplicaMaxLag, err = time.ParseDuration(orDefault(getenv("DATABASE_REPLICA_MAX_LAG"), "5s")); err != nil || c.ReplicaMaxLag < 100*time.Millisecond || c.ReplicaMaxLag > time.Hour {
+		errs = append(errs, "DATABASE_REPLICA_MAX_LAG must be a duration from 100ms to 1h (e.g. 5s)")
 	}
 	if c.RedisURL != "" {
 		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {

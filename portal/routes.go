@@ -31,7 +31,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/metrics", s.metricsHandler())
 
 	app.Get("/api/v1/openapi.json", s.openAPIDoc)
-	api := app.Group("/api/v1", s.apiAuth)
+	api := app.Group("/api/v1", s.apiAuth, s.readYourWrites)
 	api.Get("/search", s.apiSearch)
 	api.Get("/tickets", s.apiListTickets)
 	api.Post("/tickets", s.apiCreateTicket)
@@ -71,7 +71,7 @@ func (s *Server) routes(app *fiber.App) {
 		return apiError(fiber.StatusNotFound, "not_found", "no such API route")
 	})
 
-	pages := app.Group("", s.loadSession, s.checkCSRF, s.securityHeaders)
+	pages := app.Group("", s.loadSession, s.checkCSRF, s.securityHeaders, s.readYourWrites)
 	pages.Get("/", s.searchPage)
 	pages.Get("/search", s.searchPage)
 	pages.Get("/suggest", s.suggest)
