@@ -68,3 +68,47 @@ func TestReadYourWritesWithAReplica(t *testing.T) {
 		t.Error("no read went to the primary while the replica stood still")
 	}
 }
+
+// TestPublicPagesNeverKeepAStaleReplicaCopy: after a KB edit, the anonymous page the portal
+// renders and keeps shows the edit even while the replica still holds the old article.
+func TestPublicPagesNeverKeepAStaleReplicaCopy(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	primary := e.st.Pool().Config().ConnString()
+	replica := pgtest.ReplicaURL(t, primary)
+	st, err := store.Open(ctx, primary, store.WithReplicas([]string{replica}, 5*time.Second, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	e.st, e.synonymsRefresh = st, 100*time.Millisecond
+	e.app = e.newApp(config.RateLimit{})
+	const slug = "/kb/configuracion-de-la-vpn"
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if list, _ := st.Replicas(); list[0].Fresh {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the replica is not fresh after 10 s")
+		}
+	}
+	if _, body := e.get(slug); !strings.Contains(string(body), "Instale FortiClient") {
+		t.Fatal("first view")
+	}
+	pgtest.PauseReplay(t, primary, replica)
+	a, err := e.st.ArticleBySlug(ctx, strings.TrimPrefix(slug, "/kb/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := "Instale FortiClient 7.4."
+	if _, err := e.st.UpdateArticle(ctx, a.ID, store.ArticlePatch{Body: &edited}); err != nil { // another portal's edit
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // this portal's poll sees the new state
+	for range 3 {
+		if _, body := e.get(slug); !strings.Contains(string(body), "FortiClient 7.4") {
+			t.Fatal("the page shows the replica's old article after the edit")
+		}
+	}
+}

@@ -353,17 +353,22 @@ func (s *Store) articles(ctx context.Context, v search.Viewer, f ArticleFilter) 
 
 // KBState says how many times the knowledge base (articles, categories) changed, and when it
 // last did: portals compare the count with what they last saw to know whether the pages they
-// keep are still current.
+// keep are still current. LSN is the primary's WAL position when it was read: a page rendered
+// from a replica that has replayed that far shows that state, not an older one.
 type KBState struct {
 	Changes   int64
 	ChangedAt time.Time
+	LSN       LSN
 }
 
 // KBState reads the knowledge base's change count.
 func (s *Store) KBState(ctx context.Context) (KBState, error) {
 	var k KBState
-	if err := s.db.QueryRow(ctx, `SELECT changes, changed_at FROM kb_state`).Scan(&k.Changes, &k.ChangedAt); err != nil {
+	var lsn string
+	if err := s.db.QueryRow(ctx, `SELECT changes, changed_at, pg_current_wal_insert_lsn()::text FROM kb_state`).Scan(&k.Changes, &k.ChangedAt, &lsn); err != nil {
 		return k, fmt.Errorf("kb state: %w", err)
 	}
-	return k, nil
+	var err error
+	k.LSN, err = ParseLSN(lsn)
+	return k, err
 }
