@@ -309,6 +309,7 @@ func (set *replicaSet) pick(min LSN) *replica {
 // ReplicaStatus is what the watcher knows of one replica.
 type ReplicaStatus struct {
 	Name    string
+	Replay  LSN // the position it had replayed when last checked
 	Up      bool // answering as a replica, its lag measured
 	Lag     time.Duration
 	Fresh   bool // up and lagging at most the allowed lag: reads go there
@@ -325,7 +326,7 @@ func (s *Store) Replicas() (list []ReplicaStatus, primaryReads int64) {
 	}
 	for _, r := range s.replicas.members {
 		st := r.state.Load()
-		list = append(list, ReplicaStatus{Name: r.name, Up: st.up, Lag: st.lag, Fresh: st.up && st.lag <= s.replicas.maxLag,
+		list = append(list, ReplicaStatus{Name: r.name, Replay: st.replay, Up: st.up, Lag: st.lag, Fresh: st.up && st.lag <= s.replicas.maxLag,
 			Reads: r.reads.Load(), Error: st.err, Checked: st.checked})
 	}
 	return list, s.replicas.primaryReads.Load()

@@ -35,7 +35,9 @@ func TestReplicaReads(t *testing.T) {
 	ctx := context.Background()
 	url := pg.NewDatabase(t)
 	replicaURL := pgtest.ReplicaURL(t, url)
-	const maxLag = time.Second
+	// Tests of other packages load the replica's replay too (every test database is replayed):
+	// its lag allowed, and the waits for it, are generous.
+	const maxLag = 2 * time.Second
 	st, err := store.Open(ctx, url, store.WithReplicas([]string{replicaURL}, maxLag, nil))
 	if err != nil {
 		t.Fatal(err)
@@ -76,12 +78,12 @@ func TestReplicaReads(t *testing.T) {
 	for i := range 30 {
 		id, lsn := write("ticket " + strings.Repeat("x", i))
 		if !sees(lsn, id) {
-			t.Fatalf("write %d: not seen by its writer's next read", i)
+			t.Fatalf("write %d (at %s): not seen by its writer's next read; replica %+v", i, lsn, first(st.Replicas()))
 		}
 	}
 	// Soon the replica has it all and answers.
 	replica0, _ := reads()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(time.Minute)
 	for {
 		if _, err := st.Ticket(store.ReplicaReads(ctx, 0), w.ticket.ID); err != nil {
 			t.Fatal(err)
@@ -90,7 +92,7 @@ func TestReplicaReads(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no read reached the replica in 10 s: %+v", first(st.Replicas()))
+			t.Fatalf("no read reached the replica in a minute: %+v", first(st.Replicas()))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -123,9 +125,9 @@ func TestReplicaReads(t *testing.T) {
 		t.Errorf("while lagging: replica reads %d→%d, primary %d→%d", r0, r1, p0, p1)
 	}
 	resume()
-	for deadline := time.Now().Add(10 * time.Second); !first(st.Replicas()).Fresh; time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(time.Minute); !first(st.Replicas()).Fresh; time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("the replica is not fresh again 10 s after resuming: %+v", first(st.Replicas()))
+			t.Fatalf("the replica is not fresh again a minute after resuming: %+v", first(st.Replicas()))
 		}
 	}
 }

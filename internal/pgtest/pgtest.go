@@ -251,7 +251,13 @@ func PauseReplay(t testing.TB, primaryURL, replicaURL string) (resume func()) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	lock, err := pgx.Connect(ctx, primaryURL)
+	// Advisory locks hold within a database: take it in one every test shares.
+	shared, err := url.Parse(primaryURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared.Path = "/postgres"
+	lock, err := pgx.Connect(ctx, shared.String())
 	if err != nil {
 		t.Fatal(err)
 	}
