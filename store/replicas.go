@@ -309,7 +309,7 @@ func (set *replicaSet) pick(min LSN) *replica {
 // ReplicaStatus is what the watcher knows of one replica.
 type ReplicaStatus struct {
 	Name    string
-	Replay  LSN // the position it had replayed when last checked
+	Replay  LSN  // the position it had replayed when last checked
 	Up      bool // answering as a replica, its lag measured
 	Lag     time.Duration
 	Fresh   bool // up and lagging at most the allowed lag: reads go there
