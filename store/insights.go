@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -136,49 +137,61 @@ type Insights struct {
 	NoClicks       []QueryStat `json:"no_clicks"`
 }
 
-// insightEvents is each search of the period [$1, $2) with what followed it.
-const insightEvents = `WITH ev AS (
-	SELECT e.query, e.results, e.source = 'page' AS page,
-		EXISTS (SELECT 1 FROM search_actions a WHERE a.event_id = e.id AND a.kind = 'click') AS clicked,
-		EXISTS (SELECT 1 FROM search_actions a WHERE a.event_id = e.id AND a.kind = 'click' AND a.doc_type = 'kb') AS read_kb,
-		EXISTS (SELECT 1 FROM search_actions a WHERE a.event_id = e.id AND a.kind = 'ticket') AS ticket
-	FROM search_events e WHERE e.at >= $1 AND e.at < $2)
-`
-
-const queryStatColumns = `query, count(*) AS searches, coalesce(avg(results), 0)::float8 AS avg_results,
-	(count(*) FILTER (WHERE clicked))::float8 / nullif(count(*) FILTER (WHERE page), 0) AS click_through`
+// insightsSQL computes the insights of the period [$1, $2) in one statement, reading the
+// period's searches and actions once: totals as an object, and the three lists ($3 queries
+// each) as arrays, in JSON. Actions come after their search, so those of the period's searches
+// are all at $1 or later.
+const insightsSQL = `WITH acts AS (
+	SELECT event_id, bool_or(kind = 'click') AS clicked, bool_or(kind = 'click' AND doc_type = 'kb') AS read_kb,
+		bool_or(kind = 'ticket') AS ticket
+	FROM search_actions WHERE at >= $1 GROUP BY event_id),
+ev AS MATERIALIZED (
+	SELECT e.query, e.results, e.source = 'page' AS page, coalesce(a.clicked, false) AS clicked,
+		coalesce(a.read_kb, false) AS read_kb, coalesce(a.ticket, false) AS ticket
+	FROM search_events e LEFT JOIN acts a ON a.event_id = e.id
+	WHERE e.at >= $1 AND e.at < $2),
+q AS MATERIALIZED (
+	SELECT query, count(*) AS searches, avg(results)::float8 AS avg_results,
+		count(*) FILTER (WHERE clicked) AS clicks, count(*) FILTER (WHERE page) AS pages,
+		count(*) FILTER (WHERE results = 0) AS zero, count(*) FILTER (WHERE results = 0 AND clicked) AS zero_clicks,
+		count(*) FILTER (WHERE results = 0 AND page) AS zero_pages,
+		count(*) FILTER (WHERE results > 0 AND page) AS found, avg(results) FILTER (WHERE results > 0 AND page)::float8 AS found_avg,
+		coalesce(bool_or(clicked) FILTER (WHERE results > 0 AND page), false) AS found_clicked
+	FROM ev GROUP BY query)
+SELECT
+	(SELECT json_build_object('searches', count(*), 'page_searches', count(*) FILTER (WHERE page),
+		'no_result', count(*) FILTER (WHERE results = 0), 'clicked', count(*) FILTER (WHERE clicked),
+		'tickets', count(*) FILTER (WHERE ticket), 'deflected', count(*) FILTER (WHERE page AND read_kb AND NOT ticket)) FROM ev),
+	(SELECT coalesce(json_agg(t ORDER BY t.searches DESC, t.query), '[]') FROM (
+		SELECT query, searches, avg_results, clicks::float8 / nullif(pages, 0) AS click_through
+		FROM q ORDER BY searches DESC, query LIMIT $3) t),
+	(SELECT coalesce(json_agg(t ORDER BY t.searches DESC, t.query), '[]') FROM (
+		SELECT query, zero AS searches, 0::float8 AS avg_results, zero_clicks::float8 / nullif(zero_pages, 0) AS click_through
+		FROM q WHERE zero > 0 ORDER BY zero DESC, query LIMIT $3) t),
+	(SELECT coalesce(json_agg(t ORDER BY t.searches DESC, t.query), '[]') FROM (
+		SELECT query, found AS searches, found_avg AS avg_results, 0::float8 AS click_through
+		FROM q WHERE found > 0 AND NOT found_clicked ORDER BY found DESC, query LIMIT $3) t)`
 
 // SearchInsights aggregates the days before now: totals, deflection (page searches followed
 // by a KB article view and no ticket), and the limit most frequent queries overall, without
 // results, and with results none of whose page searches was clicked.
 func (s *Store) SearchInsights(ctx context.Context, now time.Time, days, limit int) (*Insights, error) {
 	in := &Insights{Days: days, From: now.Add(-time.Duration(days) * 24 * time.Hour), To: now}
-	err := s.db.QueryRow(ctx, insightEvents+`SELECT count(*), count(*) FILTER (WHERE page), count(*) FILTER (WHERE results = 0),
-		count(*) FILTER (WHERE clicked), count(*) FILTER (WHERE ticket), count(*) FILTER (WHERE page AND read_kb AND NOT ticket)
-		FROM ev`, in.From, in.To).Scan(&in.Searches, &in.PageSearches, &in.NoResult, &in.Clicked, &in.Tickets, &in.Deflected)
-	if err != nil {
-		return nil, fmt.Errorf("search insights: totals: %w", err)
+	var totals, top, none, unclicked []byte
+	if err := s.db.QueryRow(ctx, insightsSQL, in.From, in.To, limit).Scan(&totals, &top, &none, &unclicked); err != nil {
+		return nil, fmt.Errorf("search insights of %d days: %w", days, err)
+	}
+	for _, part := range []struct {
+		raw []byte
+		dst any
+	}{{totals, in}, {top, &in.Top}, {none, &in.NoResults}, {unclicked, &in.NoClicks}} {
+		if err := json.Unmarshal(part.raw, part.dst); err != nil {
+			return nil, fmt.Errorf("search insights of %d days: decode: %w", days, err)
+		}
 	}
 	if in.PageSearches > 0 {
 		ct, dr := float64(in.Clicked)/float64(in.PageSearches), float64(in.Deflected)/float64(in.PageSearches)
 		in.ClickThrough, in.DeflectionRate = &ct, &dr
-	}
-	for _, l := range []struct {
-		dst   *[]QueryStat
-		where string
-		what  string
-	}{
-		{&in.Top, `SELECT ` + queryStatColumns + ` FROM ev GROUP BY query`, "top"},
-		{&in.NoResults, `SELECT ` + queryStatColumns + ` FROM ev WHERE results = 0 GROUP BY query`, "no results"},
-		{&in.NoClicks, `SELECT ` + queryStatColumns + ` FROM ev WHERE results > 0 AND page GROUP BY query HAVING NOT bool_or(clicked)`, "no clicks"},
-	} {
-		rows, err := s.db.Query(ctx, insightEvents+l.where+` ORDER BY searches DESC, query LIMIT $3`, in.From, in.To, limit)
-		if *l.dst, err = all[QueryStat](rows, err, "search insights: "+l.what); err != nil {
-			return nil, err
-		}
-		if *l.dst == nil {
-			*l.dst = []QueryStat{}
-		}
 	}
 	return in, nil
 }
