@@ -142,7 +142,14 @@ func TestSearchInsightsRecordSearches(t *testing.T) {
 			t.Fatalf("%s: %d", path, r.status)
 		}
 	}
+	// The buffer and its outcomes are on /metrics, dropped at 0 from the start.
+	if r := anon.do("GET", "/metrics", nil); !strings.Contains(r.body, `portal_search_insights_total{outcome="dropped"} 0`) {
+		t.Errorf("/metrics lacks the insights counter:\n%s", r.body)
+	}
 	e.flushInsights()
+	if r := anon.do("GET", "/metrics", nil); !strings.Contains(r.body, fmt.Sprintf(`portal_search_insights_total{outcome="written"} %d`, len(cases))) {
+		t.Errorf("/metrics does not count the searches written")
+	}
 	got := e.searchEvents()
 	if len(got) != len(cases) {
 		t.Fatalf("recorded %d searches, want %d: %+v", len(got), len(cases), got)
