@@ -142,3 +142,16 @@ func counterValue(c prometheus.Counter) float64 {
 	}
 	return m.GetCounter().GetValue()
 }
+
+// BenchmarkRecordSearchEvent is what an anonymous search pays for insights: fold the text,
+// draw an id, hand it over (the writer drains in the background).
+func BenchmarkRecordSearchEvent(b *testing.B) {
+	w := &heldWriter{release: make(chan struct{})}
+	close(w.release)
+	r := newRecorder(w, prometheus.NewRegistry(), slog.New(slog.DiscardHandler), insightsBuffer, insightsBatch, insightsFlushEvery)
+	defer r.close(5 * time.Second)
+	for b.Loop() {
+		r.record(insight{event: &store.SearchEvent{ID: newEventID(), At: time.Now(), Query: foldQuery("¿Cómo configuro la  VPN en el portátil?"),
+			Engine: "postgres", Lang: "es", Reader: store.ReaderAnonymous, Source: store.SearchFromPage}})
+	}
+}
