@@ -237,6 +237,7 @@ func (s *Server) insightsPage(c *fiber.Ctx) error {
 	}
 	return s.render(c, "insights", page{Title: s.t(c, "nav.insights"), Data: map[string]any{
 		"In": in, "Days": days, "Periods": periods, "Enabled": s.insights != nil,
+		"FromISO": in.From.UTC().Format(time.RFC3339), "ToISO": in.To.UTC().Format(time.RFC3339),
 		"Deflection": percentOrDash(l, in.DeflectionRate), "ClickThrough": percentOrDash(l, in.ClickThrough),
 		"Top": queryRows(l, in.Top), "NoResults": queryRows(l, in.NoResults), "NoClicks": queryRows(l, in.NoClicks),
 	}})
