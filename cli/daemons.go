@@ -40,7 +40,7 @@ func RunPortal(ctx context.Context, env Env, args []string) int {
 	return daemon(ctx, env, args, "portal", "portal serves the help-desk portal: its pages and the JSON API.", `  DATABASE_URL (required), ELASTICSEARCH_URL (without it Postgres answers every search), REDIS_URL,
   SEARCH_INDEX_PREFIX, PORTAL_ADDR, PORTAL_SECURE_COOKIES, API_RATE_LIMIT_IP,
   API_RATE_LIMIT_TOKEN, API_BLOCKLIST (addresses refused besides the blocklist that portalctl block
-  manages), SEARCH_PG_CONNS, SEARCH_PG_TIMEOUT, LOG_LEVEL,
+  manages), SEARCH_PG_CONNS, SEARCH_PG_TIMEOUT, SEARCH_INSIGHTS_DAYS (90; 0 records no searches), LOG_LEVEL,
   OTEL_EXPORTER_OTLP_ENDPOINT (traces over OTLP/HTTP; none without it).`, portalDaemon)
 }
 
@@ -57,7 +57,8 @@ func RunWorker(ctx context.Context, env Env, args []string) int {
 	return daemon(ctx, env, args, "worker", "worker works the job queues in Postgres (River): notifications by mail and chat, the SLA check\nevery minute, the daily report at 09:00, exports. Run as many as you like.", `  DATABASE_URL (required), SMTP_ADDR, SMTP_FROM, SMTP_USERNAME, SMTP_PASSWORD (without SMTP_ADDR
   mails are logged), CHAT_WEBHOOK_URL (Slack-compatible), CHAT_LANG (es), PORTAL_URL (links),
   REPORT_TZ (UTC), WORKER_QUEUE_CRITICAL (5), WORKER_QUEUE_DEFAULT (15), WORKER_QUEUE_LOW (5),
-  WORKER_ADDR (metrics, 127.0.0.1:9109), LOG_LEVEL.`, workerDaemon)
+  WORKER_ADDR (metrics, 127.0.0.1:9109), SEARCH_INSIGHTS_DAYS (90; older search insights are
+  deleted daily), LOG_LEVEL.`, workerDaemon)
 }
 
 func daemon(ctx context.Context, env Env, args []string, name, summary, vars string, run func(context.Context, Env) error) int {
@@ -127,12 +128,13 @@ func portalDaemon(ctx context.Context, env Env) error {
 		TrustedProxies:  cfg.TrustedProxies,
 		SynonymsRefresh: 5 * time.Second,
 		// A blocklist change must reach every portal within 5 seconds: a look every 2.
-		BlocklistRefresh: 2 * time.Second,
-		Collectors:       []prometheus.Collector{store.PoolCollector("search", fallback.Pool())},
-		Tracing:          tp.Provider,
-		IPLimit:          cfg.APIRateLimitIP,
-		TokenLimit:       cfg.APIRateLimitToken,
-		Blocklist:        cfg.APIBlocklist}
+		BlocklistRefresh:   2 * time.Second,
+		Collectors:         []prometheus.Collector{store.PoolCollector("search", fallback.Pool())},
+		Tracing:            tp.Provider,
+		IPLimit:            cfg.APIRateLimitIP,
+		SearchInsightsDays: cfg.SearchInsightsDays,
+		TokenLimit:         cfg.APIRateLimitToken,
+		Blocklist:          cfg.APIBlocklist}
 	if cfg.RedisURL != "" {
 		opts, err := redis.ParseURL(cfg.RedisURL)
 		if err != nil {
@@ -237,7 +239,7 @@ func workerDaemon(ctx context.Context, env Env) error {
 	defer st.Close()
 	reg := newRegistry(store.PoolCollector("store", st.Pool()))
 	jc := jobs.Config{QueueSizes: cfg.QueueSizes, ChatWebhookURL: cfg.ChatWebhookURL, ChatLang: cfg.ChatLang,
-		PortalURL: cfg.PortalURL, ReportTZ: cfg.ReportTZ, ReportHour: 9, Log: log, Registry: reg}
+		PortalURL: cfg.PortalURL, ReportTZ: cfg.ReportTZ, ReportHour: 9, Log: log, Registry: reg, SearchInsightsDays: cfg.SearchInsightsDays}
 	if tp.Enabled {
 		jc.Tracing = tp
 	}

@@ -17,12 +17,13 @@ import (
 
 // Defaults for settings that have one.
 const (
-	DefaultSearchIndexPrefix = "portal"
-	DefaultPortalAddr        = "127.0.0.1:8080"
-	DefaultIndexerAddr       = "127.0.0.1:9108"
-	DefaultWorkerAddr        = "127.0.0.1:9109"
-	DefaultPortalURL         = "http://localhost:8080"
-	DefaultLogLevel          = "info"
+	DefaultSearchIndexPrefix  = "portal"
+	DefaultPortalAddr         = "127.0.0.1:8080"
+	DefaultIndexerAddr        = "127.0.0.1:9108"
+	DefaultWorkerAddr         = "127.0.0.1:9109"
+	DefaultPortalURL          = "http://localhost:8080"
+	DefaultLogLevel           = "info"
+	DefaultSearchInsightsDays = 90
 )
 
 // Config is the whole configuration of the portal, the indexer and portalctl.
@@ -69,6 +70,9 @@ type Config struct {
 	// OTLPEndpoint receives traces over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT, a base URL);
 	// empty: no tracing.
 	OTLPEndpoint string
+	// SearchInsightsDays is how many days searches are kept for the insights page
+	// (SEARCH_INSIGHTS_DAYS); 0 records none at all.
+	SearchInsightsDays int
 }
 
 var indexPrefix = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,40}$`)
@@ -201,6 +205,11 @@ func Load(getenv func(string) string) (Config, error) {
 		c.SearchPGTimeout < 100*time.Millisecond || c.SearchPGTimeout > 10*time.Minute {
 		errs = append(errs, "SEARCH_PG_TIMEOUT must be a duration from 100ms to 10m (e.g. 5s)")
 	}
+	days, err := strconv.Atoi(orDefault(getenv("SEARCH_INSIGHTS_DAYS"), strconv.Itoa(DefaultSearchInsightsDays)))
+	if err != nil || days < 0 || days > 3650 {
+		errs = append(errs, "SEARCH_INSIGHTS_DAYS must be a number of days from 0 (record no searches) to 3650")
+	}
+	c.SearchInsightsDays = days
 	if err := c.LogLevel.UnmarshalText([]byte(orDefault(getenv("LOG_LEVEL"), DefaultLogLevel))); err != nil {
 		errs = append(errs, "LOG_LEVEL must be debug, info, warn or error")
 	}

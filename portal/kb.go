@@ -99,7 +99,8 @@ func (s *Server) renderArticle(c *fiber.Ctx, a *store.Article) markdown.Rendered
 
 // kbEditor shows the form for a new article or an edit, with a preview when asked.
 func (s *Server) kbEditor(c *fiber.Ctx) error {
-	form := map[string]string{"locale": lang(c), "audience": "public", "status": "draft"}
+	// ?title= prefills a new article's title (the search insights link queries no article answers).
+	form := map[string]string{"locale": lang(c), "audience": "public", "status": "draft", "title": strings.TrimSpace(c.Query("title"))}
 	data := map[string]any{"Form": form, "Action": "/kb"}
 	if slug := c.Params("slug"); slug != "" {
 		a, err := s.store.ArticleBySlug(c.UserContext(), slug)

@@ -60,6 +60,8 @@ type env struct {
 	synonymsRefresh time.Duration
 	staticURL       string // STATIC_URL of the env's portals
 	trustedProxies  []netip.Prefix
+	// insightsDays is the env's portals' SEARCH_INSIGHTS_DAYS; 0 records no searches.
+	insightsDays int
 }
 
 // lockedBuffer is a bytes.Buffer that handlers running at once may write to.
@@ -106,7 +108,8 @@ func (e *env) newApp(ipLimit config.RateLimit, blocklist ...netip.Prefix) *fiber
 	app, err := portal.New(portal.Deps{Store: e.st, Search: search.NewFailover(nil, postgres.New(e.st.Pool(), e.st.Analyzer()), search.FailoverOptions{}),
 		Sessions: session.NewRedis(e.rdb), Redis: e.rdb, KeyPrefix: fmt.Sprintf("test%d:", time.Now().UnixNano()),
 		Logger: slog.New(slog.NewJSONHandler(e.logs, nil)), IPLimit: ipLimit, Blocklist: blocklist, Now: e.now,
-		BlocklistRefresh: e.blocklistRefresh, SynonymsRefresh: e.synonymsRefresh, StaticURL: e.staticURL, TrustedProxies: e.trustedProxies})
+		BlocklistRefresh: e.blocklistRefresh, SynonymsRefresh: e.synonymsRefresh, StaticURL: e.staticURL, TrustedProxies: e.trustedProxies,
+		SearchInsightsDays: e.insightsDays})
 	if err != nil {
 		e.t.Fatal(err)
 	}

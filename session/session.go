@@ -23,6 +23,10 @@ type Data struct {
 	UserID int64  `json:"uid,omitempty"`
 	CSRF   string `json:"csrf"`
 	Flash  string `json:"flash,omitempty"`
+	// SearchEvent and SearchAt (Unix seconds) are the session's last search as search insights
+	// know it, so that a ticket opened soon after counts as that search's follow-up.
+	SearchEvent string `json:"se,omitempty"`
+	SearchAt    int64  `json:"sat,omitempty"`
 }
 
 // ErrNotFound means no live session has that id.
