@@ -23,7 +23,7 @@ func (s *Server) kbIndex(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "kb_index", page{Title: s.t(c, "nav.kb"), Data: map[string]any{"Categories": cats}})
+	return s.render(c, "kb_index", page{Title: s.t(c, "nav.kb"), Description: s.t(c, "meta.kb"), Data: map[string]any{"Categories": cats}})
 }
 
 // readable reports whether the viewer may read the article.
@@ -54,14 +54,16 @@ func (s *Server) kbArticle(c *fiber.Ctx) error {
 			}
 		}
 	}
-	return s.render(c, "kb_article", page{Title: a.Title, Data: map[string]any{
+	return s.render(c, "kb_article", page{Title: a.Title, Description: r.Summary, Data: map[string]any{
 		"Article": a, "Body": r.HTML, "TOC": r.TOC, "Related": related, "CanEdit": v.IsStaff()}})
 }
 
 // renderArticle renders the markdown, keyed by id and version: an edit makes a new version,
-// so a stale rendering is never served and nothing needs invalidating by hand.
+// so a stale rendering is never served and nothing needs invalidating by hand. The key's last
+// part is the shape of markdown.Rendered (2: with its Summary), so renderings cached before
+// that shape are not served without it.
 func (s *Server) renderArticle(c *fiber.Ctx, a *store.Article) markdown.Rendered {
-	key := fmt.Sprintf("kb:%d:%d", a.ID, a.Version)
+	key := fmt.Sprintf("kb:%d:%d:2", a.ID, a.Version)
 	if raw, ok := s.cache.get(c.UserContext(), key); ok {
 		var r markdown.Rendered
 		if json.Unmarshal(raw, &r) == nil {

@@ -36,6 +36,12 @@ func (s *Server) routes(app *fiber.App) {
 		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
 		return c.Next()
 	}, filesystem.New(filesystem.Config{Root: http.FS(static.FS)}))
+	app.Get("/favicon.ico", func(c *fiber.Ctx) error {
+		// Its URL carries no version, so browsers keep it a month rather than for ever.
+		c.Set(fiber.HeaderCacheControl, "public, max-age=2592000")
+		c.Type("ico")
+		return c.Send(static.Favicon)
+	})
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
