@@ -3,6 +3,8 @@ package i18n
 var catalog = map[string]map[string]string{
 	"es": {
 		"app.name":           "Centro de ayuda",
+		"meta.description":   "Respuestas paso a paso a las incidencias de informática más habituales, en español e inglés: busca en la base de conocimiento o abre un ticket.",
+		"meta.kb":            "Los artículos de la base de conocimiento por categorías: guías paso a paso para resolver incidencias habituales sin esperar a soporte.",
 		"nav.home":           "Inicio",
 		"nav.kb":             "Base de conocimiento",
 		"nav.tickets":        "Tickets",
@@ -324,6 +326,8 @@ var catalog = map[string]map[string]string{
 	},
 	"en": {
 		"app.name":           "Help center",
+		"meta.description":   "Step-by-step answers to the most common IT problems, in Spanish and English: search the knowledge base or open a ticket.",
+		"meta.kb":            "The knowledge base's articles by category: step-by-step guides to fix common problems without waiting for support.",
 		"nav.home":           "Home",
 		"nav.kb":             "Knowledge base",
 		"nav.tickets":        "Tickets",

@@ -25,6 +25,7 @@ func (s *Server) routes(app *fiber.App) {
 	// assets and public pages come compressed already, at the best levels, and pass through.
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	app.Get("/static/*", s.assets.serve)
+	app.Get("/favicon.ico", s.assets.serveFavicon)
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
