@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // REPORT_TZ names a zone on machines (and images) without zoneinfo too
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Defaults for settings that have one.
@@ -65,6 +67,8 @@ type Config struct {
 	// OTLPEndpoint receives traces over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT, a base URL);
 	// empty: no tracing.
 	OTLPEndpoint string
+	// Redis is RedisURL read (one server, a Sentinel group or a Cluster); nil without it.
+	Redis *redis.UniversalOptions
 }
 
 var indexPrefix = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,40}$`)
@@ -158,8 +162,8 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, ("DATABASE_URL must be a postgres:// URL"))
 	}
 	if c.RedisURL != "" {
-		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
-			errs = append(errs, ("REDIS_URL must be a redis:// URL"))
+		if c.Redis, err = ParseRedisURL(c.RedisURL); err != nil {
+			errs = append(errs, fmt.Sprintf("REDIS_URL: %v (forms: %s)", err, RedisForms))
 		}
 	}
 	if c.ElasticsearchURL != "" {
