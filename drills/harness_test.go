@@ -68,6 +68,7 @@ const fixtureWord = "drillfix"
 type harnessOptions struct {
 	indexers int           // indexer processes (at least one)
 	seed     *seed.Options // demo data loaded before the processes start
+	env      []string      // more environment for the processes, over the services' (REDIS_URL=…)
 }
 
 func newHarness(t *testing.T, o harnessOptions) *harness {
@@ -90,6 +91,7 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	_, _ = writerSeed.Write([]byte(t.Name()))
 	h := &harness{t: t, prefix: prefix, st: st, es: estest.NewWithPrefix(t, prefix, st.Analyzer()), w: newWriter(t, st, writerSeed.Sum64())}
 	h.env = append(os.Environ(), "DATABASE_URL="+dbURL, "SEARCH_INDEX_PREFIX="+prefix, "LOG_LEVEL=warn")
+	h.env = append(h.env, o.env...) // exec takes the last value of a name
 	h.fx = newFixture(t, st, h.w)
 
 	for i := range max(o.indexers, 1) {
