@@ -262,7 +262,10 @@ var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]*)"`)
 
 // tryLogin logs the fixture's staff member in through the login form, as a browser does. It
 // returns the status of the form's POST and the session cookie set by it, if any.
-func (h *harness) tryLogin() (int, string, error) {
+func (h *harness) tryLogin() (int, string, error) { return h.tryLoginWith(h.fx.password) }
+
+// tryLoginWith is tryLogin with another password (a wrong one, say).
+func (h *harness) tryLoginWith(password string) (int, string, error) {
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		return 0, "", err
@@ -280,7 +283,7 @@ func (h *harness) tryLogin() (int, string, error) {
 	}
 	u, _ := url.Parse(h.base)
 	before := sessionCookie(jar, u)
-	res, err = c.PostForm(h.base+"/login", url.Values{"_csrf": {token}, "email": {h.fx.email}, "password": {h.fx.password}})
+	res, err = c.PostForm(h.base+"/login", url.Values{"_csrf": {token}, "email": {h.fx.email}, "password": {password}})
 	if err != nil {
 		return 0, "", err
 	}

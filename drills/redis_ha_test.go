@@ -3,15 +3,11 @@
 package drills
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -31,7 +27,7 @@ import (
 // replica left: pages render, visitors are anonymous. No 5xx at any moment.
 func TestRedisSentinelFailover(t *testing.T) {
 	p := planFor()
-	haURL := startRedisHA(t)
+	haURL := startRedisGroup(t, "redis-ha", "REDIS_SENTINEL_URL")
 	opts, err := config.ParseRedisURL(haURL)
 	if err != nil {
 		t.Fatal(err)
@@ -172,30 +168,6 @@ func sigkill(t *testing.T, c *redis.Client) time.Time {
 	}
 	t.Logf("redis %s SIGKILLed (pid %d)", c.Options().Addr, n)
 	return time.Now()
-}
-
-// startRedisHA starts the Sentinel group through scripts/services, stops it when the test
-// ends, and returns the URL `scripts/services env` gives it.
-func startRedisHA(t *testing.T) string {
-	t.Helper()
-	services(t, "start", "redis-ha")
-	t.Cleanup(func() {
-		if err := runServices("stop", "redis-ha"); err != nil {
-			t.Errorf("scripts/services stop redis-ha: %v", err)
-		}
-	})
-	out, err := exec.Command(filepath.Join(repoRoot, "scripts/services"), "env").Output()
-	if err != nil {
-		t.Fatalf("scripts/services env: %v", err)
-	}
-	sc := bufio.NewScanner(bytes.NewReader(out))
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "export REDIS_SENTINEL_URL="); ok {
-			return strings.Trim(v, "'")
-		}
-	}
-	t.Fatalf("scripts/services env printed no REDIS_SENTINEL_URL:\n%s", out)
-	return ""
 }
 
 // replicaOf is the address of the group's one replica, as the sentinels see it.
