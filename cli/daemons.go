@@ -136,12 +136,9 @@ func portalDaemon(ctx context.Context, env Env) error {
 		TokenLimit:         cfg.APIRateLimitToken,
 		Blocklist:          cfg.APIBlocklist}
 	if cfg.RedisURL != "" {
-		opts, err := redis.ParseURL(cfg.RedisURL)
-		if err != nil {
-			return fmt.Errorf("REDIS_URL: %w", err)
-		}
 		redis.SetLogger(redisLogger{log}) // go-redis has one logger per process
-		rdb := redis.NewClient(opts)
+		// One server, a Sentinel group or a Cluster, as REDIS_URL names it.
+		rdb := redis.NewUniversalClient(cfg.Redis)
 		defer rdb.Close()
 		deps.Redis, deps.Sessions, deps.KeyPrefix = rdb, session.NewRedis(rdb), cfg.SearchIndexPrefix+":"
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // REPORT_TZ names a zone on machines (and images) without zoneinfo too
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Defaults for settings that have one.
@@ -73,6 +75,8 @@ type Config struct {
 	// SearchInsightsDays is how many days searches are kept for the insights page
 	// (SEARCH_INSIGHTS_DAYS); 0 records none at all.
 	SearchInsightsDays int
+	// Redis is RedisURL read (one server, a Sentinel group or a Cluster); nil without it.
+	Redis *redis.UniversalOptions
 }
 
 var indexPrefix = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,40}$`)
@@ -179,8 +183,8 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, "DATABASE_REPLICA_MAX_LAG must be a duration from 100ms to 1h (e.g. 5s)")
 	}
 	if c.RedisURL != "" {
-		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
-			errs = append(errs, ("REDIS_URL must be a redis:// URL"))
+		if c.Redis, err = ParseRedisURL(c.RedisURL); err != nil {
+			errs = append(errs, fmt.Sprintf("REDIS_URL: %v (forms: %s)", err, RedisForms))
 		}
 	}
 	if c.ElasticsearchURL != "" {

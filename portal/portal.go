@@ -32,7 +32,7 @@ type Deps struct {
 	Store    *store.Store
 	Search   search.Searcher
 	Sessions session.Store
-	Redis    *redis.Client // optional: login throttling and cache; nil keeps them in memory
+	Redis    redis.UniversalClient // optional: login throttling and cache; nil keeps them in memory
 	// KeyPrefix starts the portal's Redis keys, so installations (and tests) can share a Redis.
 	KeyPrefix string
 	// IPLimit and TokenLimit bound API requests; zero values take config.DefaultRateLimits.
@@ -84,7 +84,7 @@ type Server struct {
 	tokenLimit     config.RateLimit
 	now            func() time.Time
 	blocks         *blocklist
-	redis          *redis.Client // nil without Redis
+	redis          redis.UniversalClient // nil without Redis
 	pages          *publicPages
 	assets         assets
 	staticURL      string         // asset URLs start with it

@@ -51,7 +51,7 @@ type env struct {
 	ids    map[string]int64
 	emails map[string]string
 	suffix string
-	rdb    *redis.Client
+	rdb    redis.UniversalClient
 	now    func() time.Time // the rate limits' and login waits' clock; nil: time.Now
 	logs   *lockedBuffer    // what the portals log, as JSON lines
 	// blocklistRefresh is how often the env's portals look for blocklist changes; 0: never.
@@ -89,11 +89,10 @@ func newEnv(t *testing.T) *env {
 	if redisURL == "" {
 		t.Fatal("REDIS_URL is not set: run the tests with `make test`")
 	}
-	opts, err := redis.ParseURL(redisURL)
+	rdb, err := config.OpenRedis(redisURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rdb := redis.NewClient(opts)
 	t.Cleanup(func() { rdb.Close() })
 	e := &env{t: t, st: st, ids: map[string]int64{}, emails: map[string]string{}, rdb: rdb, logs: &lockedBuffer{},
 		suffix: fmt.Sprintf("%d", time.Now().UnixNano())}
@@ -723,7 +722,7 @@ func TestReadyzReportsEachDependency(t *testing.T) {
 		t.Fatal(err)
 	}
 	fallback := postgres.New(e.st.Pool(), e.st.Analyzer())
-	ready := func(primary search.Searcher, rdb *redis.Client) map[string]any {
+	ready := func(primary search.Searcher, rdb redis.UniversalClient) map[string]any {
 		t.Helper()
 		app, err := portal.New(portal.Deps{Store: e.st, Search: search.NewFailover(primary, fallback, search.FailoverOptions{}),
 			Sessions: session.NewMemory(), Redis: rdb, KeyPrefix: fmt.Sprintf("ready%d:", time.Now().UnixNano()),
@@ -897,11 +896,10 @@ func TestTracesOfASearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts, err := redis.ParseURL(os.Getenv("REDIS_URL"))
+	rdb, err := config.OpenRedis(os.Getenv("REDIS_URL"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rdb := redis.NewClient(opts)
 	t.Cleanup(func() { rdb.Close() })
 	app, err := portal.New(portal.Deps{Store: st, Search: search.NewFailover(es, postgres.New(st.Pool(), st.Analyzer()), search.FailoverOptions{}),
 		Sessions: session.NewRedis(rdb), Redis: rdb, KeyPrefix: fmt.Sprintf("trace%d:", time.Now().UnixNano()),

@@ -54,10 +54,10 @@ func randomString(n int) string {
 }
 
 // Redis keeps sessions in Redis under "sess:<id>".
-type Redis struct{ rdb *redis.Client }
+type Redis struct{ rdb redis.UniversalClient }
 
 // NewRedis returns a session store on rdb.
-func NewRedis(rdb *redis.Client) *Redis { return &Redis{rdb: rdb} }
+func NewRedis(rdb redis.UniversalClient) *Redis { return &Redis{rdb: rdb} }
 
 // Get loads a session and extends its life.
 func (r *Redis) Get(ctx context.Context, id string) (*Data, error) {
