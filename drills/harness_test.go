@@ -23,6 +23,7 @@ import (
 	"helpdesk/auth"
 	"helpdesk/internal/estest"
 	"helpdesk/internal/pgtest"
+	"helpdesk/internal/procs"
 	"helpdesk/search/elasticsearch"
 	"helpdesk/seed"
 	"helpdesk/store"
@@ -90,7 +91,7 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	writerSeed := fnv.New64a()
 	_, _ = writerSeed.Write([]byte(t.Name()))
 	h := &harness{t: t, prefix: prefix, st: st, es: estest.NewWithPrefix(t, prefix, st.Analyzer()), w: newWriter(t, st, writerSeed.Sum64())}
-	h.env = append(os.Environ(), "DATABASE_URL="+dbURL, "SEARCH_INDEX_PREFIX="+prefix, "LOG_LEVEL=warn")
+	h.env = procs.Environ("DATABASE_URL="+dbURL, "SEARCH_INDEX_PREFIX="+prefix, "LOG_LEVEL=warn")
 	h.env = append(h.env, o.env...) // exec takes the last value of a name
 	h.fx = newFixture(t, st, h.w)
 
