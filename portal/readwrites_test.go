@@ -20,24 +20,7 @@ import (
 func TestReadYourWritesWithAReplica(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	ctx := context.Background()
-	primary := e.st.Pool().Config().ConnString()
-	replica := pgtest.ReplicaURL(t, primary)
-	st, err := store.Open(ctx, primary, store.WithReplicas([]string{replica}, 3*time.Second, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(st.Close)
-	e.st = st
-	e.app = e.newApp(config.RateLimit{})
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
-		if list, _ := st.Replicas(); list[0].Fresh {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the replica is not fresh after a minute")
-		}
-	}
+	primary, replica, st := withReplica(t, e, 3*time.Second)
 
 	alice := e.browser()
 	alice.login("alice")
@@ -75,24 +58,9 @@ func TestPublicPagesNeverKeepAStaleReplicaCopy(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	ctx := context.Background()
-	primary := e.st.Pool().Config().ConnString()
-	replica := pgtest.ReplicaURL(t, primary)
-	st, err := store.Open(ctx, primary, store.WithReplicas([]string{replica}, 5*time.Second, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(st.Close)
-	e.st, e.synonymsRefresh = st, 100*time.Millisecond
-	e.app = e.newApp(config.RateLimit{})
+	e.synonymsRefresh = 100 * time.Millisecond
+	primary, replica, _ := withReplica(t, e, 5*time.Second)
 	const slug = "/kb/configuracion-de-la-vpn"
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
-		if list, _ := st.Replicas(); list[0].Fresh {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the replica is not fresh after a minute")
-		}
-	}
 	if _, body := e.get(slug); !strings.Contains(string(body), "Instale FortiClient") {
 		t.Fatal("first view")
 	}
@@ -109,6 +77,29 @@ func TestPublicPagesNeverKeepAStaleReplicaCopy(t *testing.T) {
 	for range 3 {
 		if _, body := e.get(slug); !strings.Contains(string(body), "FortiClient 7.4") {
 			t.Fatal("the page shows the replica's old article after the edit")
+		}
+	}
+}
+
+// withReplica gives the env's portal a store that reads from the streaming replica (allowed
+// lag maxLag), once the replica is fresh, and returns the primary's and the replica's URLs.
+func withReplica(t *testing.T, e *env, maxLag time.Duration) (primary, replica string, st *store.Store) {
+	t.Helper()
+	primary = e.st.Pool().Config().ConnString()
+	replica = pgtest.ReplicaURL(t, primary)
+	st, err := store.Open(context.Background(), primary, store.WithReplicas([]string{replica}, maxLag, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	e.st = st
+	e.app = e.newApp(config.RateLimit{})
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+		if list, _ := st.Replicas(); list[0].Fresh {
+			return primary, replica, st
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the replica is not fresh after a minute")
 		}
 	}
 }
