@@ -212,6 +212,9 @@ func (r *runner) measure(ctx context.Context, size int) (*SetReport, error) {
 	if sr.KB, err = r.kbPages(ctx, d); err != nil {
 		return nil, fmt.Errorf("kb pages: %w", err)
 	}
+	if sr.Insights, err = r.insightsCost(ctx, d); err != nil {
+		return nil, fmt.Errorf("insights cost: %w", err)
+	}
 	// Writes last: they change the data set, which the next run reuses (the ticket count is
 	// restored by deleting what was written).
 	if sr.Fresh, err = r.freshness(ctx, d); err != nil {

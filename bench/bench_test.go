@@ -145,6 +145,9 @@ func TestRunSmall(t *testing.T) {
 		t.Errorf("KB: %d pages, %d renders and %d related searches in the cold pass, %d kept pages served of %d in the warm one",
 			s.KB.Pages, s.KB.ColdMisses, s.KB.ColdRelated, s.KB.WarmHits, s.KB.Warm.N)
 	}
+	if in := s.Insights; in == nil || !(in.On.RPS > 0) || !(in.Off.RPS > 0) {
+		t.Errorf("insights cost: %+v", in)
+	}
 	if i := s.KB.Index; !(i.RPS > 0) || i.Errors != 0 {
 		t.Errorf("KB index: %+v", i)
 	}

@@ -35,6 +35,7 @@ type SetReport struct {
 	Reindex                              *ReindexResult
 	Search                               *SearchResult
 	KB                                   *KBResult
+	Insights                             *InsightsResult `json:",omitempty"`
 	Fresh                                []FreshResult
 	Storage                              *StorageResult
 	Writes                               *WriteCost
@@ -281,6 +282,14 @@ func (rep *Report) Markdown() string {
 		}
 		return fmt.Sprintf("**%.0f**", s.KB.Nginx.RPS)
 	})
+	if rep.Sets[0].Insights != nil {
+		row(fmt.Sprintf("**Search pages/s, insights recorded / not (concurrency %d)**: cost", kbConcurrency), "≤ 5%", func(s SetReport) string {
+			if s.Insights == nil {
+				return "–"
+			}
+			return fmt.Sprintf("%.0f / %.0f: **%+.1f%%**", s.Insights.On.RPS, s.Insights.Off.RPS, s.Insights.Cost*100)
+		})
+	}
 	if n := len(rep.Sets); n > 1 && len(rep.Sets[0].Search.Fallback) > 0 && len(rep.Sets[n-1].Search.Fallback) > 0 {
 		small, large := rep.Sets[0], rep.Sets[n-1]
 		p("")
@@ -388,6 +397,15 @@ func (rep *Report) Markdown() string {
 			p("machine's %d cores busy meanwhile, beside nginx's workers and the portal. A STALE or UPDATING answer", rep.Machine.Cores)
 			p("came from the cache while nginx fetched the page again in the background (a page is fresh as long as")
 			p("its Cache-Control says, one second without one): that refresh is the portal's share of the load.")
+		}
+		if in := s.Insights; in != nil {
+			p("")
+			p("### Search insights")
+			p("")
+			p("Anonymous `/search?q=…` pages (the mix's plain queries), %d at a time for %s, on a portal that", in.Concurrency, rep.Config.Duration)
+			p("records each search for the insights page and on one that does not (`SEARCH_INSIGHTS_DAYS=0`), in")
+			p("turns: %.0f pages/s recorded, %.0f not, a cost of **%.1f%%** (goal ≤ 5%%; p50 %s and %s).", in.On.RPS, in.Off.RPS,
+				in.Cost*100, ms(in.On.P50), ms(in.Off.P50))
 		}
 	}
 	p("")
