@@ -3,6 +3,7 @@ package elasticsearch
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -123,7 +124,23 @@ type searchShards struct {
 
 func (s searchShards) failedShards() int { return s.Shards.Failed }
 
+// search sends one search, and once more when shards failed: Elasticsearch retries a shard
+// on another copy in the query phase but not in the fetch phase, so a search caught by a node
+// dying between the two fails shards that the same search a moment later finds on the
+// surviving copies. A second failure is the answer (the caller falls back). A retried reply
+// overwrites the first: the same request gets a reply with the same keys.
 func (b *Backend) search(ctx context.Context, indices []string, body obj, reply interface{ failedShards() int }) error {
+	err := b.searchOnce(ctx, indices, body, reply)
+	if errors.Is(err, errShardsFailed) && ctx.Err() == nil {
+		err = b.searchOnce(ctx, indices, body, reply)
+	}
+	return err
+}
+
+// errShardsFailed marks a reply in which some shards failed.
+var errShardsFailed = errors.New("shards failed")
+
+func (b *Backend) searchOnce(ctx context.Context, indices []string, body obj, reply interface{ failedShards() int }) error {
 	opts := []func(*esapi.SearchRequest){b.es.Search.WithContext(ctx), b.es.Search.WithIndex(indices...),
 		b.es.Search.WithBody(jsonBody(body)), b.es.Search.WithIgnoreUnavailable(true),
 		b.es.Search.WithAllowNoIndices(true)}
@@ -143,7 +160,7 @@ func (b *Backend) search(ctx context.Context, indices []string, body obj, reply 
 		return fmt.Errorf("%w: search reply: %v", search.ErrUnavailable, err)
 	}
 	if n := reply.failedShards(); n > 0 {
-		return fmt.Errorf("%w: search: %d shards failed", search.ErrUnavailable, n)
+		return fmt.Errorf("%w: search: %d %w", search.ErrUnavailable, n, errShardsFailed)
 	}
 	return nil
 }
