@@ -7,11 +7,14 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"helpdesk/auth"
 	"helpdesk/internal/estest"
+	"helpdesk/search"
 	"helpdesk/search/analysis"
 	"helpdesk/search/elasticsearch"
 )
@@ -93,5 +96,46 @@ func TestIndexShape(t *testing.T) {
 	}
 	if err := b.AbortReindex(ctx, pending); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestHungNodeSearchedElsewhere puts a node that never answers searches (as a SIGKILLed node
+// does while its memory is freed, or a crashed machine) before the real server: with a
+// deadline, every search must still be answered, by the other node, within it.
+func TestHungNodeSearchedElsewhere(t *testing.T) {
+	target, err := url.Parse(estest.URLs(t)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var hung atomic.Int64
+	stop := make(chan struct{})
+	hanging := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/_search") {
+			hung.Add(1)
+			select {
+			case <-r.Context().Done():
+			case <-stop:
+			}
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hanging.Close)
+	t.Cleanup(func() { close(stop) }) // runs first: Close waits for every handler
+	node := httptest.NewServer(proxy)
+	t.Cleanup(node.Close)
+	b := estest.NewAt(t, []string{hanging.URL, node.URL}, estest.Prefix(), analysis.New())
+	q := search.Query{Text: "impresora", Viewer: search.Viewer{Role: auth.Agent, UserID: 1}}
+	for i := range 4 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_, err := b.Search(ctx, q)
+		cancel()
+		if err != nil {
+			t.Fatalf("search %d: %v", i, err)
+		}
+	}
+	if hung.Load() == 0 {
+		t.Error("no search went to the hanging node: the test proves nothing")
 	}
 }

@@ -39,6 +39,7 @@ type Backend struct {
 	an     *analysis.Analyzer
 	// The shape of every index it creates (SEARCH_SHARDS, SEARCH_REPLICAS).
 	shards, replicas int
+	nodes            int // addresses known: with several, a hung search is tried on another
 }
 
 var _ search.Searcher = (*Backend)(nil)
@@ -88,7 +89,7 @@ func New(urls []string, prefix string, an *analysis.Analyzer, opts ...Option) (*
 	if err != nil {
 		return nil, fmt.Errorf("elasticsearch client: %w", err)
 	}
-	return &Backend{es: es, prefix: prefix, an: an, shards: o.shards, replicas: o.replicas}, nil
+	return &Backend{es: es, prefix: prefix, an: an, shards: o.shards, replicas: o.replicas, nodes: len(urls)}, nil
 }
 
 // Alias is the name searches read through for a kind of document.

@@ -124,14 +124,28 @@ type searchShards struct {
 
 func (s searchShards) failedShards() int { return s.Shards.Failed }
 
-// search sends one search, and once more when shards failed: Elasticsearch retries a shard
-// on another copy in the query phase but not in the fetch phase, so a search caught by a node
-// dying between the two fails shards that the same search a moment later finds on the
-// surviving copies. A second failure is the answer (the caller falls back). A retried reply
-// overwrites the first: the same request gets a reply with the same keys.
+// search sends one search, and once more when the first try failed in a way another try may
+// not: a node can die under a search in two ways the client cannot see.
+//   - Shards failed: Elasticsearch retries a shard on another copy in the query phase but not
+//     in the fetch phase, so a node dying between the two fails shards that the same search a
+//     moment later finds on the surviving copies.
+//   - No answer: a SIGKILLed node keeps its sockets open while the kernel frees its memory
+//     (a second or two for a JVM on busy cores; a crashed machine keeps them open for good),
+//     so a search sent to it, or waiting on a shard there, hangs without an error to retry
+//     on. With several nodes the first try gets half of the time left and the second goes to
+//     the next node (the pool marks the first one failed).
+//
+// A second failure is the answer (the caller falls back). A retried reply overwrites the first:
+// the same request gets a reply with the same keys.
 func (b *Backend) search(ctx context.Context, indices []string, body obj, reply interface{ failedShards() int }) error {
-	err := b.searchOnce(ctx, indices, body, reply)
-	if errors.Is(err, errShardsFailed) && ctx.Err() == nil {
+	try, cancel := ctx, context.CancelFunc(func() {})
+	if deadline, ok := ctx.Deadline(); ok && b.nodes > 1 {
+		try, cancel = context.WithTimeout(ctx, time.Until(deadline)/2)
+	}
+	err := b.searchOnce(try, indices, body, reply)
+	hung := try.Err() != nil
+	cancel()
+	if (errors.Is(err, errShardsFailed) || err != nil && hung) && ctx.Err() == nil {
 		err = b.searchOnce(ctx, indices, body, reply)
 	}
 	return err
