@@ -7,7 +7,7 @@ SERVICES := scripts/services
 # Each recipe line is its own shell: this prefix gives it the running services' URLs.
 WITH_ENV = eval "$$($(SERVICES) env)" &&
 
-.PHONY: all build test drills fuzz api-fuzz alerts bench relevance vet run services services-down seed-1m clean
+.PHONY: all build test drills fuzz api-fuzz lighthouse alerts bench relevance vet run services services-down seed-1m clean
 
 all: build
 
@@ -29,10 +29,11 @@ services-down:
 # the suite, then the fault drills in their short form (shorter outages, as many faults),
 # which stop and start the shared services one at a time.
 test: services vet alerts
+	$(SERVICES) start replica
 	scripts/ensure-chromium
 	scripts/ensure-nginx
 	$(WITH_ENV) $(GO) test -count=1 -timeout 20m ./...
-	$(MAKE) --no-print-directory drills fuzz api-fuzz FUZZTIME=10s DRILLS_FLAGS=-short
+	$(MAKE) --no-print-directory drills fuzz api-fuzz lighthouse FUZZTIME=10s DRILLS_FLAGS=-short
 
 # The shipped Prometheus alert rules: valid, and firing when their unit tests say (promtool,
 # from Debian's prometheus package, installed when missing).
@@ -63,6 +64,13 @@ fuzz:
 # (30), API_FUZZ_SEED the seed (fixed; "random" explores), API_FUZZ_CHECKS the checks (all).
 api-fuzz: services
 	scripts/api-fuzz
+
+# Lighthouse (desktop) on /, /search?q=…, /kb and an article through a portal on seeded data:
+# every page must score 100 in performance, accessibility, best practices and SEO. It installs
+# the Lighthouse pinned in tools/lighthouse there (npm ci) the first time and uses Debian's
+# chromium; the failing audits are listed, the JSON reports kept (LIGHTHOUSE_OUT to choose where).
+lighthouse: services
+	scripts/lighthouse
 
 # Benchmarks on seeded data sets of 100,000 and 1,000,000 tickets (each seeded and indexed on
 # the first run, then reused), report under bench/results/. BENCH_FLAGS=--help lists the knobs.

@@ -12,8 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
+	"helpdesk/config"
 	"helpdesk/relevance"
 	"helpdesk/search"
 	"helpdesk/search/analysis"
@@ -213,8 +212,7 @@ func cleanup(t *testing.T, cfg Config, size int) {
 	if err := store.DropDatabase(ctx, cfg.DatabaseURL, fmt.Sprintf("%s_%d", cfg.Namespace, size)); err != nil {
 		t.Logf("cleanup: %v", err)
 	}
-	if opts, err := redis.ParseURL(cfg.RedisURL); err == nil {
-		rdb := redis.NewClient(opts)
+	if rdb, err := config.OpenRedis(cfg.RedisURL); err == nil {
 		defer rdb.Close()
 		_ = forget(ctx, rdb, prefix+":*")
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"helpdesk/config"
 	"helpdesk/deploy/nginx"
 	"helpdesk/internal/procs"
 )
@@ -52,11 +53,10 @@ func (r *runner) kbPages(ctx context.Context, d *dataset) (*KBResult, error) {
 	for i, a := range arts {
 		slugs[i] = a.Slug
 	}
-	opts, err := redis.ParseURL(r.cfg.RedisURL)
+	rdb, err := config.OpenRedis(r.cfg.RedisURL)
 	if err != nil {
 		return nil, err
 	}
-	rdb := redis.NewClient(opts)
 	defer rdb.Close()
 	res := &KBResult{Pages: len(slugs), Concurrency: kbConcurrency}
 	var cold, warm, index, proxied []Stats
@@ -187,7 +187,7 @@ func cpuTime() time.Duration {
 }
 
 // forget deletes the Redis keys matching pattern.
-func forget(ctx context.Context, rdb *redis.Client, pattern string) error {
+func forget(ctx context.Context, rdb redis.UniversalClient, pattern string) error {
 	iter := rdb.Scan(ctx, 0, pattern, 1000).Iterator()
 	var keys []string
 	for iter.Next(ctx) {

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/redis/go-redis/v9"
 
+	"helpdesk/config"
 	"helpdesk/search"
 )
 
@@ -71,11 +71,10 @@ func (r *runner) machine(ctx context.Context) (Machine, error) {
 	if err != nil {
 		return m, fmt.Errorf("postgres version: %w", err)
 	}
-	opts, err := redis.ParseURL(r.cfg.RedisURL)
+	rdb, err := config.OpenRedis(r.cfg.RedisURL)
 	if err != nil {
 		return m, err
 	}
-	rdb := redis.NewClient(opts)
 	info, err := rdb.Info(ctx, "server").Result()
 	rdb.Close()
 	if err != nil {

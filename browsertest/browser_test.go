@@ -18,9 +18,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 
 	"helpdesk/auth"
+	"helpdesk/config"
 	"helpdesk/indexer"
 	"helpdesk/internal/estest"
 	"helpdesk/internal/pgtest"
@@ -52,11 +52,10 @@ func startSite(t *testing.T) *site {
 	ctx := context.Background()
 	st := pg.NewStore(t)
 	es := estest.New(t, st.Analyzer())
-	opts, err := redis.ParseURL(os.Getenv("REDIS_URL"))
+	rdb, err := config.OpenRedis(os.Getenv("REDIS_URL"))
 	if err != nil {
-		t.Fatalf("REDIS_URL: %v (run with make test)", err)
+		t.Fatalf("%v (run with make test)", err)
 	}
-	rdb := redis.NewClient(opts)
 	t.Cleanup(func() { rdb.Close() })
 	s := &site{st: st, ids: map[string]int64{}, emails: map[string]string{}}
 	s.seed(t)

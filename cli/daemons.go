@@ -40,7 +40,7 @@ func RunPortal(ctx context.Context, env Env, args []string) int {
 	return daemon(ctx, env, args, "portal", "portal serves the help-desk portal: its pages and the JSON API.", `  DATABASE_URL (required), ELASTICSEARCH_URL (without it Postgres answers every search), REDIS_URL,
   SEARCH_INDEX_PREFIX, PORTAL_ADDR, PORTAL_SECURE_COOKIES, API_RATE_LIMIT_IP,
   API_RATE_LIMIT_TOKEN, API_BLOCKLIST (addresses refused besides the blocklist that portalctl block
-  manages), SEARCH_PG_CONNS, SEARCH_PG_TIMEOUT, LOG_LEVEL,
+  manages), SEARCH_PG_CONNS, SEARCH_PG_TIMEOUT, SEARCH_INSIGHTS_DAYS (90; 0 records no searches), LOG_LEVEL,
   OTEL_EXPORTER_OTLP_ENDPOINT (traces over OTLP/HTTP; none without it).`, portalDaemon)
 }
 
@@ -57,7 +57,8 @@ func RunWorker(ctx context.Context, env Env, args []string) int {
 	return daemon(ctx, env, args, "worker", "worker works the job queues in Postgres (River): notifications by mail and chat, the SLA check\nevery minute, the daily report at 09:00, exports. Run as many as you like.", `  DATABASE_URL (required), SMTP_ADDR, SMTP_FROM, SMTP_USERNAME, SMTP_PASSWORD (without SMTP_ADDR
   mails are logged), CHAT_WEBHOOK_URL (Slack-compatible), CHAT_LANG (es), PORTAL_URL (links),
   REPORT_TZ (UTC), WORKER_QUEUE_CRITICAL (5), WORKER_QUEUE_DEFAULT (15), WORKER_QUEUE_LOW (5),
-  WORKER_ADDR (metrics, 127.0.0.1:9109), LOG_LEVEL.`, workerDaemon)
+  WORKER_ADDR (metrics, 127.0.0.1:9109), SEARCH_INSIGHTS_DAYS (90; older search insights are
+  deleted daily), LOG_LEVEL.`, workerDaemon)
 }
 
 func daemon(ctx context.Context, env Env, args []string, name, summary, vars string, run func(context.Context, Env) error) int {
@@ -101,7 +102,7 @@ func portalDaemon(ctx context.Context, env Env) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, tp.storeOptions()...)
+	st, err := store.Open(ctx, cfg.DatabaseURL, append(tp.storeOptions(), replicas(cfg, log)...)...)
 	if err != nil {
 		return err
 	}
@@ -127,19 +128,17 @@ func portalDaemon(ctx context.Context, env Env) error {
 		TrustedProxies:  cfg.TrustedProxies,
 		SynonymsRefresh: 5 * time.Second,
 		// A blocklist change must reach every portal within 5 seconds: a look every 2.
-		BlocklistRefresh: 2 * time.Second,
-		Collectors:       []prometheus.Collector{store.PoolCollector("search", fallback.Pool())},
-		Tracing:          tp.Provider,
-		IPLimit:          cfg.APIRateLimitIP,
-		TokenLimit:       cfg.APIRateLimitToken,
-		Blocklist:        cfg.APIBlocklist}
+		BlocklistRefresh:   2 * time.Second,
+		Collectors:         []prometheus.Collector{store.PoolCollector("search", fallback.Pool())},
+		Tracing:            tp.Provider,
+		IPLimit:            cfg.APIRateLimitIP,
+		SearchInsightsDays: cfg.SearchInsightsDays,
+		TokenLimit:         cfg.APIRateLimitToken,
+		Blocklist:          cfg.APIBlocklist}
 	if cfg.RedisURL != "" {
-		opts, err := redis.ParseURL(cfg.RedisURL)
-		if err != nil {
-			return fmt.Errorf("REDIS_URL: %w", err)
-		}
 		redis.SetLogger(redisLogger{log}) // go-redis has one logger per process
-		rdb := redis.NewClient(opts)
+		// One server, a Sentinel group or a Cluster, as REDIS_URL names it.
+		rdb := redis.NewUniversalClient(cfg.Redis)
 		defer rdb.Close()
 		deps.Redis, deps.Sessions, deps.KeyPrefix = rdb, session.NewRedis(rdb), cfg.SearchIndexPrefix+":"
 	}
@@ -230,14 +229,14 @@ func workerDaemon(ctx context.Context, env Env) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, cfg.DatabaseURL, tp.storeOptions()...)
+	st, err := store.Open(ctx, cfg.DatabaseURL, append(tp.storeOptions(), replicas(cfg, log)...)...)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	reg := newRegistry(store.PoolCollector("store", st.Pool()))
 	jc := jobs.Config{QueueSizes: cfg.QueueSizes, ChatWebhookURL: cfg.ChatWebhookURL, ChatLang: cfg.ChatLang,
-		PortalURL: cfg.PortalURL, ReportTZ: cfg.ReportTZ, ReportHour: 9, Log: log, Registry: reg}
+		PortalURL: cfg.PortalURL, ReportTZ: cfg.ReportTZ, ReportHour: 9, Log: log, Registry: reg, SearchInsightsDays: cfg.SearchInsightsDays}
 	if tp.Enabled {
 		jc.Tracing = tp
 	}
@@ -341,4 +340,14 @@ func (t daemonTracing) queryTracer() pgx.QueryTracer {
 		return nil
 	}
 	return tracing.QueryTracer(t)
+}
+
+// replicas lets the store read from DATABASE_REPLICA_URLS where its callers allow (the
+// portal's GET requests, the worker's exports).
+func replicas(cfg config.Config, log *slog.Logger) []store.Option {
+	if len(cfg.ReplicaURLs) == 0 {
+		return nil
+	}
+	log.Info("read replicas", "count", len(cfg.ReplicaURLs), "max_lag", cfg.ReplicaMaxLag.String())
+	return []store.Option{store.WithReplicas(cfg.ReplicaURLs, cfg.ReplicaMaxLag, log)}
 }

@@ -13,16 +13,19 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // REPORT_TZ names a zone on machines (and images) without zoneinfo too
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Defaults for settings that have one.
 const (
-	DefaultSearchIndexPrefix = "portal"
-	DefaultPortalAddr        = "127.0.0.1:8080"
-	DefaultIndexerAddr       = "127.0.0.1:9108"
-	DefaultWorkerAddr        = "127.0.0.1:9109"
-	DefaultPortalURL         = "http://localhost:8080"
-	DefaultLogLevel          = "info"
+	DefaultSearchIndexPrefix  = "portal"
+	DefaultPortalAddr         = "127.0.0.1:8080"
+	DefaultIndexerAddr        = "127.0.0.1:9108"
+	DefaultWorkerAddr         = "127.0.0.1:9109"
+	DefaultPortalURL          = "http://localhost:8080"
+	DefaultLogLevel           = "info"
+	DefaultSearchInsightsDays = 90
 	// One node: one shard, and no replica (it could never be assigned).
 	DefaultSearchShards   = 1
 	DefaultSearchReplicas = 0
@@ -31,7 +34,11 @@ const (
 // Config is the whole configuration of the portal, the indexer and portalctl.
 type Config struct {
 	DatabaseURL string // required
-	RedisURL    string // optional: without it sessions, cache and limits stay in memory
+	// ReplicaURLs are streaming replicas of it: the portal's reads that tolerate lag and the
+	// worker's exports go there, those of a replica that lags at most ReplicaMaxLag.
+	ReplicaURLs   []string
+	ReplicaMaxLag time.Duration
+	RedisURL      string // optional: without it sessions, cache and limits stay in memory
 	// ElasticsearchURLs are the cluster's nodes (ELASTICSEARCH_URL, comma-separated): the
 	// client spreads requests over them and retries another when one fails. Empty: search
 	// uses Postgres. ElasticsearchURL is the first, for tools that talk to one node.
@@ -75,6 +82,11 @@ type Config struct {
 	// OTLPEndpoint receives traces over OTLP/HTTP (OTEL_EXPORTER_OTLP_ENDPOINT, a base URL);
 	// empty: no tracing.
 	OTLPEndpoint string
+	// SearchInsightsDays is how many days searches are kept for the insights page
+	// (SEARCH_INSIGHTS_DAYS); 0 records none at all.
+	SearchInsightsDays int
+	// Redis is RedisURL read (one server, a Sentinel group or a Cluster); nil without it.
+	Redis *redis.UniversalOptions
 }
 
 var indexPrefix = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,40}$`)
@@ -166,9 +178,22 @@ func Load(getenv func(string) string) (Config, error) {
 	} else if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		errs = append(errs, ("DATABASE_URL must be a postgres:// URL"))
 	}
+	for _, r := range strings.Split(getenv("DATABASE_REPLICA_URLS"), ",") {
+		if r = strings.TrimSpace(r); r == "" {
+			continue
+		}
+		if u, err := url.Parse(r); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+			errs = append(errs, "DATABASE_REPLICA_URLS must be postgres:// URLs, comma-separated")
+			break
+		}
+		c.ReplicaURLs = append(c.ReplicaURLs, r)
+	}
+	if c.ReplicaMaxLag, err = time.ParseDuration(orDefault(getenv("DATABASE_REPLICA_MAX_LAG"), "5s")); err != nil || c.ReplicaMaxLag < 100*time.Millisecond || c.ReplicaMaxLag > time.Hour {
+		errs = append(errs, "DATABASE_REPLICA_MAX_LAG must be a duration from 100ms to 1h (e.g. 5s)")
+	}
 	if c.RedisURL != "" {
-		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
-			errs = append(errs, ("REDIS_URL must be a redis:// URL"))
+		if c.Redis, err = ParseRedisURL(c.RedisURL); err != nil {
+			errs = append(errs, fmt.Sprintf("REDIS_URL: %v (forms: %s)", err, RedisForms))
 		}
 	}
 	if c.ElasticsearchURLs, err = parseURLList(getenv("ELASTICSEARCH_URL")); err != nil {
@@ -199,6 +224,11 @@ func Load(getenv func(string) string) (Config, error) {
 		c.SearchPGTimeout < 100*time.Millisecond || c.SearchPGTimeout > 10*time.Minute {
 		errs = append(errs, "SEARCH_PG_TIMEOUT must be a duration from 100ms to 10m (e.g. 5s)")
 	}
+	days, err := strconv.Atoi(orDefault(getenv("SEARCH_INSIGHTS_DAYS"), strconv.Itoa(DefaultSearchInsightsDays)))
+	if err != nil || days < 0 || days > 3650 {
+		errs = append(errs, "SEARCH_INSIGHTS_DAYS must be a number of days from 0 (record no searches) to 3650")
+	}
+	c.SearchInsightsDays = days
 	if err := c.LogLevel.UnmarshalText([]byte(orDefault(getenv("LOG_LEVEL"), DefaultLogLevel))); err != nil {
 		errs = append(errs, "LOG_LEVEL must be debug, info, warn or error")
 	}

@@ -27,7 +27,7 @@ func TestLoad(t *testing.T) {
 	}{
 		{"defaults", base, "", func(t *testing.T, c Config) {
 			if c.SearchIndexPrefix != "portal" || c.PortalAddr != "127.0.0.1:8080" || c.LogLevel != slog.LevelInfo || c.ElasticsearchURL != "" ||
-				c.SearchPGConns != 4 || c.SearchPGTimeout != 5*time.Second {
+				c.SearchPGConns != 4 || c.SearchPGTimeout != 5*time.Second || c.SearchInsightsDays != 90 {
 				t.Errorf("defaults: %+v", c)
 			}
 		}},
@@ -70,6 +70,18 @@ func TestLoad(t *testing.T) {
 		}},
 		{"bad static url", with("STATIC_URL", "cdn.example.com"), "STATIC_URL", nil},
 		{"static url with a query", with("STATIC_URL", "https://cdn.example.com/?x=1"), "STATIC_URL", nil},
+		{"insights off", with("SEARCH_INSIGHTS_DAYS", "0"), "", func(t *testing.T, c Config) {
+			if c.SearchInsightsDays != 0 {
+				t.Errorf("SearchInsightsDays %d", c.SearchInsightsDays)
+			}
+		}},
+		{"insights days", with("SEARCH_INSIGHTS_DAYS", "30"), "", func(t *testing.T, c Config) {
+			if c.SearchInsightsDays != 30 {
+				t.Errorf("SearchInsightsDays %d", c.SearchInsightsDays)
+			}
+		}},
+		{"bad insights days", with("SEARCH_INSIGHTS_DAYS", "-1"), "SEARCH_INSIGHTS_DAYS", nil},
+		{"insights days not a number", with("SEARCH_INSIGHTS_DAYS", "ninety"), "SEARCH_INSIGHTS_DAYS", nil},
 		{"bad search conns", with("SEARCH_PG_CONNS", "0"), "SEARCH_PG_CONNS", nil},
 		{"bad search timeout", with("SEARCH_PG_TIMEOUT", "5"), "SEARCH_PG_TIMEOUT", nil},
 		{"bad limit", with("API_RATE_LIMIT_TOKEN", "lots"), "API_RATE_LIMIT_TOKEN", nil},

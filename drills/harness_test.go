@@ -24,6 +24,7 @@ import (
 	"helpdesk/auth"
 	"helpdesk/internal/estest"
 	"helpdesk/internal/pgtest"
+	"helpdesk/internal/procs"
 	"helpdesk/search/elasticsearch"
 	"helpdesk/seed"
 	"helpdesk/store"
@@ -69,6 +70,7 @@ const fixtureWord = "drillfix"
 type harnessOptions struct {
 	indexers int           // indexer processes (at least one)
 	seed     *seed.Options // demo data loaded before the processes start
+	env      []string      // more environment for the processes, over the services' (REDIS_URL=…)
 	// esURLs, when set, is the cluster the drill runs on instead of ELASTICSEARCH_URL, and
 	// shards and replicas the shape of its indices (for the processes as well).
 	esURLs           []string
@@ -94,7 +96,7 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	writerSeed := fnv.New64a()
 	_, _ = writerSeed.Write([]byte(t.Name()))
 	h := &harness{t: t, prefix: prefix, st: st, w: newWriter(t, st, writerSeed.Sum64())}
-	h.env = append(os.Environ(), "DATABASE_URL="+dbURL, "SEARCH_INDEX_PREFIX="+prefix, "LOG_LEVEL=warn")
+	h.env = procs.Environ("DATABASE_URL="+dbURL, "SEARCH_INDEX_PREFIX="+prefix, "LOG_LEVEL=warn")
 	if o.esURLs == nil {
 		h.es = estest.NewWithPrefix(t, prefix, st.Analyzer())
 	} else {
@@ -104,6 +106,7 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 		h.env = append(h.env, "ELASTICSEARCH_URL="+strings.Join(o.esURLs, ","),
 			fmt.Sprintf("SEARCH_SHARDS=%d", shards), fmt.Sprintf("SEARCH_REPLICAS=%d", replicas))
 	}
+	h.env = append(h.env, o.env...) // exec takes the last value of a name
 	h.fx = newFixture(t, st, h.w)
 
 	for i := range max(o.indexers, 1) {
@@ -274,7 +277,10 @@ var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]*)"`)
 
 // tryLogin logs the fixture's staff member in through the login form, as a browser does. It
 // returns the status of the form's POST and the session cookie set by it, if any.
-func (h *harness) tryLogin() (int, string, error) {
+func (h *harness) tryLogin() (int, string, error) { return h.tryLoginWith(h.fx.password) }
+
+// tryLoginWith is tryLogin with another password (a wrong one, say).
+func (h *harness) tryLoginWith(password string) (int, string, error) {
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		return 0, "", err
@@ -292,7 +298,7 @@ func (h *harness) tryLogin() (int, string, error) {
 	}
 	u, _ := url.Parse(h.base)
 	before := sessionCookie(jar, u)
-	res, err = c.PostForm(h.base+"/login", url.Values{"_csrf": {token}, "email": {h.fx.email}, "password": {h.fx.password}})
+	res, err = c.PostForm(h.base+"/login", url.Values{"_csrf": {token}, "email": {h.fx.email}, "password": {password}})
 	if err != nil {
 		return 0, "", err
 	}

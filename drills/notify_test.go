@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +14,7 @@ import (
 
 	"helpdesk/auth"
 	"helpdesk/internal/pgtest"
+	"helpdesk/internal/procs"
 	"helpdesk/internal/sink"
 	"helpdesk/store"
 )
@@ -51,7 +51,7 @@ func TestEveryNotificationDelivered(t *testing.T) {
 	alice := mk("alice@drill.example", "client", &client.ID)
 	ana, bruno := mk("ana@drill.example", "agent", nil), mk("bruno@drill.example", "agent", nil)
 
-	env := append(os.Environ(), "DATABASE_URL="+dbURL, "SMTP_ADDR="+snk.SMTPAddr, "CHAT_WEBHOOK_URL="+snk.HookURL("/team"),
+	env := procs.Environ("DATABASE_URL="+dbURL, "SMTP_ADDR="+snk.SMTPAddr, "CHAT_WEBHOOK_URL="+snk.HookURL("/team"),
 		"WORKER_ADDR=127.0.0.1:0", "LOG_LEVEL=warn")
 	workers := []*process{newProcess(t, "worker-1", workerBin, env), newProcess(t, "worker-2", workerBin, env)}
 	for _, w := range workers {

@@ -81,6 +81,7 @@ func (e *exportWorker) Work(ctx context.Context, job *river.Job[store.ExportArgs
 // build writes the report's file: CSV rows as they come from Postgres, or an XLSX sheet
 // through excelize's stream writer (rows are not kept in memory either way).
 func build(ctx context.Context, st *store.Store, r store.Report) ([]byte, int64, error) {
+	ctx = store.ReplicaReads(ctx, 0) // a report of days tolerates a replica seconds behind
 	var buf bytes.Buffer
 	switch r.Format {
 	case store.FormatCSV:

@@ -41,10 +41,13 @@ type Config struct {
 	PortalURL      string // links in messages, without a trailing slash
 	ReportTZ       *time.Location
 	ReportHour     int // the daily report's hour in ReportTZ (9)
-	Log            *slog.Logger
-	Registry       prometheus.Registerer // nil: no metrics
-	Now            func() time.Time      // nil: time.Now
-	HTTP           *http.Client          // nil: a client with a 10 s timeout
+	// SearchInsightsDays is how long search insights are kept (SEARCH_INSIGHTS_DAYS); a daily
+	// job deletes older ones, all of them with 0.
+	SearchInsightsDays int
+	Log                *slog.Logger
+	Registry           prometheus.Registerer // nil: no metrics
+	Now                func() time.Time      // nil: time.Now
+	HTTP               *http.Client          // nil: a client with a 10 s timeout
 	// PollInterval is how often idle workers look for jobs besides Postgres's notifications
 	// (default 1 s).
 	PollInterval time.Duration
@@ -88,6 +91,7 @@ func New(st *store.Store, cfg Config) (*Worker, error) {
 	river.AddWorker(workers, &slaWorker{w: w})
 	river.AddWorker(workers, &dailyReportWorker{w: w})
 	river.AddWorker(workers, &exportWorker{w: w})
+	river.AddWorker(workers, &insightsRetentionWorker{w: w})
 	queues := map[string]river.QueueConfig{}
 	for _, q := range store.Queues {
 		n := cfg.QueueSizes[q]
@@ -126,6 +130,9 @@ func New(st *store.Store, cfg Config) (*Worker, error) {
 			}, &river.PeriodicJobOpts{ID: "sla", RunOnStart: true}),
 			river.NewPeriodicJob(dailyAt{hour: cfg.ReportHour, tz: cfg.ReportTZ}, w.dailyReportArgs,
 				&river.PeriodicJobOpts{ID: "daily_report", RunOnStart: true}),
+			river.NewPeriodicJob(dailyAt{hour: 3, tz: time.UTC}, func() (river.JobArgs, *river.InsertOpts) {
+				return insightsRetentionArgs{}, nil
+			}, &river.PeriodicJobOpts{ID: "search_insights_retention", RunOnStart: true}),
 		},
 	})
 	if err != nil {

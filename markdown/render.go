@@ -24,6 +24,9 @@ import (
 type Rendered struct {
 	HTML template.HTML // sanitised body HTML, safe to put in a page
 	TOC  []Heading     // the h2 and h3 headings, for a table of contents; nil for short articles
+	// Summary is the first paragraph as plain text, at most DescriptionLength characters: the
+	// page's meta description, kept here so that it is worked out once with the rendering.
+	Summary string `json:",omitempty"`
 }
 
 // Heading is one entry of a table of contents: ID is the anchor the heading carries in HTML,
@@ -149,7 +152,8 @@ func Render(src string) Rendered {
 		// still readable and inert.
 		return Rendered{HTML: template.HTML("<pre>" + template.HTMLEscapeString(src) + "</pre>")}
 	}
-	return Rendered{HTML: template.HTML(policy.SanitizeReader(&buf).String()), TOC: toc}
+	return Rendered{HTML: template.HTML(policy.SanitizeReader(&buf).String()), TOC: toc,
+		Summary: summarize(doc, source, DescriptionLength)}
 }
 
 // resolveFence makes sure goldmark-highlighting finds the block's lexer with a map lookup, or

@@ -86,8 +86,15 @@ func slug(s string) string {
 // links and code markup gone, entities and backslash escapes resolved, and raw HTML dropped as
 // the page drops it.
 func headingText(h *ast.Heading, source []byte) string {
+	return inlineText(h, source, true)
+}
+
+// inlineText is the words of a block's inline content, whitespace collapsed: emphasis, links
+// and code markup gone (a link reads as its label), entities and backslash escapes resolved,
+// raw HTML dropped, and an image as its alt text when altText says so (or else not at all).
+func inlineText(block ast.Node, source []byte, altText bool) string {
 	var b strings.Builder
-	_ = ast.Walk(h, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	_ = ast.Walk(block, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
@@ -105,6 +112,10 @@ func headingText(h *ast.Heading, source []byte) string {
 			b.Write(n.Value)
 		case *ast.AutoLink:
 			b.Write(n.Label(source))
+		case *ast.Image:
+			if !altText {
+				return ast.WalkSkipChildren, nil
+			}
 		case *ast.RawHTML:
 			return ast.WalkSkipChildren, nil
 		}

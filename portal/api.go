@@ -172,6 +172,7 @@ func (s *Server) apiSearch(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.recordSearch(c, store.SearchFromAPI, q, res)
 	return c.JSON(res)
 }
 

@@ -46,17 +46,24 @@ func loadAssets() (assets, error) {
 		return nil, fmt.Errorf("load static assets: %w", err)
 	}
 	add("highlight.css", []byte(markdown.HighlightCSS()))
+	// Browsers and tools ask for /favicon.ico whatever a page links; its URL carries no
+	// version, so it is kept a month rather than for ever.
+	ico := newPublicPage(static.Favicon, "image/x-icon", 0, started, assetLevels)
+	ico.cacheControl, ico.vary = "public, max-age=2592000", fiber.HeaderAcceptEncoding
+	a["/favicon.ico"] = ico
 	return a, nil
 }
 
 // serve answers GET and HEAD of an asset; anything else under /static is not found.
 func (a assets) serve(c *fiber.Ctx) error {
 	e := a[c.Path()]
-	if e == nil {
+	if e == nil || !strings.HasPrefix(c.Path(), "/static/") {
 		return fiber.ErrNotFound
 	}
 	return e.send(c)
 }
+
+func (a assets) serveFavicon(c *fiber.Ctx) error { return a["/favicon.ico"].send(c) }
 
 // version is a digest of every asset: it changes when one does, and only then.
 func (a assets) version() string {

@@ -12,7 +12,7 @@ import (
 // process; without Redis, or while Redis is down, it is a small in-process map, and a miss is
 // only slower, never wrong.
 type cache struct {
-	rdb    *redis.Client
+	rdb    redis.UniversalClient
 	prefix string
 	mu     sync.Mutex
 	mem    map[string]cached
@@ -25,7 +25,7 @@ type cached struct {
 
 const memCacheMax = 2000
 
-func newCache(rdb *redis.Client, prefix string) *cache {
+func newCache(rdb redis.UniversalClient, prefix string) *cache {
 	return &cache{rdb: rdb, prefix: prefix, mem: map[string]cached{}}
 }
 

@@ -24,7 +24,7 @@ func (s *Server) kbIndex(c *fiber.Ctx) error {
 		return err
 	}
 	markPublic(c)
-	return s.render(c, "kb_index", page{Title: s.t(c, "nav.kb"), Data: map[string]any{"Categories": cats}})
+	return s.render(c, "kb_index", page{Title: s.t(c, "nav.kb"), Description: s.t(c, "meta.kb"), Data: map[string]any{"Categories": cats}})
 }
 
 // readable reports whether the viewer may read the article.
@@ -47,7 +47,7 @@ func (s *Server) kbArticle(c *fiber.Ctx) error {
 	}
 	r := s.renderArticle(c, a)
 	markPublic(c)
-	return s.render(c, "kb_article", page{Title: a.Title, Data: map[string]any{
+	return s.render(c, "kb_article", page{Title: a.Title, Description: r.Summary, Data: map[string]any{
 		"Article": a, "Body": r.HTML, "TOC": r.TOC, "Related": s.relatedArticles(c, a, v), "CanEdit": v.IsStaff()}})
 }
 
@@ -79,9 +79,11 @@ func (s *Server) relatedArticles(c *fiber.Ctx, a *store.Article, v search.Viewer
 }
 
 // renderArticle renders the markdown, keyed by id and version: an edit makes a new version,
-// so a stale rendering is never served and nothing needs invalidating by hand.
+// so a stale rendering is never served and nothing needs invalidating by hand. The key's last
+// part is the shape of markdown.Rendered (2: with its Summary), so renderings cached before
+// that shape are not served without it.
 func (s *Server) renderArticle(c *fiber.Ctx, a *store.Article) markdown.Rendered {
-	key := fmt.Sprintf("kb:%d:%d", a.ID, a.Version)
+	key := fmt.Sprintf("kb:%d:%d:2", a.ID, a.Version)
 	if raw, ok := s.cache.get(c.UserContext(), key); ok {
 		var r markdown.Rendered
 		if json.Unmarshal(raw, &r) == nil {
@@ -99,7 +101,8 @@ func (s *Server) renderArticle(c *fiber.Ctx, a *store.Article) markdown.Rendered
 
 // kbEditor shows the form for a new article or an edit, with a preview when asked.
 func (s *Server) kbEditor(c *fiber.Ctx) error {
-	form := map[string]string{"locale": lang(c), "audience": "public", "status": "draft"}
+	// ?title= prefills a new article's title (the search insights link queries no article answers).
+	form := map[string]string{"locale": lang(c), "audience": "public", "status": "draft", "title": strings.TrimSpace(c.Query("title"))}
 	data := map[string]any{"Form": form, "Action": "/kb"}
 	if slug := c.Params("slug"); slug != "" {
 		a, err := s.store.ArticleBySlug(c.UserContext(), slug)

@@ -32,7 +32,7 @@ type Deps struct {
 	Store    *store.Store
 	Search   search.Searcher
 	Sessions session.Store
-	Redis    *redis.Client // optional: login throttling and cache; nil keeps them in memory
+	Redis    redis.UniversalClient // optional: login throttling and cache; nil keeps them in memory
 	// KeyPrefix starts the portal's Redis keys, so installations (and tests) can share a Redis.
 	KeyPrefix string
 	// IPLimit and TokenLimit bound API requests; zero values take config.DefaultRateLimits.
@@ -59,6 +59,9 @@ type Deps struct {
 	BlocklistRefresh time.Duration
 	// Collectors are more metrics for /metrics, such as the search pool's statistics.
 	Collectors []prometheus.Collector
+	// SearchInsightsDays is how long search insights are kept (the worker deletes older
+	// ones); 0 records no searches at all.
+	SearchInsightsDays int
 	// Tracing, when enabled, makes spans of requests and Redis commands (the store and the
 	// search engines trace their own calls).
 	Tracing *tracing.Provider
@@ -81,7 +84,7 @@ type Server struct {
 	tokenLimit     config.RateLimit
 	now            func() time.Time
 	blocks         *blocklist
-	redis          *redis.Client // nil without Redis
+	redis          redis.UniversalClient // nil without Redis
 	pages          *publicPages
 	assets         assets
 	staticURL      string         // asset URLs start with it
@@ -89,6 +92,7 @@ type Server struct {
 	csp            string         // Content-Security-Policy of every page
 	health         healthReporter // nil when the searcher cannot tell
 	tracer         trace.Tracer   // nil without tracing
+	insights       *recorder      // nil when search insights are off
 
 	categories     atomic.Pointer[categorySet]
 	synonymsMu     sync.Mutex
@@ -157,6 +161,9 @@ func New(d Deps) (*fiber.App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load synonyms, categories, blocklist and KB state: %w", err)
 	}
+	if d.SearchInsightsDays > 0 {
+		s.insights = newRecorder(d.Store, reg, s.log, insightsBuffer, insightsBatch, insightsFlushEvery)
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "helpdesk-portal",
 		DisableStartupMessage: true,
@@ -183,6 +190,11 @@ func New(d Deps) (*fiber.App, error) {
 			go s.watch(ctx, w.every, w.what, w.sync)
 			app.Hooks().OnShutdown(func() error { stop(); return nil })
 		}
+	}
+	if s.insights != nil {
+		// Shutdown hooks run once the server has stopped taking requests: nothing is recorded
+		// after the last batch is written.
+		app.Hooks().OnShutdown(func() error { s.insights.close(5 * time.Second); return nil })
 	}
 	s.routes(app)
 	return app, nil

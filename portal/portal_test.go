@@ -51,7 +51,7 @@ type env struct {
 	ids    map[string]int64
 	emails map[string]string
 	suffix string
-	rdb    *redis.Client
+	rdb    redis.UniversalClient
 	now    func() time.Time // the rate limits' and login waits' clock; nil: time.Now
 	logs   *lockedBuffer    // what the portals log, as JSON lines
 	// blocklistRefresh is how often the env's portals look for blocklist changes; 0: never.
@@ -60,6 +60,8 @@ type env struct {
 	synonymsRefresh time.Duration
 	staticURL       string // STATIC_URL of the env's portals
 	trustedProxies  []netip.Prefix
+	// insightsDays is the env's portals' SEARCH_INSIGHTS_DAYS; 0 records no searches.
+	insightsDays int
 }
 
 // lockedBuffer is a bytes.Buffer that handlers running at once may write to.
@@ -87,11 +89,10 @@ func newEnv(t *testing.T) *env {
 	if redisURL == "" {
 		t.Fatal("REDIS_URL is not set: run the tests with `make test`")
 	}
-	opts, err := redis.ParseURL(redisURL)
+	rdb, err := config.OpenRedis(redisURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rdb := redis.NewClient(opts)
 	t.Cleanup(func() { rdb.Close() })
 	e := &env{t: t, st: st, ids: map[string]int64{}, emails: map[string]string{}, rdb: rdb, logs: &lockedBuffer{},
 		suffix: fmt.Sprintf("%d", time.Now().UnixNano())}
@@ -106,7 +107,8 @@ func (e *env) newApp(ipLimit config.RateLimit, blocklist ...netip.Prefix) *fiber
 	app, err := portal.New(portal.Deps{Store: e.st, Search: search.NewFailover(nil, postgres.New(e.st.Pool(), e.st.Analyzer()), search.FailoverOptions{}),
 		Sessions: session.NewRedis(e.rdb), Redis: e.rdb, KeyPrefix: fmt.Sprintf("test%d:", time.Now().UnixNano()),
 		Logger: slog.New(slog.NewJSONHandler(e.logs, nil)), IPLimit: ipLimit, Blocklist: blocklist, Now: e.now,
-		BlocklistRefresh: e.blocklistRefresh, SynonymsRefresh: e.synonymsRefresh, StaticURL: e.staticURL, TrustedProxies: e.trustedProxies})
+		BlocklistRefresh: e.blocklistRefresh, SynonymsRefresh: e.synonymsRefresh, StaticURL: e.staticURL, TrustedProxies: e.trustedProxies,
+		SearchInsightsDays: e.insightsDays})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -720,7 +722,7 @@ func TestReadyzReportsEachDependency(t *testing.T) {
 		t.Fatal(err)
 	}
 	fallback := postgres.New(e.st.Pool(), e.st.Analyzer())
-	ready := func(primary search.Searcher, rdb *redis.Client) map[string]any {
+	ready := func(primary search.Searcher, rdb redis.UniversalClient) map[string]any {
 		t.Helper()
 		app, err := portal.New(portal.Deps{Store: e.st, Search: search.NewFailover(primary, fallback, search.FailoverOptions{}),
 			Sessions: session.NewMemory(), Redis: rdb, KeyPrefix: fmt.Sprintf("ready%d:", time.Now().UnixNano()),
@@ -894,11 +896,10 @@ func TestTracesOfASearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts, err := redis.ParseURL(os.Getenv("REDIS_URL"))
+	rdb, err := config.OpenRedis(os.Getenv("REDIS_URL"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rdb := redis.NewClient(opts)
 	t.Cleanup(func() { rdb.Close() })
 	app, err := portal.New(portal.Deps{Store: st, Search: search.NewFailover(es, postgres.New(st.Pool(), st.Analyzer()), search.FailoverOptions{}),
 		Sessions: session.NewRedis(rdb), Redis: rdb, KeyPrefix: fmt.Sprintf("trace%d:", time.Now().UnixNano()),

@@ -123,15 +123,14 @@ func newPublicPage(body []byte, contentType string, changes int64, modified time
 }
 
 // kbState returns the KB state pages are rendered at.
-func (s *Server) kbState(ctx context.Context) (int64, time.Time, error) {
+func (s *Server) kbState(ctx context.Context) (*store.KBState, error) {
 	if st := s.pages.state.Load(); st != nil && !s.pages.perRequest {
-		return st.Changes, st.ChangedAt, nil
+		return st, nil
 	}
 	if err := s.syncKB(ctx); err != nil {
-		return 0, time.Time{}, err
+		return nil, err
 	}
-	st := s.pages.state.Load()
-	return st.Changes, st.ChangedAt, nil
+	return s.pages.state.Load(), nil
 }
 
 // syncKB reads the KB's change count: by the poll, and after this portal's own KB writes.
@@ -167,11 +166,14 @@ func (s *Server) publicPage(c *fiber.Ctx) error {
 	if !anonymousReader(c) {
 		return c.Next()
 	}
-	changes, changedAt, err := s.kbState(c.UserContext())
+	state, err := s.kbState(c.UserContext())
 	if err != nil {
 		s.log.Warn("kb state unavailable; rendering", "request_id", requestID(c), "err", err)
 		return c.Next()
 	}
+	changes, changedAt := state.Changes, state.ChangedAt
+	// Rendered from a replica, the page must show this state: one that has replayed it.
+	c.SetUserContext(store.ReplicaReads(c.UserContext(), state.LSN))
 	// A query string does not change these pages but would be printed in them (the language
 	// link returns to it): such requests are rendered and not kept.
 	keep := len(c.Request().URI().QueryString()) == 0

@@ -17,14 +17,14 @@ import (
 // memory. When Redis cannot be reached it lets requests through and logs it: a limiter must
 // not take the API down with it.
 type limiter struct {
-	rdb    *redis.Client
+	rdb    redis.UniversalClient
 	prefix string
 	log    *slog.Logger
 	mu     sync.Mutex
 	mem    map[string]int
 }
 
-func newLimiter(rdb *redis.Client, prefix string, log *slog.Logger) *limiter {
+func newLimiter(rdb redis.UniversalClient, prefix string, log *slog.Logger) *limiter {
 	return &limiter{rdb: rdb, prefix: prefix, log: log, mem: map[string]int{}}
 }
 
@@ -47,7 +47,9 @@ func (l *limiter) take(ctx context.Context, now time.Time, keys []string, lims [
 	}
 	ns := make([]int64, len(keys))
 	if l.rdb != nil {
-		pipe := l.rdb.TxPipeline()
+		// A pipeline, not a transaction: a Redis Cluster refuses one over keys of several
+		// slots. Each key's count and expiry still go in the one round trip.
+		pipe := l.rdb.Pipeline()
 		incrs := make([]*redis.IntCmd, len(keys))
 		for i, k := range names {
 			incrs[i] = pipe.Incr(ctx, k)

@@ -25,13 +25,14 @@ func (s *Server) routes(app *fiber.App) {
 	// assets and public pages come compressed already, at the best levels, and pass through.
 	app.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	app.Get("/static/*", s.assets.serve)
+	app.Get("/favicon.ico", s.assets.serveFavicon)
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Get("/metrics", s.metricsHandler())
 
 	app.Get("/api/v1/openapi.json", s.openAPIDoc)
-	api := app.Group("/api/v1", s.apiAuth)
+	api := app.Group("/api/v1", s.apiAuth, s.readYourWrites)
 	api.Get("/search", s.apiSearch)
 	api.Get("/tickets", s.apiListTickets)
 	api.Post("/tickets", s.apiCreateTicket)
@@ -59,6 +60,7 @@ func (s *Server) routes(app *fiber.App) {
 	api.Post("/synonyms", s.apiStaffOnly, s.apiCreateSynonym)
 	api.Patch("/synonyms/:id", s.apiStaffOnly, s.apiUpdateSynonym)
 	api.Delete("/synonyms/:id", s.apiStaffOnly, s.apiDeleteSynonym)
+	api.Get("/insights", s.apiInsights)
 	api.Get("/blocklist", s.apiAdminOnly, s.apiBlocklist)
 	api.Post("/blocklist", s.apiAdminOnly, s.apiAddBlock)
 	api.Delete("/blocklist/:id", s.apiAdminOnly, s.apiRemoveBlock)
@@ -71,9 +73,10 @@ func (s *Server) routes(app *fiber.App) {
 		return apiError(fiber.StatusNotFound, "not_found", "no such API route")
 	})
 
-	pages := app.Group("", s.loadSession, s.checkCSRF, s.securityHeaders)
+	pages := app.Group("", s.loadSession, s.checkCSRF, s.securityHeaders, s.readYourWrites)
 	pages.Get("/", s.searchPage)
 	pages.Get("/search", s.searchPage)
+	pages.Get("/search/go", s.searchClick)
 	pages.Get("/suggest", s.suggest)
 	pages.Get("/lang", s.switchLanguage)
 	pages.Get("/login", s.loginPage)
@@ -88,6 +91,7 @@ func (s *Server) routes(app *fiber.App) {
 	pages.Get("/dashboard", s.requireStaff, s.dashboard)
 	pages.Post("/dashboard/alerts/:id<int>", s.requireStaff, s.handleAlert)
 	pages.Get("/admin/jobs", s.requireStaff, s.jobsPage)
+	pages.Get("/admin/insights", s.requireStaff, s.insightsPage)
 	pages.Get("/admin/categories", s.requireStaff, s.categoriesPage)
 	pages.Post("/admin/categories", s.requireStaff, s.saveCategory)
 	pages.Post("/admin/categories/:slug", s.requireStaff, s.saveCategory)

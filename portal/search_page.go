@@ -13,6 +13,7 @@ import (
 
 	"helpdesk/i18n"
 	"helpdesk/search"
+	"helpdesk/store"
 )
 
 type facetValueView struct {
@@ -32,6 +33,7 @@ type chip struct{ Label, RemoveURL string }
 type hitView struct {
 	search.Hit
 	TypeLabel, StatusLabel, PriorityLabel, Updated, UpdatedISO string
+	Href                                                       string // through /search/go when the search was recorded
 	TitleHTML                                                  template.HTML
 	Snippets                                                   []template.HTML
 }
@@ -59,6 +61,10 @@ func (s *Server) searchView(c *fiber.Ctx, action string, types []string) error {
 	if err != nil {
 		return err
 	}
+	// e carries a recorded search to its next pages, so that a click there counts for it;
+	// no other link keeps it (a new query or filter is a new search).
+	carried := params.Get("e")
+	params.Del("e")
 	data := map[string]any{"Action": action, "Query": params.Get("q")}
 	if action == "/tickets" {
 		data["Heading"] = i18n.T(lang(c), "nav.tickets")
@@ -83,9 +89,17 @@ func (s *Server) searchView(c *fiber.Ctx, action string, types []string) error {
 		return err
 	}
 	l := lang(c)
+	event := ""
+	if action == "/search" { // the search page's searches, not the ticket list's
+		if q.Page > 1 && validEventID(carried) {
+			event = carried
+		} else {
+			event = s.recordSearch(c, store.SearchFromPage, q, res)
+		}
+	}
 	data["Result"] = res
 	data["ShowEngineNotice"] = true
-	data["Hits"] = s.hitViews(l, res.Hits)
+	data["Hits"] = s.hitViews(l, res.Hits, event, (q.Page-1)*q.PerPage)
 	data["Facets"], data["Selected"] = s.facetViews(l, action, params, res)
 	data["ClearURL"] = action + "?" + encode(url.Values{"q": {q.Text}})
 	if res.Suggestion != "" {
@@ -101,10 +115,10 @@ func (s *Server) searchView(c *fiber.Ctx, action string, types []string) error {
 	}
 	data["Page"] = q.Page
 	if q.Page > 1 {
-		data["PrevURL"] = withParam(action, params, "page", strconv.Itoa(q.Page-1))
+		data["PrevURL"] = pageURL(action, params, q.Page-1, event)
 	}
 	if int64(q.Page*q.PerPage) < res.Total && (q.Page+1)*q.PerPage <= search.MaxWindow {
-		data["NextURL"] = withParam(action, params, "page", strconv.Itoa(q.Page+1))
+		data["NextURL"] = pageURL(action, params, q.Page+1, event)
 	}
 	var sorts []option
 	for _, so := range []search.Sort{search.SortRelevance, search.SortNewest, search.SortPriority, search.SortSLA} {
@@ -137,11 +151,16 @@ func filterParams(v url.Values) []string {
 	return out
 }
 
-func (s *Server) hitViews(l string, hits []search.Hit) []hitView {
+// hitViews shows hits; with the search's insights event, their links record the click of the
+// result at its position across pages (offset hits come before these).
+func (s *Server) hitViews(l string, hits []search.Hit, event string, offset int) []hitView {
 	out := make([]hitView, 0, len(hits))
-	for _, h := range hits {
+	for i, h := range hits {
 		v := hitView{Hit: h, TypeLabel: i18n.T(l, "type."+h.Type), Updated: i18n.Date(l, h.UpdatedAt),
-			UpdatedISO: h.UpdatedAt.UTC().Format(time.RFC3339)}
+			UpdatedISO: h.UpdatedAt.UTC().Format(time.RFC3339), Href: h.URL}
+		if event != "" {
+			v.Href = clickURL(event, offset+i+1, h)
+		}
 		if h.Status != "" {
 			v.StatusLabel = i18n.T(l, "status."+h.Status)
 		}
@@ -227,6 +246,16 @@ func toggleURL(action string, params url.Values, param, value string) string {
 		}
 	} else {
 		v.Add(param, value)
+	}
+	return action + "?" + encode(v)
+}
+
+// pageURL is the link to another page of the search, carrying its insights event (if any).
+func pageURL(action string, params url.Values, page int, event string) string {
+	v := cloneValues(params)
+	v.Set("page", strconv.Itoa(page))
+	if event != "" {
+		v.Set("e", event)
 	}
 	return action + "?" + encode(v)
 }

@@ -56,7 +56,10 @@ type tryTerm struct {
 
 // synonymsPage lists the synonym table with forms to add, change and delete groups, and reads
 // a query the way both engines will (?try=).
-func (s *Server) synonymsPage(c *fiber.Ctx) error { return s.renderSynonyms(c, "", "") }
+// A line in the URL (?line=, from the search insights) prefills the form that adds a group.
+func (s *Server) synonymsPage(c *fiber.Ctx) error {
+	return s.renderSynonyms(c, strings.TrimSpace(c.Query("line")), "")
+}
 
 // renderSynonyms renders the page; line and problem bring back a line that was refused.
 func (s *Server) renderSynonyms(c *fiber.Ctx, line, problem string) error {

@@ -56,7 +56,7 @@ func (r loginRule) wait(n int64) time.Duration {
 
 // throttle counts failed logins.
 type throttle struct {
-	rdb    *redis.Client // nil: in memory
+	rdb    redis.UniversalClient // nil: in memory
 	prefix string
 	log    *slog.Logger
 	mu     sync.Mutex
@@ -70,7 +70,7 @@ type loginCount struct {
 	until, prev, forgets time.Time
 }
 
-func newThrottle(rdb *redis.Client, prefix string, log *slog.Logger) *throttle {
+func newThrottle(rdb redis.UniversalClient, prefix string, log *slog.Logger) *throttle {
 	return &throttle{rdb: rdb, prefix: prefix, log: log, mem: map[string]*loginCount{}}
 }
 
@@ -91,8 +91,10 @@ func (t *throttle) newAttempt(email, ip string) attempt {
 		sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 		return hex.EncodeToString(sum[:12])
 	}
-	return attempt{pair: t.prefix + "login:pair:" + hash(email, addr), addr: t.prefix + "login:addr:" + addr,
-		email: t.prefix + "login:email:" + hash(email)}
+	// One hash tag puts the three counts in one slot of a Redis Cluster, where a script may
+	// only touch keys of one slot.
+	return attempt{pair: t.prefix + "{login}:pair:" + hash(email, addr), addr: t.prefix + "{login}:addr:" + addr,
+		email: t.prefix + "{login}:email:" + hash(email)}
 }
 
 // addrKey is the address counted: an IPv6 address by its /64, which one machine usually has

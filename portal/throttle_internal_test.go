@@ -9,17 +9,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
+	"helpdesk/config"
 )
 
 // TestThrottle: the counts in Redis and in memory follow the same rules, step by step.
 func TestThrottle(t *testing.T) {
 	t.Parallel()
-	opts, err := redis.ParseURL(os.Getenv("REDIS_URL"))
+	rdb, err := config.OpenRedis(os.Getenv("REDIS_URL"))
 	if err != nil {
-		t.Fatalf("REDIS_URL (run the tests with `make test`): %v", err)
+		t.Fatalf("run the tests with `make test`: %v", err)
 	}
-	rdb := redis.NewClient(opts)
 	t.Cleanup(func() { rdb.Close() })
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for name, newThrottle := range map[string]func(prefix string) *throttle{

@@ -158,6 +158,7 @@ func (s *Server) createTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.ticketFollowedSearch(c) // the flash below saves the session it changes
 	s.flash(c, s.t(c, "ticket.created", t.ID))
 	return c.Redirect("/tickets/"+strconv.FormatInt(t.ID, 10), fiber.StatusSeeOther)
 }

@@ -43,18 +43,24 @@ func newViews(categoryLabel func(lang, slug string) string, assetVersion string)
 	return &views{engine: e, version: assetVersion}, nil
 }
 
-// page is what a handler hands to render: a title and the page's own data.
+// page is what a handler hands to render: a title, a description and the page's own data.
 type page struct {
 	Title string
-	Data  map[string]any
+	// Description is the page's meta description, plain text; the site's own when empty.
+	Description string
+	Data        map[string]any
 }
 
 // render writes a page inside the layout, with what every page needs: language, user, CSRF
 // token, flash message.
 func (s *Server) render(c *fiber.Ctx, name string, p page) error {
+	if p.Description == "" {
+		p.Description = s.t(c, "meta.description")
+	}
 	data := map[string]any{
 		"Lang":         lang(c),
 		"Title":        p.Title,
+		"Description":  p.Description,
 		"User":         currentUser(c),
 		"CSRF":         s.pageCSRF(c, name),
 		"Path":         c.OriginalURL(),

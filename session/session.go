@@ -23,6 +23,10 @@ type Data struct {
 	UserID int64  `json:"uid,omitempty"`
 	CSRF   string `json:"csrf"`
 	Flash  string `json:"flash,omitempty"`
+	// SearchEvent and SearchAt (Unix seconds) are the session's last search as search insights
+	// know it, so that a ticket opened soon after counts as that search's follow-up.
+	SearchEvent string `json:"se,omitempty"`
+	SearchAt    int64  `json:"sat,omitempty"`
 }
 
 // ErrNotFound means no live session has that id.
@@ -50,10 +54,10 @@ func randomString(n int) string {
 }
 
 // Redis keeps sessions in Redis under "sess:<id>".
-type Redis struct{ rdb *redis.Client }
+type Redis struct{ rdb redis.UniversalClient }
 
 // NewRedis returns a session store on rdb.
-func NewRedis(rdb *redis.Client) *Redis { return &Redis{rdb: rdb} }
+func NewRedis(rdb redis.UniversalClient) *Redis { return &Redis{rdb: rdb} }
 
 // Get loads a session and extends its life.
 func (r *Redis) Get(ctx context.Context, id string) (*Data, error) {

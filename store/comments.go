@@ -81,8 +81,10 @@ type CommentView struct {
 
 // CommentViews is Comments with their authors, as a ticket page shows them.
 func (s *Store) CommentViews(ctx context.Context, v search.Viewer, ticketID int64) ([]CommentView, error) {
-	sql, args := commentsOf(v, ticketID, prefixed("c.", commentColumns)+`, u.name AS author_name, u.role AS author_role`,
-		`JOIN users u ON u.id = c.author_id`)
-	rows, err := s.db.Query(ctx, sql, args...)
-	return all[CommentView](rows, err, fmt.Sprintf("comments of ticket %d", ticketID))
+	return onReplica(ctx, s, func(s *Store) ([]CommentView, error) {
+		sql, args := commentsOf(v, ticketID, prefixed("c.", commentColumns)+`, u.name AS author_name, u.role AS author_role`,
+			`JOIN users u ON u.id = c.author_id`)
+		rows, err := s.db.Query(ctx, sql, args...)
+		return all[CommentView](rows, err, fmt.Sprintf("comments of ticket %d", ticketID))
+	})
 }

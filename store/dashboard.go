@@ -156,62 +156,64 @@ var (
 // Dashboard computes the figures as of now over the window [now-window, now). Every
 // statement goes to the server in one batch, a single round trip.
 func (s *Store) Dashboard(ctx context.Context, now time.Time, window time.Duration) (*Dashboard, error) {
-	if window <= 0 {
-		return nil, fmt.Errorf("dashboard: %w", Invalid("window", "must be positive, not %v", window))
-	}
-	db, ok := s.db.(batcher)
-	if !ok {
-		return nil, fmt.Errorf("dashboard: %T cannot send a batch", s.db)
-	}
-	d := &Dashboard{Since: now.Add(-window)}
+	return onReplica(ctx, s, func(s *Store) (*Dashboard, error) {
+		if window <= 0 {
+			return nil, fmt.Errorf("dashboard: %w", Invalid("window", "must be positive, not %v", window))
+		}
+		db, ok := s.db.(batcher)
+		if !ok {
+			return nil, fmt.Errorf("dashboard: %T cannot send a batch", s.db)
+		}
+		d := &Dashboard{Since: now.Add(-window)}
 
-	b := &pgx.Batch{}
-	b.Queue(dashboardTotalsSQL, now, d.Since)
-	urgentFirst := slices.Clone(ticket.Priorities)
-	slices.Reverse(urgentFirst)
-	b.Queue(dashboardByPrioritySQL, urgentFirst)
-	b.Queue(dashboardByClientSQL)
-	b.Queue(dashboardAtRiskSQL, now, AtRiskHorizon)
-	b.Queue(dashboardDailySQL, now)
-	br := db.SendBatch(ctx, b)
-	defer br.Close()
+		b := &pgx.Batch{}
+		b.Queue(dashboardTotalsSQL, now, d.Since)
+		urgentFirst := slices.Clone(ticket.Priorities)
+		slices.Reverse(urgentFirst)
+		b.Queue(dashboardByPrioritySQL, urgentFirst)
+		b.Queue(dashboardByClientSQL)
+		b.Queue(dashboardAtRiskSQL, now, AtRiskHorizon)
+		b.Queue(dashboardDailySQL, now)
+		br := db.SendBatch(ctx, b)
+		defer br.Close()
 
-	var mttrMicros int64
-	if err := br.QueryRow().Scan(&d.Responded, &d.RespondedInSLA, &d.SLACompliance, &d.Resolved, &mttrMicros); err != nil {
-		return nil, fmt.Errorf("dashboard totals: %w", classify(err))
-	}
-	d.MTTR = time.Duration(mttrMicros) * time.Microsecond
+		var mttrMicros int64
+		if err := br.QueryRow().Scan(&d.Responded, &d.RespondedInSLA, &d.SLACompliance, &d.Resolved, &mttrMicros); err != nil {
+			return nil, fmt.Errorf("dashboard totals: %w", classify(err))
+		}
+		d.MTTR = time.Duration(mttrMicros) * time.Microsecond
 
-	rows, err := br.Query()
-	if d.OpenByPriority, err = all[Count](rows, err, "dashboard open by priority"); err != nil {
-		return nil, err
-	}
-	rows, err = br.Query()
-	if d.OpenByClient, err = all[ClientCount](rows, err, "dashboard open by client"); err != nil {
-		return nil, err
-	}
-	rows, err = br.Query()
-	atRisk, err := all[atRiskRow](rows, err, "dashboard at risk")
-	if err != nil {
-		return nil, err
-	}
-	d.AtRisk = make([]AtRiskTicket, len(atRisk))
-	for i, r := range atRisk {
-		d.AtRisk[i] = r.AtRiskTicket
-		d.AtRiskTotal = r.Total
-	}
-	rows, err = br.Query()
-	if d.DailyOpened, err = all[DayCount](rows, err, "dashboard daily opened"); err != nil {
-		return nil, err
-	}
-	for i := range d.DailyOpened {
-		d.DailyOpened[i].Day = d.DailyOpened[i].Day.UTC()
-	}
+		rows, err := br.Query()
+		if d.OpenByPriority, err = all[Count](rows, err, "dashboard open by priority"); err != nil {
+			return nil, err
+		}
+		rows, err = br.Query()
+		if d.OpenByClient, err = all[ClientCount](rows, err, "dashboard open by client"); err != nil {
+			return nil, err
+		}
+		rows, err = br.Query()
+		atRisk, err := all[atRiskRow](rows, err, "dashboard at risk")
+		if err != nil {
+			return nil, err
+		}
+		d.AtRisk = make([]AtRiskTicket, len(atRisk))
+		for i, r := range atRisk {
+			d.AtRisk[i] = r.AtRiskTicket
+			d.AtRiskTotal = r.Total
+		}
+		rows, err = br.Query()
+		if d.DailyOpened, err = all[DayCount](rows, err, "dashboard daily opened"); err != nil {
+			return nil, err
+		}
+		for i := range d.DailyOpened {
+			d.DailyOpened[i].Day = d.DailyOpened[i].Day.UTC()
+		}
 
-	if err := br.Close(); err != nil {
-		return nil, fmt.Errorf("dashboard: %w", classify(err))
-	}
-	return d, nil
+		if err := br.Close(); err != nil {
+			return nil, fmt.Errorf("dashboard: %w", classify(err))
+		}
+		return d, nil
+	})
 }
 
 // atRiskRow is an at-risk ticket with the number of all at-risk tickets.

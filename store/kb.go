@@ -111,8 +111,10 @@ func (s *Store) Article(ctx context.Context, id int64) (*Article, error) {
 
 // ArticleBySlug returns the article with the given slug.
 func (s *Store) ArticleBySlug(ctx context.Context, slug string) (*Article, error) {
-	rows, err := s.db.Query(ctx, articleSelect+` WHERE a.slug = $1`, slug)
-	return one[Article](rows, err, "article "+slug)
+	return onReplica(ctx, s, func(s *Store) (*Article, error) {
+		rows, err := s.db.Query(ctx, articleSelect+` WHERE a.slug = $1`, slug)
+		return one[Article](rows, err, "article "+slug)
+	})
 }
 
 // ArticlePatch holds the fields an update changes; nil fields stay as they are.
@@ -264,9 +266,11 @@ func Slugify(title string) string {
 
 // PublishedArticles lists the newest published articles whose audience is one of audiences.
 func (s *Store) PublishedArticles(ctx context.Context, audiences []string, limit int) ([]Article, error) {
-	rows, err := s.db.Query(ctx, articleSelect+` WHERE a.status = 'published' AND a.audience = ANY($1)
-		ORDER BY a.updated_at DESC, a.id DESC LIMIT $2`, audiences, limit)
-	return all[Article](rows, err, "published articles")
+	return onReplica(ctx, s, func(s *Store) ([]Article, error) {
+		rows, err := s.db.Query(ctx, articleSelect+` WHERE a.status = 'published' AND a.audience = ANY($1)
+			ORDER BY a.updated_at DESC, a.id DESC LIMIT $2`, audiences, limit)
+		return all[Article](rows, err, "published articles")
+	})
 }
 
 // CategoryArticles is a category with the newest articles a reader may see in it.
@@ -280,37 +284,39 @@ type CategoryArticles struct {
 // KBIndex lists, per category, how many articles the reader may see and the perCategory most
 // recently updated of them. Drafts are listed only when withDrafts is set (staff).
 func (s *Store) KBIndex(ctx context.Context, audiences []string, withDrafts bool, perCategory int) ([]CategoryArticles, error) {
-	rows, err := s.db.Query(ctx, `SELECT * FROM (
-			SELECT a.id, a.slug, a.title, ''::text AS body, ''::text AS body_text, a.category_id, coalesce(c.name, '') AS category, a.tags, a.locale,
-				a.audience, a.status, a.author_id, a.created_at, a.updated_at, a.published_at, a.version,
-				coalesce(c.slug, '') AS category_slug,
-				row_number() OVER (PARTITION BY a.category_id ORDER BY a.updated_at DESC, a.id DESC) AS n,
-				count(*) OVER (PARTITION BY a.category_id) AS total
-			FROM kb_articles a LEFT JOIN kb_categories c ON c.id = a.category_id
-			WHERE a.audience = ANY($1) AND ($2 OR a.status = 'published')) x
-		WHERE n <= $3 ORDER BY lower(category), n`, audiences, withDrafts, perCategory)
-	if err != nil {
-		return nil, fmt.Errorf("kb index: %w", err)
-	}
-	type row struct {
-		Article
-		CategorySlug string `db:"category_slug"`
-		N            int64  `db:"n"`
-		Total        int64  `db:"total"`
-	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[row])
-	if err != nil {
-		return nil, fmt.Errorf("kb index: %w", err)
-	}
-	var out []CategoryArticles
-	for _, r := range list {
-		if len(out) == 0 || out[len(out)-1].Category != r.Category {
-			out = append(out, CategoryArticles{Category: r.Category, Slug: r.CategorySlug, Total: r.Total})
+	return onReplica(ctx, s, func(s *Store) ([]CategoryArticles, error) {
+		rows, err := s.db.Query(ctx, `SELECT * FROM (
+				SELECT a.id, a.slug, a.title, ''::text AS body, ''::text AS body_text, a.category_id, coalesce(c.name, '') AS category, a.tags, a.locale,
+					a.audience, a.status, a.author_id, a.created_at, a.updated_at, a.published_at, a.version,
+					coalesce(c.slug, '') AS category_slug,
+					row_number() OVER (PARTITION BY a.category_id ORDER BY a.updated_at DESC, a.id DESC) AS n,
+					count(*) OVER (PARTITION BY a.category_id) AS total
+				FROM kb_articles a LEFT JOIN kb_categories c ON c.id = a.category_id
+				WHERE a.audience = ANY($1) AND ($2 OR a.status = 'published')) x
+			WHERE n <= $3 ORDER BY lower(category), n`, audiences, withDrafts, perCategory)
+		if err != nil {
+			return nil, fmt.Errorf("kb index: %w", err)
 		}
-		last := &out[len(out)-1]
-		last.Articles = append(last.Articles, r.Article)
-	}
-	return out, nil
+		type row struct {
+			Article
+			CategorySlug string `db:"category_slug"`
+			N            int64  `db:"n"`
+			Total        int64  `db:"total"`
+		}
+		list, err := pgx.CollectRows(rows, pgx.RowToStructByNameLax[row])
+		if err != nil {
+			return nil, fmt.Errorf("kb index: %w", err)
+		}
+		var out []CategoryArticles
+		for _, r := range list {
+			if len(out) == 0 || out[len(out)-1].Category != r.Category {
+				out = append(out, CategoryArticles{Category: r.Category, Slug: r.CategorySlug, Total: r.Total})
+			}
+			last := &out[len(out)-1]
+			last.Articles = append(last.Articles, r.Article)
+		}
+		return out, nil
+	})
 }
 
 // ArticleFilter narrows an article list; Audiences and WithDrafts are the reader's access.
@@ -322,6 +328,14 @@ type ArticleFilter struct {
 
 // Articles lists the articles v may read that pass f, newest first, with the total.
 func (s *Store) Articles(ctx context.Context, v search.Viewer, f ArticleFilter) ([]Article, int64, error) {
+	page, err := onReplica(ctx, s, func(s *Store) (counted[Article], error) {
+		list, total, err := s.articles(ctx, v, f)
+		return counted[Article]{list, total}, err
+	})
+	return page.list, page.total, err
+}
+
+func (s *Store) articles(ctx context.Context, v search.Viewer, f ArticleFilter) ([]Article, int64, error) {
 	p := params{f.Category}
 	where := append([]string{"($1::text IS NULL OR lower(c.name) = lower($1))"}, ArticleAccess(v, "a", "a.status = 'published'", p.add)...)
 	cond := " WHERE " + strings.Join(where, " AND ")
@@ -339,17 +353,22 @@ func (s *Store) Articles(ctx context.Context, v search.Viewer, f ArticleFilter) 
 
 // KBState says how many times the knowledge base (articles, categories) changed, and when it
 // last did: portals compare the count with what they last saw to know whether the pages they
-// keep are still current.
+// keep are still current. LSN is the primary's WAL position when it was read: a page rendered
+// from a replica that has replayed that far shows that state, not an older one.
 type KBState struct {
 	Changes   int64
 	ChangedAt time.Time
+	LSN       LSN
 }
 
 // KBState reads the knowledge base's change count.
 func (s *Store) KBState(ctx context.Context) (KBState, error) {
 	var k KBState
-	if err := s.db.QueryRow(ctx, `SELECT changes, changed_at FROM kb_state`).Scan(&k.Changes, &k.ChangedAt); err != nil {
+	var lsn string
+	if err := s.db.QueryRow(ctx, `SELECT changes, changed_at, pg_current_wal_insert_lsn()::text FROM kb_state`).Scan(&k.Changes, &k.ChangedAt, &lsn); err != nil {
 		return k, fmt.Errorf("kb state: %w", err)
 	}
-	return k, nil
+	var err error
+	k.LSN, err = ParseLSN(lsn)
+	return k, err
 }

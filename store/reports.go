@@ -176,6 +176,19 @@ func (s *Store) FailReport(ctx context.Context, id int64, reason string) error {
 // ExportRows streams a report's rows, in order, to fn: first the column names, then each row
 // (int64, string, time.Time or nil values). One query, read as it arrives.
 func (s *Store) ExportRows(ctx context.Context, r Report, fn func(values []any) error) (int64, error) {
+	sent := false
+	return onReplica(ctx, s, func(s *Store) (int64, error) {
+		if sent { // a replica went away mid-way: what went out cannot be taken back
+			return 0, fmt.Errorf("export report %d: %w", r.ID, errReplicaCut)
+		}
+		return s.exportRows(ctx, r, func(values []any) error {
+			sent = true
+			return fn(values)
+		})
+	})
+}
+
+func (s *Store) exportRows(ctx context.Context, r Report, fn func(values []any) error) (int64, error) {
 	to := r.To.AddDate(0, 0, 1) // the last day included
 	var sql string
 	var header []any

@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -25,10 +27,11 @@ type querier interface {
 
 // Store reads and writes the canonical data. A Store from Transact runs inside a transaction.
 type Store struct {
-	pool *pgxpool.Pool
-	db   querier
-	an   *analysis.Analyzer
-	jobs *river.Client[pgx.Tx]
+	pool     *pgxpool.Pool
+	db       querier
+	an       *analysis.Analyzer
+	jobs     *river.Client[pgx.Tx]
+	replicas *replicaSet // nil: every read on the primary
 }
 
 // Open connects to the database at url and checks that it answers.
@@ -37,9 +40,11 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse DATABASE_URL: %w", err)
 	}
-	for _, o := range opts {
-		o(cfg)
+	var o options
+	for _, opt := range opts {
+		opt(&o)
 	}
+	o.apply(cfg)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to database: %w", err)
@@ -53,23 +58,58 @@ func Open(ctx context.Context, url string, opts ...Option) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	return &Store{pool: pool, db: pool, an: analysis.New(), jobs: jobs}, nil
+	st := &Store{pool: pool, db: pool, an: analysis.New(), jobs: jobs}
+	if len(o.replicas) > 0 {
+		if o.log == nil {
+			o.log = slog.New(slog.DiscardHandler)
+		}
+		if st.replicas, err = openReplicas(ctx, pool, o.replicas, o.maxLag, &o); err != nil {
+			pool.Close()
+			return nil, err
+		}
+	}
+	return st, nil
 }
 
-// Option tunes the pool Open makes.
-type Option func(*pgxpool.Config)
+// Option tunes what Open makes.
+type Option func(*options)
+
+type options struct {
+	tracer   pgx.QueryTracer
+	replicas []string
+	maxLag   time.Duration
+	log      *slog.Logger
+}
+
+// apply sets up a pool, the primary's or a replica's.
+func (o *options) apply(c *pgxpool.Config) {
+	if o.tracer != nil {
+		c.ConnConfig.Tracer = o.tracer
+	}
+}
 
 // WithQueryTracer traces every statement (tracing.QueryTracer makes spans of them).
 func WithQueryTracer(t pgx.QueryTracer) Option {
-	return func(c *pgxpool.Config) { c.ConnConfig.Tracer = t }
+	return func(o *options) { o.tracer = t }
+}
+
+// WithReplicas lets reads that tolerate lag go to the streaming replicas at urls, those that
+// lag at most maxLag (see replicaRead); log hears of replicas that cannot be used.
+func WithReplicas(urls []string, maxLag time.Duration, log *slog.Logger) Option {
+	return func(o *options) { o.replicas, o.maxLag, o.log = urls, maxLag, log }
 }
 
 // Analyzer is the text analysis of this process: the store writes search vectors with it, and
 // the search engines read with it.
 func (s *Store) Analyzer() *analysis.Analyzer { return s.an }
 
-// Close releases the pool's connections.
-func (s *Store) Close() { s.pool.Close() }
+// Close releases the pools' connections.
+func (s *Store) Close() {
+	if s.replicas != nil {
+		s.replicas.close()
+	}
+	s.pool.Close()
+}
 
 // Pool exposes the pool for LISTEN connections and health checks.
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
@@ -83,7 +123,7 @@ func (s *Store) Transact(ctx context.Context, fn func(tx *Store) error) error {
 		return fn(s)
 	}
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return fn(&Store{pool: s.pool, db: tx, an: s.an, jobs: s.jobs})
+		return fn(&Store{pool: s.pool, db: tx, an: s.an, jobs: s.jobs, replicas: s.replicas})
 	})
 }
 

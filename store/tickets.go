@@ -100,8 +100,10 @@ func (s *Store) CreateTicket(ctx context.Context, t NewTicket) (*Ticket, error) 
 
 // Ticket returns the ticket with the given id, whoever asks; callers apply access rules.
 func (s *Store) Ticket(ctx context.Context, id int64) (*Ticket, error) {
-	rows, err := s.db.Query(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = $1`, id)
-	return one[Ticket](rows, err, fmt.Sprintf("ticket %d", id))
+	return onReplica(ctx, s, func(s *Store) (*Ticket, error) {
+		rows, err := s.db.Query(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = $1`, id)
+		return one[Ticket](rows, err, fmt.Sprintf("ticket %d", id))
+	})
 }
 
 // TicketPatch holds the fields an update changes; nil fields stay as they are.
@@ -235,6 +237,14 @@ type TicketFilter struct {
 
 // Tickets lists the tickets v may see that pass f, newest first (ties by id), with the total.
 func (s *Store) Tickets(ctx context.Context, v search.Viewer, f TicketFilter) ([]Ticket, int64, error) {
+	page, err := onReplica(ctx, s, func(s *Store) (counted[Ticket], error) {
+		list, total, err := s.tickets(ctx, v, f)
+		return counted[Ticket]{list, total}, err
+	})
+	return page.list, page.total, err
+}
+
+func (s *Store) tickets(ctx context.Context, v search.Viewer, f TicketFilter) ([]Ticket, int64, error) {
 	var p params
 	where := append([]string{"true"}, TicketAccess(v, "tickets", p.add)...)
 	if len(f.Status) > 0 {

@@ -210,3 +210,81 @@ func BrokenIndexes(t testing.TB, st *store.Store) []string {
 	}
 	return broken
 }
+
+// ReplicaURL is the URL of the database at url on the streaming replica of
+// DATABASE_REPLICA_URLS (`scripts/services start replica`), once the replica has it. A test
+// that needs a replica fails without one.
+func ReplicaURL(t testing.TB, primary string) string {
+	t.Helper()
+	list := os.Getenv("DATABASE_REPLICA_URLS")
+	if list == "" {
+		t.Fatal("pgtest: DATABASE_REPLICA_URLS is not set: run the tests with `make test`, which starts a replica (scripts/services start replica)")
+	}
+	replica, err := url.Parse(strings.TrimSpace(strings.Split(list, ",")[0]))
+	if err != nil {
+		t.Fatalf("pgtest: DATABASE_REPLICA_URLS: %v", err)
+	}
+	u, err := url.Parse(primary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Host = replica.Host
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for {
+		conn, err := pgx.Connect(ctx, u.String())
+		if err == nil {
+			conn.Close(ctx)
+			return u.String()
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("pgtest: the replica has no %s after a minute: %v", u.Path, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// PauseReplay stops the replica at replicaURL from replaying the primary's changes until the
+// returned function (also called when t ends) resumes it. Tests of every package share the
+// replica: one at a time may hold it still (an advisory lock on the primary says which).
+func PauseReplay(t testing.TB, primaryURL, replicaURL string) (resume func()) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	// Advisory locks hold within a database: take it in one every test shares.
+	shared, err := url.Parse(primaryURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared.Path = "/postgres"
+	lock, err := pgx.Connect(ctx, shared.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lock.Exec(ctx, `SELECT pg_advisory_lock(7426001)`); err != nil {
+		lock.Close(ctx)
+		t.Fatalf("pgtest: wait for the replica: %v", err)
+	}
+	ctl, err := pgx.Connect(ctx, replicaURL)
+	if err == nil {
+		_, err = ctl.Exec(ctx, `SELECT pg_wal_replay_pause()`)
+	}
+	var once sync.Once
+	resume = func() {
+		once.Do(func() {
+			ctx := context.Background()
+			if ctl != nil {
+				if _, err := ctl.Exec(ctx, `SELECT pg_wal_replay_resume()`); err != nil {
+					t.Errorf("pgtest: resume replay: %v", err)
+				}
+				ctl.Close(ctx)
+			}
+			lock.Close(ctx) // and its lock
+		})
+	}
+	t.Cleanup(resume)
+	if err != nil {
+		t.Fatalf("pgtest: pause replay: %v", err)
+	}
+	return resume
+}

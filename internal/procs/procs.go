@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -35,7 +37,7 @@ func Start(ctx context.Context, binDir, name, addrVar, readyPath string, env []s
 	}
 	p := &Process{name: name, Addr: addr, done: make(chan struct{})}
 	p.cmd = exec.Command(filepath.Join(binDir, name))
-	p.cmd.Env = append(append(os.Environ(), env...), addrVar+"="+addr, "LOG_LEVEL=warn")
+	p.cmd.Env = append(Environ(env...), addrVar+"="+addr, "LOG_LEVEL=warn")
 	p.cmd.Stdout, p.cmd.Stderr = &p.out, &p.out
 	if err := p.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", name, err)
@@ -102,11 +104,22 @@ func FreeAddr() (string, error) {
 // reindex print their progress), and returns how long it took.
 func RunTool(ctx context.Context, binDir string, env []string, log io.Writer, args ...string) (time.Duration, error) {
 	cmd := exec.CommandContext(ctx, filepath.Join(binDir, "portalctl"), args...)
-	cmd.Env = append(os.Environ(), env...)
+	cmd.Env = Environ(env...)
 	cmd.Stdout, cmd.Stderr = log, log
 	t0 := time.Now()
 	if err := cmd.Run(); err != nil {
 		return 0, fmt.Errorf("portalctl %v: %w", args, err)
 	}
 	return time.Since(t0), nil
+}
+
+// Environ is this process's environment with env added (a later value of a name wins). When
+// env names another database (DATABASE_URL), the replicas of the caller's database are left
+// out: they are not that database's, and the portal refuses them.
+func Environ(env ...string) []string {
+	base := os.Environ()
+	if slices.ContainsFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "DATABASE_URL=") }) {
+		base = slices.DeleteFunc(base, func(kv string) bool { return strings.HasPrefix(kv, "DATABASE_REPLICA_URLS=") })
+	}
+	return append(base, env...)
 }
