@@ -137,7 +137,7 @@ func (r *runner) open(ctx context.Context, size int) (*dataset, error) {
 		d.st.Close()
 	}
 	var err error
-	if d.es, err = elasticsearch.New(r.cfg.ElasticsearchURL, d.prefix, d.st.Analyzer()); err != nil {
+	if d.es, err = elasticsearch.New([]string{r.cfg.ElasticsearchURL}, d.prefix, d.st.Analyzer()); err != nil {
 		return nil, err
 	}
 	if err := d.es.EnsureIndices(ctx); err != nil {

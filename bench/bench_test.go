@@ -207,7 +207,7 @@ func cleanup(t *testing.T, cfg Config, size int) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	prefix := fmt.Sprintf("%s%d", cfg.Namespace, size)
-	if es, err := elasticsearch.New(cfg.ElasticsearchURL, prefix, analysis.New()); err == nil {
+	if es, err := elasticsearch.New([]string{cfg.ElasticsearchURL}, prefix, analysis.New()); err == nil {
 		if err := es.DeleteAll(ctx); err != nil {
 			t.Logf("cleanup: %v", err)
 		}

@@ -110,7 +110,7 @@ func portalDaemon(ctx context.Context, env Env) error {
 
 	var primary search.Searcher // nil: no Elasticsearch configured, Postgres answers everything
 	if cfg.ElasticsearchURL != "" {
-		es, err := elasticsearch.New(cfg.ElasticsearchURL, cfg.SearchIndexPrefix, st.Analyzer(), tp.esOptions()...)
+		es, err := openElasticsearch(cfg, st.Analyzer(), tp.esOptions()...)
 		if err != nil {
 			return err
 		}
@@ -179,7 +179,7 @@ func indexerDaemon(ctx context.Context, env Env) error {
 		return err
 	}
 	defer st.Close()
-	es, err := elasticsearch.New(cfg.ElasticsearchURL, cfg.SearchIndexPrefix, st.Analyzer(), tp.esOptions()...)
+	es, err := openElasticsearch(cfg, st.Analyzer(), tp.esOptions()...)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 
 	"helpdesk/indexer"
 	"helpdesk/search"
-	"helpdesk/search/elasticsearch"
 )
 
 func runReindex(ctx context.Context, env Env, args []string) error {
@@ -38,7 +37,7 @@ func runReindex(ctx context.Context, env Env, args []string) error {
 	if cfg.ElasticsearchURL == "" {
 		return errors.New("ELASTICSEARCH_URL is not set: there is no index to rebuild (search uses Postgres)")
 	}
-	es, err := elasticsearch.New(cfg.ElasticsearchURL, cfg.SearchIndexPrefix, st.Analyzer())
+	es, err := openElasticsearch(cfg, st.Analyzer())
 	if err != nil {
 		return err
 	}

@@ -50,7 +50,7 @@ func runStatus(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintln(env.Stdout, "search     engine=postgres (ELASTICSEARCH_URL not set)")
 		return nil
 	}
-	es, err := elasticsearch.New(cfg.ElasticsearchURL, cfg.SearchIndexPrefix, st.Analyzer())
+	es, err := openElasticsearch(cfg, st.Analyzer())
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,9 @@ const (
 	DefaultPortalURL          = "http://localhost:8080"
 	DefaultLogLevel           = "info"
 	DefaultSearchInsightsDays = 90
+	// One node: one shard, and no replica (it could never be assigned).
+	DefaultSearchShards   = 1
+	DefaultSearchReplicas = 0
 )
 
 // Config is the whole configuration of the portal, the indexer and portalctl.
@@ -33,11 +36,18 @@ type Config struct {
 	DatabaseURL string // required
 	// ReplicaURLs are streaming replicas of it: the portal's reads that tolerate lag and the
 	// worker's exports go there, those of a replica that lags at most ReplicaMaxLag.
-	ReplicaURLs       []string
-	ReplicaMaxLag     time.Duration
-	RedisURL          string // optional: without it sessions, cache and limits stay in memory
-	ElasticsearchURL  string // optional: without it search uses Postgres
+	ReplicaURLs   []string
+	ReplicaMaxLag time.Duration
+	RedisURL      string // optional: without it sessions, cache and limits stay in memory
+	// ElasticsearchURLs are the cluster's nodes (ELASTICSEARCH_URL, comma-separated): the
+	// client spreads requests over them and retries another when one fails. Empty: search
+	// uses Postgres. ElasticsearchURL is the first, for tools that talk to one node.
+	ElasticsearchURLs []string
+	ElasticsearchURL  string
 	SearchIndexPrefix string // every index and alias name starts with it
+	// SearchShards and SearchReplicas shape every index created (EnsureIndices, reindex):
+	// 1 and 0 suit one node; a cluster wants replicas >= 1 to lose a node without a blink.
+	SearchShards, SearchReplicas int
 	// The Postgres search's share of the database: its own connections, at most this many,
 	// and how long one search may take (waiting for a connection included), so that an
 	// Elasticsearch outage never queues ticket pages and writes behind searches.
@@ -88,7 +98,6 @@ func Load(getenv func(string) string) (Config, error) {
 	c := Config{
 		DatabaseURL:       strings.TrimSpace(getenv("DATABASE_URL")),
 		RedisURL:          strings.TrimSpace(getenv("REDIS_URL")),
-		ElasticsearchURL:  strings.TrimRight(strings.TrimSpace(getenv("ELASTICSEARCH_URL")), "/"),
 		SearchIndexPrefix: orDefault(getenv("SEARCH_INDEX_PREFIX"), DefaultSearchIndexPrefix),
 		PortalAddr:        orDefault(getenv("PORTAL_ADDR"), DefaultPortalAddr),
 		IndexerAddr:       orDefault(getenv("INDEXER_ADDR"), DefaultIndexerAddr),
@@ -187,10 +196,16 @@ func Load(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Sprintf("REDIS_URL: %v (forms: %s)", err, RedisForms))
 		}
 	}
-	if c.ElasticsearchURL != "" {
-		if u, err := url.Parse(c.ElasticsearchURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, ("ELASTICSEARCH_URL must be an http:// or https:// URL"))
-		}
+	if c.ElasticsearchURLs, err = parseURLList(getenv("ELASTICSEARCH_URL")); err != nil {
+		errs = append(errs, "ELASTICSEARCH_URL "+err.Error())
+	} else if len(c.ElasticsearchURLs) > 0 {
+		c.ElasticsearchURL = c.ElasticsearchURLs[0]
+	}
+	if c.SearchShards, err = intInRange(getenv("SEARCH_SHARDS"), DefaultSearchShards, 1, 64); err != nil {
+		errs = append(errs, "SEARCH_SHARDS must be a number of primary shards from 1 to 64")
+	}
+	if c.SearchReplicas, err = intInRange(getenv("SEARCH_REPLICAS"), DefaultSearchReplicas, 0, 5); err != nil {
+		errs = append(errs, "SEARCH_REPLICAS must be a number of replicas from 0 to 5")
 	}
 	if !indexPrefix.MatchString(c.SearchIndexPrefix) {
 		errs = append(errs, fmt.Sprintf("SEARCH_INDEX_PREFIX %q must be lowercase letters, digits, '-' or '_' (at most 41)", c.SearchIndexPrefix))

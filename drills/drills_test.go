@@ -59,6 +59,7 @@ func TestMain(m *testing.M) {
 	portalBin, indexerBin, portalctlBin = filepath.Join(dir, "portal"), filepath.Join(dir, "indexer"), filepath.Join(dir, "portalctl")
 	workerBin = filepath.Join(dir, "worker")
 	code := m.Run()
+	stopCluster()
 	pg.Cleanup()
 	os.RemoveAll(dir)
 	os.Exit(code)

@@ -14,6 +14,7 @@ import (
 	"os"
 	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -70,6 +71,10 @@ type harnessOptions struct {
 	indexers int           // indexer processes (at least one)
 	seed     *seed.Options // demo data loaded before the processes start
 	env      []string      // more environment for the processes, over the services' (REDIS_URL=…)
+	// esURLs, when set, is the cluster the drill runs on instead of ELASTICSEARCH_URL, and
+	// shards and replicas the shape of its indices (for the processes as well).
+	esURLs           []string
+	shards, replicas int
 }
 
 func newHarness(t *testing.T, o harnessOptions) *harness {
@@ -90,8 +95,17 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	// The writer's random choices differ from drill to drill, not from run to run.
 	writerSeed := fnv.New64a()
 	_, _ = writerSeed.Write([]byte(t.Name()))
-	h := &harness{t: t, prefix: prefix, st: st, es: estest.NewWithPrefix(t, prefix, st.Analyzer()), w: newWriter(t, st, writerSeed.Sum64())}
+	h := &harness{t: t, prefix: prefix, st: st, w: newWriter(t, st, writerSeed.Sum64())}
 	h.env = procs.Environ("DATABASE_URL="+dbURL, "SEARCH_INDEX_PREFIX="+prefix, "LOG_LEVEL=warn")
+	if o.esURLs == nil {
+		h.es = estest.NewWithPrefix(t, prefix, st.Analyzer())
+	} else {
+		shards, replicas := max(o.shards, 1), o.replicas
+		h.es = estest.NewAt(t, o.esURLs, prefix, st.Analyzer(), elasticsearch.WithShape(shards, replicas))
+		// Later entries win: the processes see the cluster, not the single node.
+		h.env = append(h.env, "ELASTICSEARCH_URL="+strings.Join(o.esURLs, ","),
+			fmt.Sprintf("SEARCH_SHARDS=%d", shards), fmt.Sprintf("SEARCH_REPLICAS=%d", replicas))
+	}
 	h.env = append(h.env, o.env...) // exec takes the last value of a name
 	h.fx = newFixture(t, st, h.w)
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -141,7 +142,9 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	status := c.Response().StatusCode()
 	route := c.Route().Path
 	elapsed := time.Since(start)
-	s.metrics.requests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Observe(elapsed.Seconds())
+	// c.Method() shares fasthttp's request buffer, which the connection's next request
+	// overwrites ("POST" became "GETT"): the vector keeps its labels, so they must be copies.
+	s.metrics.requests.WithLabelValues(strings.Clone(c.Method()), route, strconv.Itoa(status)).Observe(elapsed.Seconds())
 	attrs := []any{"request_id", requestID(c), "method", c.Method(), "path", c.Path(), "status", status,
 		"duration_ms", float64(elapsed.Microseconds()) / 1000, "remote_ip", s.clientIP(c)}
 	if u := currentUser(c); u != nil {

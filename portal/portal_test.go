@@ -712,7 +712,7 @@ func TestReadyzReportsEachDependency(t *testing.T) {
 	if err := es.EnsureIndices(ctx); err != nil {
 		t.Fatal(err)
 	}
-	unreachable, err := elasticsearch.New("http://127.0.0.1:1", estest.Prefix(), e.st.Analyzer())
+	unreachable, err := elasticsearch.New([]string{"http://127.0.0.1:1"}, estest.Prefix(), e.st.Analyzer())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -784,7 +784,7 @@ func TestReadyzReportsEachDependency(t *testing.T) {
 func TestMetricsTellFailover(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	unreachable, err := elasticsearch.New("http://127.0.0.1:1", estest.Prefix(), e.st.Analyzer())
+	unreachable, err := elasticsearch.New([]string{"http://127.0.0.1:1"}, estest.Prefix(), e.st.Analyzer())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -892,7 +892,7 @@ func TestTracesOfASearch(t *testing.T) {
 	if err := estest.NewWithPrefix(t, prefix, st.Analyzer()).EnsureIndices(ctx); err != nil {
 		t.Fatal(err)
 	}
-	es, err := elasticsearch.New(estest.URL(t), prefix, st.Analyzer(), elasticsearch.WithTracing(tp))
+	es, err := elasticsearch.New(estest.URLs(t), prefix, st.Analyzer(), elasticsearch.WithTracing(tp))
 	if err != nil {
 		t.Fatal(err)
 	}

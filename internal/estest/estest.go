@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,6 +24,13 @@ func URL(t testing.TB) string {
 		t.Fatal("ELASTICSEARCH_URL is not set: run the tests with `make test`, which starts Elasticsearch")
 	}
 	return url
+}
+
+// URLs returns the server's node addresses (ELASTICSEARCH_URL may name several) or fails the
+// test.
+func URLs(t testing.TB) []string {
+	t.Helper()
+	return strings.Split(URL(t), ",")
 }
 
 // Prefix returns a fresh index prefix for a test.
@@ -42,7 +50,14 @@ func New(t testing.TB, an *analysis.Analyzer) *elasticsearch.Backend {
 // NewWithPrefix is New with a chosen prefix, for tests that start processes sharing it.
 func NewWithPrefix(t testing.TB, prefix string, an *analysis.Analyzer) *elasticsearch.Backend {
 	t.Helper()
-	b, err := elasticsearch.New(URL(t), prefix, an)
+	return NewAt(t, URLs(t), prefix, an)
+}
+
+// NewAt is NewWithPrefix on a chosen cluster (the drills' 3-node one), with options such as
+// the index shape.
+func NewAt(t testing.TB, urls []string, prefix string, an *analysis.Analyzer, opts ...elasticsearch.Option) *elasticsearch.Backend {
+	t.Helper()
+	b, err := elasticsearch.New(urls, prefix, an, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

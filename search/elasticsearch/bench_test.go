@@ -17,7 +17,7 @@ func BenchmarkAppendBulkIndex(b *testing.B) {
 	d := &search.Document{Type: search.TypeTicket, ID: 123456, Version: 987654, Title: "No puedo imprimir en la impresora de recepción",
 		Body: para, Comments: []string{para, para, para}, Internal: []string{para}, Status: "open", Priority: "high",
 		ClientID: 12, ClientName: "Construcciones Ibáñez S.L.", Category: "Impresoras", CreatedAt: now, UpdatedAt: now, SLADue: &now}
-	es, err := New("http://127.0.0.1:9", "bench", analysis.New())
+	es, err := New([]string{"http://127.0.0.1:9"}, "bench", analysis.New())
 	if err != nil {
 		b.Fatal(err)
 	}

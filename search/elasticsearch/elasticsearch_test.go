@@ -214,7 +214,7 @@ func TestSearchSendsTheRequestID(t *testing.T) {
 		proxy.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	b, err := elasticsearch.New(srv.URL, prefix, an)
+	b, err := elasticsearch.New([]string{srv.URL}, prefix, an)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,24 +37,40 @@ type Backend struct {
 	es     *elastic.Client
 	prefix string
 	an     *analysis.Analyzer
+	// The shape of every index it creates (SEARCH_SHARDS, SEARCH_REPLICAS).
+	shards, replicas int
+	nodes            int // addresses known: with several, a hung search is tried on another
 }
 
 var _ search.Searcher = (*Backend)(nil)
 
-// Option tunes the client New makes.
-type Option func(*elastic.Config)
+// Option tunes the backend New makes.
+type Option func(*options)
+
+type options struct {
+	client           elastic.Config
+	shards, replicas int
+}
 
 // WithTracing makes a span of each request to the cluster.
 func WithTracing(tp trace.TracerProvider) Option {
-	return func(c *elastic.Config) { c.Instrumentation = elastic.NewOpenTelemetryInstrumentation(tp, false) }
+	return func(o *options) { o.client.Instrumentation = elastic.NewOpenTelemetryInstrumentation(tp, false) }
 }
 
-// New returns a backend for the cluster at url; every index and alias name starts with prefix.
-// It analyses documents and queries with an.
-func New(url, prefix string, an *analysis.Analyzer, opts ...Option) (*Backend, error) {
-	cfg := elastic.Config{
-		Addresses:               []string{url},
-		DisableRetry:            true, // callers decide: the indexer retries, search fails over
+// WithShape sets the primary shards and replicas of the indices the backend creates; the
+// default, 1 and 0, suits one node.
+func WithShape(shards, replicas int) Option {
+	return func(o *options) { o.shards, o.replicas = shards, replicas }
+}
+
+// New returns a backend for the cluster whose nodes are at urls; every index and alias name
+// starts with prefix. It analyses documents and queries with an.
+func New(urls []string, prefix string, an *analysis.Analyzer, opts ...Option) (*Backend, error) {
+	if len(urls) == 0 {
+		return nil, fmt.Errorf("elasticsearch client: no node address")
+	}
+	o := options{shards: 1, client: elastic.Config{
+		Addresses:               urls,
 		EnableCompatibilityMode: false,
 		Transport: &http.Transport{
 			MaxIdleConnsPerHost:   32,
@@ -64,15 +80,16 @@ func New(url, prefix string, an *analysis.Analyzer, opts ...Option) (*Backend, e
 			// search reply carries whole texts for highlighting) and save nothing on the wire.
 			DisableCompression: true,
 		},
+	}}
+	retryOtherNodes(&o.client, len(urls))
+	for _, opt := range opts {
+		opt(&o)
 	}
-	for _, o := range opts {
-		o(&cfg)
-	}
-	es, err := elastic.NewClient(cfg)
+	es, err := elastic.NewClient(o.client)
 	if err != nil {
 		return nil, fmt.Errorf("elasticsearch client: %w", err)
 	}
-	return &Backend{es: es, prefix: prefix, an: an}, nil
+	return &Backend{es: es, prefix: prefix, an: an, shards: o.shards, replicas: o.replicas, nodes: len(urls)}, nil
 }
 
 // Alias is the name searches read through for a kind of document.
@@ -149,11 +166,11 @@ func mapping(kind string) map[string]any {
 	return map[string]any{"dynamic": "strict", "properties": props}
 }
 
-func indexBody(kind string, aliases map[string]any) map[string]any {
+func (b *Backend) indexBody(kind string, aliases map[string]any) map[string]any {
 	body := map[string]any{
 		"settings": map[string]any{
-			"number_of_shards":   1,
-			"number_of_replicas": 0,
+			"number_of_shards":   b.shards,
+			"number_of_replicas": b.replicas,
 			// Tombstones of deletes outlive any batch in flight (the indexer bounds a batch
 			// well below this), so a stale write can never resurrect a deleted document.
 			"index.gc_deletes":        "10m",
@@ -185,7 +202,7 @@ func (b *Backend) EnsureIndices(ctx context.Context) error {
 			continue
 		}
 		name := b.newIndexName(kind)
-		err = b.createIndex(ctx, name, indexBody(kind, map[string]any{b.Alias(kind): map[string]any{}}))
+		err = b.createIndex(ctx, name, b.indexBody(kind, map[string]any{b.Alias(kind): map[string]any{}}))
 		if err != nil {
 			// Another process may have won the race; the alias decides.
 			if ok, aerr := b.aliasExists(ctx, b.Alias(kind)); aerr == nil && ok {

@@ -44,7 +44,7 @@ func (b *Backend) BeginReindex(ctx context.Context, kind string) (string, error)
 		return "", err
 	}
 	name := b.newIndexName(kind)
-	body := indexBody(kind, map[string]any{b.pendingAlias(kind): map[string]any{}})
+	body := b.indexBody(kind, map[string]any{b.pendingAlias(kind): map[string]any{}})
 	// No refreshes while loading: much faster, and nobody searches this index yet.
 	body["settings"].(map[string]any)["refresh_interval"] = "-1"
 	if err := b.createIndex(ctx, name, body); err != nil {

@@ -3,6 +3,7 @@ package elasticsearch
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -123,7 +124,37 @@ type searchShards struct {
 
 func (s searchShards) failedShards() int { return s.Shards.Failed }
 
+// search sends one search, and once more when the first try failed in a way another try may
+// not: a node can die under a search in two ways the client cannot see.
+//   - Shards failed: Elasticsearch retries a shard on another copy in the query phase but not
+//     in the fetch phase, so a node dying between the two fails shards that the same search a
+//     moment later finds on the surviving copies.
+//   - No answer: a SIGKILLed node keeps its sockets open while the kernel frees its memory
+//     (a second or two for a JVM on busy cores; a crashed machine keeps them open for good),
+//     so a search sent to it, or waiting on a shard there, hangs without an error to retry
+//     on. With several nodes the first try gets half of the time left and the second goes to
+//     the next node (the pool marks the first one failed).
+//
+// A second failure is the answer (the caller falls back). A retried reply overwrites the first:
+// the same request gets a reply with the same keys.
 func (b *Backend) search(ctx context.Context, indices []string, body obj, reply interface{ failedShards() int }) error {
+	try, cancel := ctx, context.CancelFunc(func() {})
+	if deadline, ok := ctx.Deadline(); ok && b.nodes > 1 {
+		try, cancel = context.WithTimeout(ctx, time.Until(deadline)/2)
+	}
+	err := b.searchOnce(try, indices, body, reply)
+	hung := try.Err() != nil
+	cancel()
+	if (errors.Is(err, errShardsFailed) || err != nil && hung) && ctx.Err() == nil {
+		err = b.searchOnce(ctx, indices, body, reply)
+	}
+	return err
+}
+
+// errShardsFailed marks a reply in which some shards failed.
+var errShardsFailed = errors.New("shards failed")
+
+func (b *Backend) searchOnce(ctx context.Context, indices []string, body obj, reply interface{ failedShards() int }) error {
 	opts := []func(*esapi.SearchRequest){b.es.Search.WithContext(ctx), b.es.Search.WithIndex(indices...),
 		b.es.Search.WithBody(jsonBody(body)), b.es.Search.WithIgnoreUnavailable(true),
 		b.es.Search.WithAllowNoIndices(true)}
@@ -143,7 +174,7 @@ func (b *Backend) search(ctx context.Context, indices []string, body obj, reply 
 		return fmt.Errorf("%w: search reply: %v", search.ErrUnavailable, err)
 	}
 	if n := reply.failedShards(); n > 0 {
-		return fmt.Errorf("%w: search: %d shards failed", search.ErrUnavailable, n)
+		return fmt.Errorf("%w: search: %d %w", search.ErrUnavailable, n, errShardsFailed)
 	}
 	return nil
 }

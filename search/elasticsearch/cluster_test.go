@@ -1,0 +1,141 @@
+package elasticsearch_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"helpdesk/auth"
+	"helpdesk/internal/estest"
+	"helpdesk/search"
+	"helpdesk/search/analysis"
+	"helpdesk/search/elasticsearch"
+)
+
+// TestOtherNodeRetried puts a dead address and a node answering 503 before the real server:
+// with several nodes, every request must still succeed, from the real one.
+func TestOtherNodeRetried(t *testing.T) {
+	target, err := url.Parse(estest.URLs(t)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var unavailable atomic.Int64
+	busy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		unavailable.Add(1)
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}))
+	t.Cleanup(busy.Close)
+	node := httptest.NewServer(httputil.NewSingleHostReverseProxy(target))
+	t.Cleanup(node.Close)
+	b, err := elasticsearch.New([]string{"http://127.0.0.1:1", busy.URL, node.URL}, estest.Prefix(), analysis.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for i := range 6 {
+		if err := b.Ping(ctx); err != nil {
+			t.Fatalf("ping %d: %v", i, err)
+		}
+	}
+	if unavailable.Load() == 0 {
+		t.Error("the node answering 503 was never tried: the test proves nothing")
+	}
+	// One node: a 503 is the answer, not a reason to ask it again.
+	unavailable.Store(0)
+	one, err := elasticsearch.New([]string{busy.URL}, estest.Prefix(), analysis.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := one.Ping(ctx); err == nil || unavailable.Load() != 1 {
+		t.Errorf("one node answering 503: %v after %d requests, want an error after 1", err, unavailable.Load())
+	}
+}
+
+// TestIndexShape checks that created indices take SEARCH_SHARDS and SEARCH_REPLICAS, through
+// EnsureIndices and through a reindex.
+func TestIndexShape(t *testing.T) {
+	ctx := context.Background()
+	prefix := estest.Prefix()
+	// Replicas stay unassigned on one node: the index is yellow, which is all this test needs.
+	b := estest.NewAt(t, estest.URLs(t), prefix, analysis.New(), elasticsearch.WithShape(2, 1))
+	pending, err := b.BeginReindex(ctx, "kb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, index := range []string{b.Alias("ticket"), pending} {
+		res, err := http.Get(estest.URLs(t)[0] + "/" + index + "/_settings")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var byIndex map[string]struct {
+			Settings struct {
+				Index struct {
+					Shards   string `json:"number_of_shards"`
+					Replicas string `json:"number_of_replicas"`
+				} `json:"index"`
+			} `json:"settings"`
+		}
+		err = json.NewDecoder(res.Body).Decode(&byIndex)
+		res.Body.Close()
+		if err != nil || len(byIndex) != 1 {
+			t.Fatalf("settings of %s: %v (%d indices)", index, err, len(byIndex))
+		}
+		for name, s := range byIndex {
+			if s.Settings.Index.Shards != "2" || s.Settings.Index.Replicas != "1" {
+				t.Errorf("%s: %s shards, %s replicas, want 2 and 1", name, s.Settings.Index.Shards, s.Settings.Index.Replicas)
+			}
+		}
+	}
+	if err := b.AbortReindex(ctx, pending); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestHungNodeSearchedElsewhere puts a node that never answers searches (as a SIGKILLed node
+// does while its memory is freed, or a crashed machine) before the real server: with a
+// deadline, every search must still be answered, by the other node, within it.
+func TestHungNodeSearchedElsewhere(t *testing.T) {
+	target, err := url.Parse(estest.URLs(t)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var hung atomic.Int64
+	stop := make(chan struct{})
+	hanging := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/_search") {
+			hung.Add(1)
+			select {
+			case <-r.Context().Done():
+			case <-stop:
+			}
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hanging.Close)
+	t.Cleanup(func() { close(stop) }) // runs first: Close waits for every handler
+	node := httptest.NewServer(proxy)
+	t.Cleanup(node.Close)
+	b := estest.NewAt(t, []string{hanging.URL, node.URL}, estest.Prefix(), analysis.New())
+	q := search.Query{Text: "impresora", Viewer: search.Viewer{Role: auth.Agent, UserID: 1}}
+	for i := range 4 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_, err := b.Search(ctx, q)
+		cancel()
+		if err != nil {
+			t.Fatalf("search %d: %v", i, err)
+		}
+	}
+	if hung.Load() == 0 {
+		t.Error("no search went to the hanging node: the test proves nothing")
+	}
+}
