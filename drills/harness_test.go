@@ -75,6 +75,9 @@ type harnessOptions struct {
 	// shards and replicas the shape of its indices (for the processes as well).
 	esURLs           []string
 	shards, replicas int
+	// pgReplica: the portal reads from the streaming replica (scripts/services start replica)
+	// too, those reads that may lag DATABASE_REPLICA_MAX_LAG at most (2 s).
+	pgReplica bool
 }
 
 func newHarness(t *testing.T, o harnessOptions) *harness {
@@ -105,6 +108,9 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 		// Later entries win: the processes see the cluster, not the single node.
 		h.env = append(h.env, "ELASTICSEARCH_URL="+strings.Join(o.esURLs, ","),
 			fmt.Sprintf("SEARCH_SHARDS=%d", shards), fmt.Sprintf("SEARCH_REPLICAS=%d", replicas))
+	}
+	if o.pgReplica {
+		h.env = append(h.env, "DATABASE_REPLICA_URLS="+pgtest.ReplicaURL(t, dbURL), "DATABASE_REPLICA_MAX_LAG=2s")
 	}
 	h.env = append(h.env, o.env...) // exec takes the last value of a name
 	h.fx = newFixture(t, st, h.w)

@@ -121,6 +121,9 @@ func New(d Deps) (*fiber.App, error) {
 	s.staticURL, s.csp = d.StaticURL, contentSecurityPolicy(d.StaticURL)
 	s.trustedProxies = d.TrustedProxies
 	reg.MustRegister(store.PoolCollector("store", d.Store.Pool()))
+	if d.Store.HasReplicas() {
+		reg.MustRegister(store.ReplicaCollector(d.Store))
+	}
 	reg.MustRegister(d.Collectors...)
 	reg.MustRegister(readinessCollector{s})
 	s.health, _ = d.Search.(healthReporter)

@@ -50,3 +50,43 @@ func (c *poolCollector) Collect(ch chan<- prometheus.Metric) {
 	counter(c.canceled, float64(s.CanceledAcquireCount()))
 	counter(c.waited, s.AcquireDuration().Seconds())
 }
+
+// ReplicaCollector exports what the store knows of its read replicas, read at scrape time:
+// whether each is read from, its lag, the reads it served, and the reads that could have
+// gone to a replica and went to the primary (none fresh, or behind the reader's own write).
+func ReplicaCollector(s *Store) prometheus.Collector {
+	return &replicaCollector{s: s,
+		fresh: prometheus.NewDesc("store_replica_fresh", "1 while the replica answers and lags at most DATABASE_REPLICA_MAX_LAG: reads go there.", []string{"replica"}, nil),
+		lag:   prometheus.NewDesc("store_replica_lag_seconds", "How far behind the primary the replica was at its last check (while it answers).", []string{"replica"}, nil),
+		reads: prometheus.NewDesc("store_replica_reads_total", "Reads the replica served.", []string{"replica"}, nil),
+		primary: prometheus.NewDesc("store_replica_primary_reads_total",
+			"Reads that could have gone to a replica and went to the primary.", nil, nil),
+	}
+}
+
+type replicaCollector struct {
+	s                          *Store
+	fresh, lag, reads, primary *prometheus.Desc
+}
+
+func (c *replicaCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{c.fresh, c.lag, c.reads, c.primary} {
+		ch <- d
+	}
+}
+
+func (c *replicaCollector) Collect(ch chan<- prometheus.Metric) {
+	list, primary := c.s.Replicas()
+	for _, r := range list {
+		fresh := 0.0
+		if r.Fresh {
+			fresh = 1
+		}
+		ch <- prometheus.MustNewConstMetric(c.fresh, prometheus.GaugeValue, fresh, r.Name)
+		if r.Up {
+			ch <- prometheus.MustNewConstMetric(c.lag, prometheus.GaugeValue, r.Lag.Seconds(), r.Name)
+		}
+		ch <- prometheus.MustNewConstMetric(c.reads, prometheus.CounterValue, float64(r.Reads), r.Name)
+	}
+	ch <- prometheus.MustNewConstMetric(c.primary, prometheus.CounterValue, float64(primary))
+}
