@@ -54,9 +54,12 @@ func TestRedisSentinelFailover(t *testing.T) {
 	}
 	// The session is on the replica before the master dies: what Sentinel promises to keep.
 	master := direct(t, oldMaster)
-	if n, err := master.Wait(ctx, 1, time.Second).Result(); err != nil || n < 1 {
-		t.Fatalf("WAIT 1 1000 on the master: %d replicas acknowledged (%v)", n, err)
-	}
+	// A replica that has just started may still be loading its first copy: it acknowledges
+	// once it follows.
+	eventually(t, 30*time.Second, "a replica acknowledges the master's writes (WAIT 1 1000)", func() bool {
+		n, err := master.Wait(ctx, 1, time.Second).Result()
+		return err == nil && n >= 1
+	})
 	if err := direct(t, replica).Get(ctx, "sess:"+browser.session()).Err(); err != nil {
 		t.Fatalf("the session is not on the replica: %v", err)
 	}
