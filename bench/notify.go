@@ -85,7 +85,8 @@ func (r *runner) notifications(ctx context.Context) (*NotifyResult, error) {
 			return nil, err
 		}
 	}
-	worker, err := procs.Start(ctx, r.cfg.Bin, "worker", "WORKER_ADDR", "/healthz", append(env, "SMTP_ADDR="+snk.SMTPAddr))
+	worker, err := procs.Start(ctx, r.cfg.Bin, "worker", "WORKER_ADDR", "/healthz", append(env, "SMTP_ADDR="+snk.SMTPAddr,
+		"REPORT_TZ="+procs.QuietReportTZ(time.Now()))) // no daily report among the mails counted
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,18 @@ var Languages = []string{"es", "en"}
 // Supported reports whether lang is a language of the interface.
 func Supported(lang string) bool { return lang == "es" || lang == "en" }
 
+// Canonical is lang as one of Languages (the same text, never a slice of the caller's), or ""
+// when it is none: what a request's header or cookie says may live in a buffer that the next
+// request reuses, and a language is kept beyond the request (search insights, cache keys).
+func Canonical(lang string) string {
+	for _, l := range Languages {
+		if l == lang {
+			return l
+		}
+	}
+	return ""
+}
+
 // Negotiate picks the interface language from an Accept-Language header, by quality.
 func Negotiate(header string) string {
 	best, bestQ := Languages[0], -1.0
@@ -28,8 +40,8 @@ func Negotiate(header string) string {
 				q = f
 			}
 		}
-		if Supported(lang) && q > bestQ {
-			best, bestQ = lang, q
+		if c := Canonical(lang); c != "" && q > bestQ {
+			best, bestQ = c, q
 		}
 	}
 	return best

@@ -1,8 +1,10 @@
 package i18n
 
 import (
+	"slices"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 func TestNegotiate(t *testing.T) {
@@ -45,5 +47,23 @@ func TestFormats(t *testing.T) {
 	}
 	if Percent("es", 0.9234) != "92,3 %" || Percent("en", 1) != "100.0 %" {
 		t.Error("percent", Percent("es", 0.9234), Percent("en", 1))
+	}
+}
+
+// TestNegotiateNeverAliasesTheHeader: the language returned is one of Languages itself, not a
+// slice of the header (fiber hands headers out of a buffer the next request reuses; a kept
+// slice turned "en" into "es" in recorded searches).
+func TestNegotiateNeverAliasesTheHeader(t *testing.T) {
+	for _, header := range []string{"en", "EN-gb", "es-ES,es;q=0.9,en;q=0.8", "fr, en;q=0.5", ""} {
+		got := Negotiate(header)
+		if i := slices.Index(Languages, got); i < 0 || unsafe.StringData(got) != unsafe.StringData(Languages[i]) {
+			t.Errorf("Negotiate(%q) = %q, not one of Languages", header, got)
+		}
+	}
+	if c := Canonical(string([]byte("en"))); unsafe.StringData(c) != unsafe.StringData(Languages[1]) {
+		t.Error("Canonical returned its argument")
+	}
+	if Canonical("fr") != "" {
+		t.Error("Canonical(fr)")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -93,9 +94,19 @@ func newWorld(t *testing.T) *world {
 // start runs a worker on the world's database until the test ends.
 func (w *world) start(t *testing.T, mutate ...func(*Config)) *Worker {
 	t.Helper()
+	logs := &syncBuffer{}
 	cfg := Config{Mail: &mail.Sender{Addr: w.sink.SMTPAddr, From: "helpdesk@example.com", Timeout: 5 * time.Second},
-		ChatWebhookURL: w.sink.HookURL(w.chatPath), PortalURL: "https://help.example.com", ReportHour: 9,
-		PollInterval: 200 * time.Millisecond, Log: slog.New(slog.DiscardHandler)}
+		ChatWebhookURL: w.sink.HookURL(w.chatPath), PortalURL: "https://help.example.com",
+		// Twelve hours from now: the daily report (sent at start when it is due) is not, at
+		// whatever hour the tests run; TestDailyReport queues its own.
+		ReportHour:   (time.Now().UTC().Hour() + 12) % 24,
+		PollInterval: 200 * time.Millisecond, Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+	t.Cleanup(func() {
+		if t.Failed() {
+			jobs, _ := w.st.ListJobs(context.Background(), store.JobFilter{})
+			t.Logf("the worker's jobs: %+v\nits log:\n%s", jobs, logs.String())
+		}
+	})
 	for _, m := range mutate {
 		m(&cfg)
 	}
@@ -571,4 +582,22 @@ func TestJobsAreTraced(t *testing.T) {
 	if !parents[jobs["event"][0].SpanID] {
 		t.Error("the event job's statements are not inside its span")
 	}
+}
+
+// syncBuffer is a buffer the worker's goroutines may log to at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

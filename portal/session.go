@@ -59,7 +59,7 @@ func (s *Server) loadSession(c *fiber.Ctx) error {
 }
 
 func pickLanguage(c *fiber.Ctx) string {
-	if l := c.Cookies(langCookie); i18n.Supported(l) {
+	if l := i18n.Canonical(c.Cookies(langCookie)); l != "" {
 		return l
 	}
 	return i18n.Negotiate(c.Get(fiber.HeaderAcceptLanguage))
