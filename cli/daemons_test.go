@@ -5,32 +5,14 @@ import (
 	"context"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"helpdesk/cli"
 	"helpdesk/internal/estest"
+	"helpdesk/internal/logcheck"
 	"helpdesk/search/analysis"
 )
-
-// lockedBuffer is a log a daemon writes while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // TestDaemonsStopTheirPartsBeforeReturning: when its context ends, the indexer returns only
 // once the metrics server and the outbox stream have stopped, and the worker once River's
@@ -50,7 +32,7 @@ func TestDaemonsStopTheirPartsBeforeReturning(t *testing.T) {
 		t.Run(d.name, func(t *testing.T) {
 			vars := map[string]string{"DATABASE_URL": pg.NewDatabase(t), "ELASTICSEARCH_URL": estest.URL(t),
 				"SEARCH_INDEX_PREFIX": prefix, "INDEXER_ADDR": "127.0.0.1:0", "WORKER_ADDR": "127.0.0.1:0"}
-			log := &lockedBuffer{}
+			log := &logcheck.Buffer{}
 			env := cli.Env{Stdout: log, Stderr: log, Getenv: func(k string) string { return vars[k] }}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()

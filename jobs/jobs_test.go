@@ -13,13 +13,13 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"helpdesk/auth"
+	"helpdesk/internal/logcheck"
 	"helpdesk/internal/otlpsink"
 	"helpdesk/internal/pgtest"
 	"helpdesk/internal/procs"
@@ -94,7 +94,7 @@ func newWorld(t *testing.T) *world {
 // start runs a worker on the world's database until the test ends.
 func (w *world) start(t *testing.T, mutate ...func(*Config)) *Worker {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &logcheck.Buffer{}
 	cfg := Config{Mail: &mail.Sender{Addr: w.sink.SMTPAddr, From: "helpdesk@example.com", Timeout: 5 * time.Second},
 		ChatWebhookURL: w.sink.HookURL(w.chatPath), PortalURL: "https://help.example.com",
 		// Twelve hours from now: the daily report (sent at start when it is due) is not, at
@@ -582,22 +582,4 @@ func TestJobsAreTraced(t *testing.T) {
 	if !parents[jobs["event"][0].SpanID] {
 		t.Error("the event job's statements are not inside its span")
 	}
-}
-
-// syncBuffer is a buffer the worker's goroutines may log to at once.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

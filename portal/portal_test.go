@@ -1,7 +1,6 @@
 package portal_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -16,7 +15,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,6 +24,7 @@ import (
 	"helpdesk/auth"
 	"helpdesk/config"
 	"helpdesk/internal/estest"
+	"helpdesk/internal/logcheck"
 	"helpdesk/internal/otlpsink"
 	"helpdesk/internal/pgtest"
 	"helpdesk/portal"
@@ -53,7 +52,7 @@ type env struct {
 	suffix string
 	rdb    redis.UniversalClient
 	now    func() time.Time // the rate limits' and login waits' clock; nil: time.Now
-	logs   *lockedBuffer    // what the portals log, as JSON lines
+	logs   *logcheck.Buffer // what the portals log, as JSON lines
 	// blocklistRefresh is how often the env's portals look for blocklist changes; 0: never.
 	blocklistRefresh time.Duration
 	// synonymsRefresh is the same for synonyms, categories and the KB's change count.
@@ -62,24 +61,6 @@ type env struct {
 	trustedProxies  []netip.Prefix
 	// insightsDays is the env's portals' SEARCH_INSIGHTS_DAYS; 0 records no searches.
 	insightsDays int
-}
-
-// lockedBuffer is a bytes.Buffer that handlers running at once may write to.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func newEnv(t *testing.T) *env {
@@ -94,7 +75,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { rdb.Close() })
-	e := &env{t: t, st: st, ids: map[string]int64{}, emails: map[string]string{}, rdb: rdb, logs: &lockedBuffer{},
+	e := &env{t: t, st: st, ids: map[string]int64{}, emails: map[string]string{}, rdb: rdb, logs: &logcheck.Buffer{},
 		suffix: fmt.Sprintf("%d", time.Now().UnixNano())}
 	e.app = e.newApp(config.RateLimit{})
 	e.seed()
