@@ -1,8 +1,8 @@
 // Package bench measures the product on seeded data, against Elasticsearch itself where the
 // comparison means something: reindex rate against raw _bulk, search latency through the API
 // against the same query sent straight to Elasticsearch, change-to-searchable delay under
-// steady writes, the Postgres fallback, and KB pages with the render cache cold and warm and
-// through the shipped nginx micro-cache.
+// steady writes, the Postgres fallback, search on a 3-node cluster beside one node, and KB
+// pages with the render cache cold and warm and through the shipped nginx micro-cache.
 // It runs as its own process and drives real portal, indexer and portalctl binaries over
 // loopback. `make bench` runs it; the report lands under bench/results/.
 package bench
@@ -13,6 +13,7 @@ import (
 	"helpdesk/internal/procs"
 	"io"
 	"net/http"
+	"slices"
 	"time"
 
 	"helpdesk/search/elasticsearch"
@@ -35,6 +36,8 @@ type Config struct {
 	WriteRates       []int         // writes per second
 	Concurrency      []int         // search load levels
 	KBPages          int           // distinct articles per KB pass
+	Services         string        // scripts/services: starts the 3-node cluster for its section
+	DropCluster      bool          // delete the cluster's indices afterwards (tests); else kept for the next run
 	PrepareOnly      bool          // seed and index the data sets, measure nothing
 	Log              io.Writer
 }
@@ -208,6 +211,11 @@ func (r *runner) measure(ctx context.Context, size int) (*SetReport, error) {
 	}
 	if sr.Outage, err = r.outage(ctx, d, mix); err != nil {
 		return nil, fmt.Errorf("elasticsearch outage: %w", err)
+	}
+	if size == slices.Max(r.cfg.Sizes) {
+		if sr.Cluster, err = r.cluster(ctx, d, mix); err != nil {
+			return nil, fmt.Errorf("3-node cluster: %w", err)
+		}
 	}
 	if sr.KB, err = r.kbPages(ctx, d); err != nil {
 		return nil, fmt.Errorf("kb pages: %w", err)

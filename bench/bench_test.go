@@ -65,6 +65,7 @@ func TestRunSmall(t *testing.T) {
 	cfg.Sizes, cfg.Articles, cfg.Clients = []int{size}, 150, 8
 	cfg.Runs, cfg.Duration, cfg.WriteDuration = 1, time.Second, 2*time.Second
 	cfg.WriteRates, cfg.Concurrency, cfg.KBPages = []int{20, 60}, []int{1, 4}, 40
+	cfg.Services, cfg.DropCluster = "../scripts/services", true
 	var log strings.Builder
 	cfg.Log = &log
 	t.Cleanup(func() { cleanup(t, cfg, size) })
@@ -140,6 +141,19 @@ func TestRunSmall(t *testing.T) {
 			}
 		}
 	}
+	// The cluster: built in this run (a namespace of its own), measured at the one level
+	// above 1, every figure real.
+	if c := s.Cluster; c == nil || c.Nodes != 3 || c.Reindexed <= 0 || len(c.Levels) != 1 || c.Levels[0].Concurrency != 4 {
+		t.Errorf("3-node cluster: %+v", c)
+	} else {
+		l := c.Levels[0]
+		for name, st := range map[string]Stats{"raw single": l.RawSingle, "raw cluster": l.RawCluster, "portal single": l.PortalSingle, "portal cluster": l.PortalCluster} {
+			positive(name+" req/s", st.RPS)
+			if st.Errors != 0 {
+				t.Errorf("%s: %d errors", name, st.Errors)
+			}
+		}
+	}
 	// The portal's own counters prove what the KB passes measured.
 	if s.KB.ColdMisses != int64(s.KB.Pages) || s.KB.WarmHits < int64(s.KB.Pages) || s.KB.ColdRelated < int64(s.KB.Pages) {
 		t.Errorf("KB: %d pages, %d renders and %d related searches in the cold pass, %d kept pages served of %d in the warm one",
@@ -177,7 +191,8 @@ func TestRunSmall(t *testing.T) {
 	md := rep.Markdown()
 	for _, want := range []string{"## Summary", "Reindex / ceiling", "Portal p50 / raw p50, concurrency 4", "Postgres fallback at concurrency 1",
 		"Change-to-searchable at 60 writes/s", "KB page `/kb/{slug}`, cache warm", "through nginx micro-cache", rep.Machine.Elasticsearch,
-		"Elasticsearch outage under mixed load", "Extra time of a ticket write", "`ticket_search`"} {
+		"Elasticsearch outage under mixed load", "Extra time of a ticket write", "`ticket_search`", "Searches/s on 3 nodes / on one, concurrency 4",
+		"### Search on a 3-node cluster beside one node"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report lacks %q", want)
 		}

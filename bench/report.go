@@ -40,6 +40,7 @@ type SetReport struct {
 	Storage                              *StorageResult
 	Writes                               *WriteCost
 	Outage                               *OutageResult
+	Cluster                              *ClusterResult `json:",omitempty"`
 }
 
 // Machine says where the figures come from.
@@ -226,6 +227,17 @@ func (rep *Report) Markdown() string {
 			return fmt.Sprintf("**%s / %s**, %s/s", ms(x.P50), ms(x.P99), perSecond(x.RPS))
 		})
 	}
+	if c := rep.Sets[len(rep.Sets)-1].Cluster; c != nil {
+		for i, l := range c.Levels {
+			row(fmt.Sprintf("**Searches/s on %d nodes / on one, concurrency %d: raw; through the portal**", c.Nodes, l.Concurrency), "", func(s SetReport) string {
+				if s.Cluster == nil || i >= len(s.Cluster.Levels) {
+					return "–"
+				}
+				x := s.Cluster.Levels[i]
+				return fmt.Sprintf("**%.2f×; %.2f×**", x.RawGain(), x.PortalGain())
+			})
+		}
+	}
 	if rep.Sets[0].Outage != nil {
 		row("**Elasticsearch down under mixed load: 5xx**", "0", func(s SetReport) string {
 			if s.Outage == nil {
@@ -355,6 +367,9 @@ func (rep *Report) Markdown() string {
 				ms(l.Raw.P50), ms(l.Raw.P99), l.Raw.RPS, l.Ratio)
 		}
 		p("")
+		if c := s.Cluster; c != nil {
+			renderCluster(p, rep.Machine, c)
+		}
 		renderFallback(p, s)
 		p("")
 		p("### Change-to-searchable")
@@ -431,6 +446,36 @@ func cacheShares(seen map[string]int64) string {
 		parts = append(parts, fmt.Sprintf("%.1f%% %s", 100*float64(seen[name])/float64(max(total, 1)), label))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// renderCluster writes the section comparing the 3-node cluster with the single node.
+func renderCluster(p func(string, ...any), m Machine, c *ClusterResult) {
+	p("### Search on a %d-node cluster beside one node", c.Nodes)
+	p("")
+	p("The same mix on the %d-node cluster of `scripts/services start es-cluster` (indices of %d shards with %d", c.Nodes, c.Shards, c.Replicas)
+	p("replica, green, built by `portalctl reindex`%s) and on the single node, each straight to", reindexed(c.Reindexed))
+	p("`_search` (to the cluster's nodes in turn) and through a portal configured with either, the four")
+	p("taking turns in every run. Both found the same number of hits for every query, checked before timing.")
+	p("Heaps: %s on the single node, %s on each cluster node. All %d nodes share this machine's %d cores, so", c.HeapSingle, c.HeapNode, c.Nodes+1, m.Cores)
+	p("the cluster cannot add processors here: what the figures show is what spreading the shards and")
+	p("fanning each search out costs or gains on the same cores; on machines of their own each node brings")
+	p("its cores (docs/capacity.md).")
+	p("")
+	p("| Concurrency | Raw, one node | Raw, cluster | Gain | Portal, one node | Portal, cluster | Gain |")
+	p("|---:|---:|---:|---:|---:|---:|---:|")
+	for _, l := range c.Levels {
+		p("| %d | %.0f/s, p99 %s | %.0f/s, p99 %s | **%.2f×** | %.0f/s, p99 %s | %.0f/s, p99 %s | **%.2f×** |", l.Concurrency,
+			l.RawSingle.RPS, ms(l.RawSingle.P99), l.RawCluster.RPS, ms(l.RawCluster.P99), l.RawGain(),
+			l.PortalSingle.RPS, ms(l.PortalSingle.P99), l.PortalCluster.RPS, ms(l.PortalCluster.P99), l.PortalGain())
+	}
+	p("")
+}
+
+func reindexed(d time.Duration) string {
+	if d == 0 {
+		return ", kept from an earlier run"
+	}
+	return fmt.Sprintf(" in %s in this run", d.Round(time.Second))
 }
 
 // renderFallback writes the Postgres engine's sections of a data set.

@@ -94,7 +94,7 @@ type prepared struct {
 	mixQuery
 	path    string // /api/v1/search?...
 	token   string
-	rawPath string // /<aliases>/_search?...
+	rawPath string // /<aliases>/_search?..., as the backend sends it
 	rawBody []byte
 }
 
@@ -155,12 +155,9 @@ func (r *runner) prepare(ctx context.Context, d *dataset) ([]prepared, error) {
 		if m.Client {
 			q.Viewer, p.token = client, clientToken
 		}
-		indices, body, err := d.es.SearchRequest(q)
-		if err != nil {
+		if p.rawPath, p.rawBody, err = d.es.SearchRequest(q); err != nil {
 			return nil, err
 		}
-		p.rawPath = "/" + strings.Join(indices, ",") + "/_search?ignore_unavailable=true&allow_no_indices=true"
-		p.rawBody = body
 		out = append(out, p)
 	}
 	return out, nil

@@ -116,11 +116,16 @@ func portalDaemon(ctx context.Context, env Env) error {
 		}
 		primary = es
 	}
-	fallback, err := postgres.Open(ctx, cfg.DatabaseURL, st.Analyzer(), postgres.Share{Conns: cfg.SearchPGConns, Timeout: cfg.SearchPGTimeout, Tracer: tp.queryTracer()})
+	fallback, err := postgres.Open(ctx, cfg.DatabaseURL, st.Analyzer(), postgres.Share{Conns: cfg.SearchPGConns, Timeout: cfg.SearchPGTimeout, Tracer: tp.queryTracer()},
+		postgres.Replicas{URLs: cfg.ReplicaURLs, Route: st})
 	if err != nil {
 		return err
 	}
 	defer fallback.Close()
+	pools := []prometheus.Collector{store.PoolCollector("search", fallback.Pool())}
+	for i, p := range fallback.ReplicaPools() {
+		pools = append(pools, store.PoolCollector(fmt.Sprintf("search-replica-%d", i+1), p))
+	}
 	searcher := search.NewFailover(primary, fallback, search.FailoverOptions{Log: log})
 
 	deps := portal.Deps{Store: st, Search: searcher, Logger: log, Sessions: session.NewMemory(), SecureCookies: cfg.SecureCookies,
@@ -129,7 +134,7 @@ func portalDaemon(ctx context.Context, env Env) error {
 		SynonymsRefresh: 5 * time.Second,
 		// A blocklist change must reach every portal within 5 seconds: a look every 2.
 		BlocklistRefresh:   2 * time.Second,
-		Collectors:         []prometheus.Collector{store.PoolCollector("search", fallback.Pool())},
+		Collectors:         pools,
 		Tracing:            tp.Provider,
 		IPLimit:            cfg.APIRateLimitIP,
 		SearchInsightsDays: cfg.SearchInsightsDays,

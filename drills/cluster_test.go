@@ -3,18 +3,18 @@
 package drills
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"helpdesk/internal/procs"
 )
 
 // The 3-node Elasticsearch cluster of scripts/services, for the drills that lose a node.
@@ -64,17 +64,11 @@ func stopCluster() {
 // runningCluster reads ELASTICSEARCH_CLUSTER_URL from scripts/services env: nil when the
 // cluster does not run.
 func runningCluster() []string {
-	out, err := exec.Command(filepath.Join(repoRoot, "scripts/services"), "env").Output()
-	if err != nil {
+	vars, err := procs.ServicesEnv(context.Background(), filepath.Join(repoRoot, "scripts/services"))
+	if err != nil || vars["ELASTICSEARCH_CLUSTER_URL"] == "" {
 		return nil
 	}
-	sc := bufio.NewScanner(strings.NewReader(string(out)))
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "export ELASTICSEARCH_CLUSTER_URL="); ok {
-			return strings.Split(strings.Trim(v, "'"), ",")
-		}
-	}
-	return nil
+	return strings.Split(vars["ELASTICSEARCH_CLUSTER_URL"], ",")
 }
 
 // esGet decodes a GET from the first node of urls that answers.

@@ -29,6 +29,7 @@ import (
 	"helpdesk/indexer"
 	"helpdesk/internal/estest"
 	"helpdesk/internal/pgtest"
+	"helpdesk/internal/procs"
 	"helpdesk/search"
 	"helpdesk/search/postgres"
 	"helpdesk/search/searchtest"
@@ -109,9 +110,7 @@ func services(t *testing.T, verb, name string) {
 }
 
 func runServices(verb, name string) error {
-	cmd := exec.Command(filepath.Join(repoRoot, "scripts/services"), verb, name)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	return cmd.Run()
+	return procs.Services(context.Background(), filepath.Join(repoRoot, "scripts/services"), os.Stderr, verb, name)
 }
 
 // TestNothingLostUnderFaults writes and loads the portal while one of two indexers is

@@ -17,7 +17,7 @@ import (
 // The binaries the drills run as child processes.
 
 // process is one of the project's binaries running as a child process. Its output goes to a
-// file whose tail is printed when the test fails.
+// file, kept (its path printed) when the test fails.
 type process struct {
 	t      *testing.T
 	name   string
@@ -37,7 +37,7 @@ func newProcess(t *testing.T, name, bin string, env []string) *process {
 		p.kill()
 		p.checkLog()
 		if t.Failed() {
-			p.dumpLog(40)
+			p.keepLog()
 		}
 	})
 	return p
@@ -102,13 +102,23 @@ func (p *process) checkLog() {
 	}
 }
 
-func (p *process) dumpLog(lines int) {
+// keepLog copies the process's output where it outlives the test, and says where: one line,
+// so that the failures above stay in the last lines a CI log shows.
+func (p *process) keepLog() {
 	b, err := os.ReadFile(p.logf)
 	if err != nil {
 		return
 	}
-	all := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	p.t.Logf("last lines of the %s's output (%s):\n%s", p.name, p.logf, strings.Join(all[max(0, len(all)-lines):], "\n"))
+	dir := filepath.Join(os.TempDir(), "drill-logs", strings.ReplaceAll(p.t.Name(), "/", "_"))
+	dst := filepath.Join(dir, p.name+".log")
+	if err := os.MkdirAll(dir, 0o755); err == nil {
+		err = os.WriteFile(dst, b, 0o644)
+	}
+	if err != nil {
+		p.t.Logf("the %s's output could not be kept: %v", p.name, err)
+		return
+	}
+	p.t.Logf("the %s's output (%d lines): %s", p.name, strings.Count(string(b), "\n"), dst)
 }
 
 // freeAddr returns a loopback address with a port free right now.

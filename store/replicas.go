@@ -71,30 +71,43 @@ func (s *Store) WriteLSN(ctx context.Context) (LSN, error) {
 	return ParseLSN(text)
 }
 
-// replicaRead runs fn on a store reading from a replica fit for ctx, else on s itself. A
-// replica that cannot be reached is left for the watcher to take back, and fn runs again on
-// the primary.
-func (s *Store) replicaRead(ctx context.Context, fn func(r *Store) error) error {
+// ReadOn runs fn with the place in DATABASE_REPLICA_URLS of a replica fit for the reads of
+// ctx, or -1 for the primary (no replica fits, or ctx has no ReplicaReads). When fn fails
+// because the replica cannot be reached, the replica is left for the watcher to take back and
+// fn runs again with -1. Code reading through pools of its own to the same databases (the
+// Postgres search) routes its reads with it as the store routes its own.
+func (s *Store) ReadOn(ctx context.Context, fn func(replica int) error) error {
 	after, ok := replicaReadsAfter(ctx)
 	if s.replicas == nil || !ok {
-		return fn(s)
+		return fn(-1)
 	}
 	if _, inTx := s.db.(pgx.Tx); inTx {
-		return fn(s)
+		return fn(-1)
 	}
-	r := s.replicas.pick(after)
-	if r == nil {
+	i := s.replicas.pick(after)
+	if i < 0 {
 		s.replicas.primaryReads.Add(1)
-		return fn(s)
+		return fn(-1)
 	}
-	err := fn(&Store{pool: s.pool, db: r.pool, an: s.an, jobs: s.jobs, replicas: s.replicas})
+	r := s.replicas.members[i]
+	err := fn(i)
 	if err != nil && unreachable(err) && ctx.Err() == nil {
 		r.setDown(err)
 		s.replicas.primaryReads.Add(1)
-		return fn(s)
+		return fn(-1)
 	}
 	r.reads.Add(1)
 	return err
+}
+
+// replicaRead runs fn on a store reading where ReadOn says.
+func (s *Store) replicaRead(ctx context.Context, fn func(r *Store) error) error {
+	return s.ReadOn(ctx, func(replica int) error {
+		if replica < 0 {
+			return fn(s)
+		}
+		return fn(&Store{pool: s.pool, db: s.replicas.members[replica].pool, an: s.an, jobs: s.jobs, replicas: s.replicas})
+	})
 }
 
 // unreachable reports whether err says the server could not be reached or went away, or (on
@@ -292,18 +305,19 @@ func (set *replicaSet) lagAt(lsn LSN, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
-// pick returns a replica fit for a read that must see min, taking turns; nil: the primary.
-func (set *replicaSet) pick(min LSN) *replica {
+// pick returns the place of a replica fit for a read that must see min, taking turns; -1:
+// the primary.
+func (set *replicaSet) pick(min LSN) int {
 	n := len(set.members)
 	start := int(set.next.Add(1))
 	for i := range n {
-		r := set.members[(start+i)%n]
-		st := r.state.Load()
+		k := (start + i) % n
+		st := set.members[k].state.Load()
 		if st.up && st.lag <= set.maxLag && st.replay >= min {
-			return r
+			return k
 		}
 	}
-	return nil
+	return -1
 }
 
 // ReplicaStatus is what the watcher knows of one replica.

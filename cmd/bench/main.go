@@ -29,10 +29,12 @@ func run(ctx context.Context, env cli.Env, args []string) error {
 Seeds (once, then reuses) one database and index set per size, runs real portal, indexer and
 portalctl binaries from --bin over loopback, and measures: reindex rate against raw _bulk,
 search latency through /api/v1/search against the same query sent straight to Elasticsearch,
-the Postgres fallback, KB pages with the render cache cold and warm and through nginx (Debian's
-package, scripts/ensure-nginx), and change-to-searchable
-delay at steady write rates. Services come from DATABASE_URL, REDIS_URL and ELASTICSEARCH_URL
-(eval "$(scripts/services env)").
+the Postgres fallback, search on the 3-node cluster beside the single node at the largest size
+(scripts/services start es-cluster when it does not run; stopped again afterwards), KB pages
+with the render cache cold and warm and through nginx (Debian's package, scripts/ensure-nginx),
+and change-to-searchable delay at steady write rates. Services come from DATABASE_URL,
+REDIS_URL and ELASTICSEARCH_URL (eval "$(scripts/services env)"); run it from the repository's
+root.
 
 Flags:
 `)
@@ -66,7 +68,7 @@ Flags:
 	}
 	bc := bench.Config{Bin: *bin, Namespace: "bench", DatabaseURL: cfg.DatabaseURL, RedisURL: cfg.RedisURL, ElasticsearchURL: cfg.ElasticsearchURL,
 		Articles: *articles, Clients: *clients, Runs: *runs, Duration: *duration, WriteDuration: *writeFor,
-		KBPages: *kbPages, PrepareOnly: *prepare, Log: env.Stderr}
+		KBPages: *kbPages, PrepareOnly: *prepare, Log: env.Stderr, Services: "scripts/services"}
 	for _, p := range []struct {
 		name string
 		src  string

@@ -142,3 +142,31 @@ func QuietReportTZ(now time.Time) string {
 		return fmt.Sprintf("Etc/GMT+%d", -offset)
 	}
 }
+
+// Services runs the project's services script (scripts/services, at path) with args, its
+// output to log: starting and stopping the private services and the on-demand clusters.
+func Services(ctx context.Context, path string, log io.Writer, args ...string) error {
+	cmd := exec.CommandContext(ctx, path, args...)
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s %s: %w", filepath.Base(path), strings.Join(args, " "), err)
+	}
+	return nil
+}
+
+// ServicesEnv returns what `scripts/services env` exports, by name: the addresses of the
+// services that run (ELASTICSEARCH_CLUSTER_URL only while the cluster does).
+func ServicesEnv(ctx context.Context, path string) (map[string]string, error) {
+	out, err := exec.CommandContext(ctx, path, "env").Output()
+	if err != nil {
+		return nil, fmt.Errorf("%s env: %w", filepath.Base(path), err)
+	}
+	vars := map[string]string{}
+	for line := range strings.Lines(string(out)) {
+		name, value, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(line), "export "), "=")
+		if ok {
+			vars[name] = strings.Trim(value, `'"`)
+		}
+	}
+	return vars, nil
+}

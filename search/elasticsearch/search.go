@@ -151,13 +151,19 @@ func (b *Backend) search(ctx context.Context, indices []string, body obj, reply 
 	return err
 }
 
+// preference has a cluster's node answer a search from its own copies of the shards when it
+// holds them (every node does with one shard and SEARCH_REPLICAS at nodes − 1, the layout of
+// docs/capacity.md): no hop to another node, and each node's caches serve the searches that
+// reach it. A node without a copy passes the search on, as without it.
+const preference = "_local"
+
 // errShardsFailed marks a reply in which some shards failed.
 var errShardsFailed = errors.New("shards failed")
 
 func (b *Backend) searchOnce(ctx context.Context, indices []string, body obj, reply interface{ failedShards() int }) error {
 	opts := []func(*esapi.SearchRequest){b.es.Search.WithContext(ctx), b.es.Search.WithIndex(indices...),
 		b.es.Search.WithBody(jsonBody(body)), b.es.Search.WithIgnoreUnavailable(true),
-		b.es.Search.WithAllowNoIndices(true)}
+		b.es.Search.WithAllowNoIndices(true), b.es.Search.WithPreference(preference)}
 	if id := tracing.RequestID(ctx); id != "" {
 		// Elasticsearch names the request in its slow log and tasks with it.
 		opts = append(opts, b.es.Search.WithOpaqueID(id))
@@ -179,17 +185,18 @@ func (b *Backend) searchOnce(ctx context.Context, indices []string, body obj, re
 	return nil
 }
 
-// SearchRequest returns what Search sends to Elasticsearch for q in its strict pass: the
-// indices (empty when the viewer may see none) and the JSON body. The benchmark sends it
-// straight to _search to measure the portal against Elasticsearch itself.
-func (b *Backend) SearchRequest(q search.Query) (indices []string, body []byte, err error) {
+// SearchRequest returns what Search sends to Elasticsearch for q in its strict pass: the path
+// and query of the _search request (naming no index when the viewer may see none) and the
+// JSON body. The benchmark sends it straight to Elasticsearch to measure the portal against
+// Elasticsearch itself.
+func (b *Backend) SearchRequest(q search.Query) (path string, body []byte, err error) {
 	q, err = q.Normalize()
 	if err != nil {
-		return nil, nil, err
+		return "", nil, err
 	}
 	aq := b.an.Query(q.Text)
 	body, err = json.Marshal(buildQuery(q, aq, search.Pass{Required: analysis.Required(len(aq.Terms))}))
-	return b.indices(q), body, err
+	return "/" + strings.Join(b.indices(q), ",") + "/_search?allow_no_indices=true&ignore_unavailable=true&preference=" + preference, body, err
 }
 
 type searchReply struct {

@@ -34,6 +34,10 @@ type Backend struct {
 	stats   *statsCache
 	timeout time.Duration // of a whole search; 0: the caller's context decides
 	own     bool          // the pool is the backend's, closed with it
+	// replicas are pools of the backend's own to the primary's replicas, in the order route
+	// numbers them.
+	replicas []*pgxpool.Pool
+	route    Router
 	// banded is the table size from which searches look among the newest ids first, span
 	// how many ids the first band holds (tests band small tables).
 	banded float64
@@ -54,14 +58,54 @@ type Share struct {
 	Tracer  pgx.QueryTracer // optional: traces the statements
 }
 
-// Open returns a backend with a pool of its own to the database at url: at most share.Conns
-// connections, whose statements stop at share.Timeout. When Elasticsearch is away every
-// search lands here; bounded this way they queue among themselves and fail fast, while ticket
-// pages, writes and the API keep the main pool. Close releases it.
-func Open(ctx context.Context, url string, an *analysis.Analyzer, share Share) (*Backend, error) {
+// Router picks where a read may run: a replica fit for the reads of ctx (its place in the
+// list of replicas) or the primary (-1), and runs fn there, again on the primary when the
+// replica cannot be reached. The store routes its own reads the same way.
+type Router interface {
+	ReadOn(ctx context.Context, fn func(replica int) error) error
+}
+
+// Replicas are streaming replicas searches may read instead of the primary, with Route to
+// choose among them for each search (nil URLs: the primary answers every search).
+type Replicas struct {
+	URLs  []string
+	Route Router
+}
+
+// Open returns a backend with pools of its own to the database at url and to its replicas:
+// at most share.Conns connections each, whose statements stop at share.Timeout. When
+// Elasticsearch is away every search lands here; bounded this way they queue among
+// themselves and fail fast, while ticket pages, writes and the API keep the main pool. Close
+// releases them.
+func Open(ctx context.Context, url string, an *analysis.Analyzer, share Share, replicas Replicas) (*Backend, error) {
+	pool, err := openPool(ctx, url, share)
+	if err != nil {
+		return nil, fmt.Errorf("postgres search: %w", err)
+	}
+	b := New(pool, an)
+	b.timeout, b.own = share.Timeout, true
+	if len(replicas.URLs) > 0 {
+		if replicas.Route == nil {
+			b.Close()
+			return nil, errors.New("postgres search: replicas without a router")
+		}
+		b.route = replicas.Route
+	}
+	for _, u := range replicas.URLs {
+		rp, err := openPool(ctx, u, share)
+		if err != nil {
+			b.Close()
+			return nil, fmt.Errorf("postgres search: replica: %w", err)
+		}
+		b.replicas = append(b.replicas, rp)
+	}
+	return b, nil
+}
+
+func openPool(ctx context.Context, url string, share Share) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
-		return nil, fmt.Errorf("postgres search: parse DATABASE_URL: %w", err)
+		return nil, fmt.Errorf("parse the database URL: %w", err)
 	}
 	cfg.MaxConns = share.Conns
 	cfg.ConnConfig.RuntimeParams["statement_timeout"] = strconv.FormatInt(share.Timeout.Milliseconds(), 10)
@@ -71,18 +115,23 @@ func Open(ctx context.Context, url string, an *analysis.Analyzer, share Share) (
 	cfg.ConnConfig.Tracer = share.Tracer
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("postgres search: connect: %w", err)
+		return nil, fmt.Errorf("connect: %w", err)
 	}
-	b := New(pool, an)
-	b.timeout, b.own = share.Timeout, true
-	return b, nil
+	return pool, nil
 }
 
-// Pool is the pool searches run on (the backend's own after Open), for its statistics.
+// Pool is the pool searches run on the primary (the backend's own after Open), for its
+// statistics.
 func (b *Backend) Pool() *pgxpool.Pool { return b.pool }
 
-// Close releases the backend's own pool, if it has one.
+// ReplicaPools are the backend's pools to the replicas, in the order of Replicas.URLs.
+func (b *Backend) ReplicaPools() []*pgxpool.Pool { return b.replicas }
+
+// Close releases the backend's own pools, if it has any.
 func (b *Backend) Close() {
+	for _, p := range b.replicas {
+		p.Close()
+	}
 	if b.own {
 		b.pool.Close()
 	}
@@ -109,7 +158,23 @@ func (b *Backend) Search(ctx context.Context, q search.Query) (*search.Result, e
 		ctx, cancel = context.WithTimeout(ctx, b.timeout)
 		defer cancel()
 	}
-	return search.Run(ctx, b, b.an, q)
+	if b.route == nil {
+		return search.Run(ctx, b, b.an, q)
+	}
+	// Every statement of a search on one database: its statistics, estimates and passes.
+	var res *search.Result
+	err := b.route.ReadOn(ctx, func(replica int) error {
+		on := b
+		if replica >= 0 {
+			c := *b
+			c.pool = b.replicas[replica]
+			on = &c
+		}
+		var err error
+		res, err = search.Run(ctx, on, b.an, q)
+		return err
+	})
+	return res, err
 }
 
 // Pass runs one pass of a normalised query.

@@ -1,0 +1,129 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"helpdesk/internal/pgtest"
+	"helpdesk/search"
+	"helpdesk/search/postgres"
+	"helpdesk/search/searchtest"
+	"helpdesk/store"
+)
+
+// TestSearchesReadFromReplicas: with replicas, a search runs where the store sends its own
+// reads that tolerate lag: on a fresh replica, never on one that has not replayed the
+// searcher's own last write, never on one that lags; on the primary when the caller did not
+// allow replicas. Replica and primary give the same answer.
+func TestSearchesReadFromReplicas(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := pg.NewDatabase(t)
+	replicaURL := pgtest.ReplicaURL(t, url)
+	// Every package's tests load the shared replica's replay: its lag allowed is generous.
+	const maxLag = 2 * time.Second
+	st, err := store.Open(ctx, url, store.WithReplicas([]string{replicaURL}, maxLag, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(st.Close)
+	f := searchtest.Load(t, st)
+	b, err := postgres.Open(ctx, url, st.Analyzer(), postgres.Share{Conns: 4, Timeout: 30 * time.Second},
+		postgres.Replicas{URLs: []string{replicaURL}, Route: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	if n := len(b.ReplicaPools()); n != 1 {
+		t.Fatalf("%d replica pools, want 1", n)
+	}
+	reads := func() (replica, primary int64) {
+		list, p := st.Replicas()
+		return list[0].Reads, p
+	}
+	agent := f.Viewers["ana"]
+	write := func(word string) (int64, store.LSN) {
+		t.Helper()
+		tk, err := st.CreateTicket(ctx, store.NewTicket{ClientID: f.Clients["acme"], CreatedBy: f.Users["alice"],
+			Title: "Fallo de " + word, Description: "El equipo muestra " + word + " al arrancar."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lsn, err := st.WriteLSN(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tk.ID, lsn
+	}
+	ids := func(ctx context.Context, text string) []int64 {
+		t.Helper()
+		res, err := b.Search(ctx, search.Query{Text: text, Viewer: agent})
+		if err != nil {
+			t.Fatalf("search %q: %v", text, err)
+		}
+		var list []int64
+		for _, h := range res.Hits {
+			list = append(list, h.ID)
+		}
+		return list
+	}
+
+	// Read-your-writes: the search right after a write finds it, wherever it ran.
+	for i := range 20 {
+		word := fmt.Sprintf("codigo%dxq", i)
+		id, lsn := write(word)
+		if got := ids(store.ReplicaReads(ctx, lsn), word); !slices.Contains(got, id) {
+			t.Fatalf("write %d (at %s): its writer's next search found %v, not ticket %d; replica %+v", i, lsn, got, id, first(st.Replicas()))
+		}
+	}
+	// Soon the replica answers, as the primary does.
+	want := ids(ctx, "impresora")
+	if len(want) == 0 {
+		t.Fatal("the primary finds nothing for impresora")
+	}
+	r0, _ := reads()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+		got := ids(store.ReplicaReads(ctx, 0), "impresora")
+		if r, _ := reads(); r > r0 {
+			if !slices.Equal(got, want) {
+				t.Errorf("the replica answered %v, the primary %v", got, want)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no search reached the replica in a minute: %+v", first(st.Replicas()))
+		}
+	}
+	// Without ReplicaReads, searches stay on the primary, and are not counted as routed.
+	r0, p0 := reads()
+	ids(ctx, "impresora")
+	if r1, p1 := reads(); r1 != r0 || p1 != p0 {
+		t.Errorf("a search without ReplicaReads was routed: replica %d→%d, primary %d→%d", r0, r1, p0, p1)
+	}
+
+	// The replica stands still: past maxLag, searches go to the primary and find what the
+	// replica has not replayed.
+	resume := pgtest.PauseReplay(t, url, replicaURL)
+	id, _ := write("pausadoxq")
+	time.Sleep(maxLag + 500*time.Millisecond)
+	write("empujaxq") // moves the primary on, for the watcher to see the replica lag
+	time.Sleep(300 * time.Millisecond)
+	r0, p0 = reads()
+	if got := ids(store.ReplicaReads(ctx, 0), "pausadoxq"); !slices.Contains(got, id) {
+		t.Errorf("a search found the lagging replica's stale copy: %v, want ticket %d", got, id)
+	}
+	if r1, p1 := reads(); r1 != r0 || p1 != p0+1 {
+		t.Errorf("while lagging: replica reads %d→%d, primary %d→%d", r0, r1, p0, p1)
+	}
+	resume()
+}
+
+func first(list []store.ReplicaStatus, _ int64) store.ReplicaStatus {
+	if len(list) == 0 {
+		return store.ReplicaStatus{}
+	}
+	return list[0]
+}
