@@ -74,7 +74,9 @@ func TestSearchesReadFromReplicas(t *testing.T) {
 		}
 		return list
 	}
-	found := func(list []string, id int64) bool { return slices.Contains(list, fmt.Sprintf("%s %d", search.TypeTicket, id)) }
+	found := func(list []string, id int64) bool {
+		return slices.Contains(list, fmt.Sprintf("%s %d", search.TypeTicket, id))
+	}
 
 	// Read-your-writes: the search right after a write finds it, wherever it ran.
 	for i := range 20 {
