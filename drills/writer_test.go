@@ -108,10 +108,14 @@ func (w *writer) step(ctx context.Context) {
 	w.n.Add(1)
 }
 
-// run writes until ctx ends, at most one change every interval.
+// run writes until ctx ends, at most one change every interval. A change under way when ctx
+// ends is finished, not cancelled: a cancelled commit can still land on the server after the
+// caller gave up, after the checks that the index holds every change.
 func (w *writer) run(ctx context.Context, interval time.Duration) {
 	for ctx.Err() == nil {
-		w.step(ctx)
+		stepCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		w.step(stepCtx)
+		cancel()
 		time.Sleep(interval)
 	}
 }
