@@ -132,23 +132,59 @@ func (s searchShards) failedShards() int { return s.Shards.Failed }
 //   - No answer: a SIGKILLed node keeps its sockets open while the kernel frees its memory
 //     (a second or two for a JVM on busy cores; a crashed machine keeps them open for good),
 //     so a search sent to it, or waiting on a shard there, hangs without an error to retry
-//     on. With several nodes the first try gets half of the time left and the second goes to
-//     the next node (the pool marks the first one failed).
+//     on. With several nodes, a try that has not answered in half of the time left is hedged:
+//     the same search goes to the next node while the first may still answer, and the first
+//     good reply wins (the slow one is cancelled).
 //
-// A second failure is the answer (the caller falls back). A retried reply overwrites the first:
-// the same request gets a reply with the same keys.
-func (b *Backend) search(ctx context.Context, indices []string, body obj, reply interface{ failedShards() int }) error {
-	try, cancel := ctx, context.CancelFunc(func() {})
+// A second failure is the answer (the caller falls back).
+func (b *Backend) search(ctx context.Context, indices []string, body obj, reply *searchReply) error {
+	type outcome struct {
+		reply *searchReply
+		err   error
+	}
+	tries, cancel := context.WithCancel(ctx)
+	defer cancel() // the other try, if any, is not waited for
+	done := make(chan outcome, 2)
+	send := func() {
+		go func() {
+			var r searchReply
+			err := b.searchOnce(tries, indices, body, &r)
+			done <- outcome{&r, err}
+		}()
+	}
+	send()
+	sent, pending := 1, 1
+	var hedge <-chan time.Time
 	if deadline, ok := ctx.Deadline(); ok && b.nodes > 1 {
-		try, cancel = context.WithTimeout(ctx, time.Until(deadline)/2)
+		t := time.NewTimer(time.Until(deadline) / 2)
+		defer t.Stop()
+		hedge = t.C
 	}
-	err := b.searchOnce(try, indices, body, reply)
-	hung := try.Err() != nil
-	cancel()
-	if (errors.Is(err, errShardsFailed) || err != nil && hung) && ctx.Err() == nil {
-		err = b.searchOnce(ctx, indices, body, reply)
+	for {
+		select {
+		case <-hedge:
+			hedge = nil
+			if sent == 1 {
+				send()
+				sent, pending = 2, pending+1
+			}
+		case o := <-done:
+			pending--
+			if o.err == nil {
+				*reply = *o.reply
+				return nil
+			}
+			// Failed shards are worth asking again at once; a try cut short by ctx is not.
+			if sent == 1 && errors.Is(o.err, errShardsFailed) && ctx.Err() == nil {
+				send()
+				sent, pending = 2, pending+1
+				continue
+			}
+			if pending == 0 {
+				return o.err
+			}
+		}
 	}
-	return err
 }
 
 // preference has a cluster's node answer a search from its own copies of the shards when it
