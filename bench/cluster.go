@@ -91,10 +91,10 @@ func (r *runner) cluster(ctx context.Context, d *dataset, mix []prepared) (*Clus
 	if _, err := r.fetchJSON(req, &health); err != nil || health.Status != "green" {
 		return nil, fmt.Errorf("cluster not green (%q): %v", health.Status, err)
 	}
-	if res.HeapSingle, err = r.heap(ctx, r.cfg.ElasticsearchURL); err != nil {
+	if _, res.HeapSingle, err = r.esNode(ctx, r.cfg.ElasticsearchURL); err != nil {
 		return nil, err
 	}
-	if res.HeapNode, err = r.heap(ctx, urls[0]); err != nil {
+	if _, res.HeapNode, err = r.esNode(ctx, urls[0]); err != nil {
 		return nil, err
 	}
 	// The same hits both ways, or the comparison compares different work.
@@ -193,28 +193,4 @@ func (r *runner) startCluster(ctx context.Context) (urls []string, started bool,
 		err = fmt.Errorf("the cluster started, but scripts/services env does not name it")
 	}
 	return urls, err == nil, err
-}
-
-// heap is the heap size of the first node of the Elasticsearch at base.
-func (r *runner) heap(ctx context.Context, base string) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, "GET", strings.TrimRight(base, "/")+"/_nodes/jvm", nil)
-	if err != nil {
-		return "", err
-	}
-	var reply struct {
-		Nodes map[string]struct {
-			JVM struct {
-				Mem struct {
-					HeapMax int64 `json:"heap_max_in_bytes"`
-				} `json:"mem"`
-			} `json:"jvm"`
-		} `json:"nodes"`
-	}
-	if _, err := r.fetchJSON(req, &reply); err != nil {
-		return "", err
-	}
-	for _, n := range reply.Nodes {
-		return fmt.Sprintf("%d MiB", n.JVM.Mem.HeapMax>>20), nil
-	}
-	return "", fmt.Errorf("%s: no nodes", base)
 }

@@ -87,8 +87,18 @@ func (r *runner) machine(ctx context.Context) (Machine, error) {
 			m.Redis = v
 		}
 	}
-	// The version from the node info: the test distribution has no GET / handler.
-	var nodes struct {
+	version, heap, err := r.esNode(ctx, r.cfg.ElasticsearchURL)
+	if err != nil {
+		return m, fmt.Errorf("elasticsearch: %w", err)
+	}
+	m.Elasticsearch, m.ESHeap = version, heap+" heap"
+	return m, nil
+}
+
+// esNode returns the version and heap size of a node of the Elasticsearch at base, from the
+// node info (the test distribution has no GET / handler).
+func (r *runner) esNode(ctx context.Context, base string) (version, heap string, err error) {
+	var reply struct {
 		Nodes map[string]struct {
 			Version string `json:"version"`
 			JVM     struct {
@@ -98,14 +108,17 @@ func (r *runner) machine(ctx context.Context) (Machine, error) {
 			} `json:"jvm"`
 		} `json:"nodes"`
 	}
-	req, _ := http.NewRequestWithContext(ctx, "GET", strings.TrimRight(r.cfg.ElasticsearchURL, "/")+"/_nodes/jvm", nil)
-	if _, err := r.fetchJSON(req, &nodes); err != nil {
-		return m, fmt.Errorf("elasticsearch: %w", err)
+	req, err := http.NewRequestWithContext(ctx, "GET", strings.TrimRight(base, "/")+"/_nodes/jvm", nil)
+	if err != nil {
+		return "", "", err
 	}
-	for _, n := range nodes.Nodes {
-		m.Elasticsearch, m.ESHeap = n.Version, fmt.Sprintf("%d MiB heap", n.JVM.Mem.HeapMax>>20)
+	if _, err := r.fetchJSON(req, &reply); err != nil {
+		return "", "", err
 	}
-	return m, nil
+	for _, n := range reply.Nodes {
+		return n.Version, fmt.Sprintf("%d MiB", n.JVM.Mem.HeapMax>>20), nil
+	}
+	return "", "", fmt.Errorf("%s: no nodes", base)
 }
 
 // firstField returns the value of the first "key: value" or "key=value" line of a file.

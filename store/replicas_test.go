@@ -35,14 +35,8 @@ func TestReplicaReads(t *testing.T) {
 	ctx := context.Background()
 	url := pg.NewDatabase(t)
 	replicaURL := pgtest.ReplicaURL(t, url)
-	// Tests of other packages load the replica's replay too (every test database is replayed):
-	// its lag allowed, and the waits for it, are generous.
-	const maxLag = 2 * time.Second
-	st, err := store.Open(ctx, url, store.WithReplicas([]string{replicaURL}, maxLag, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(st.Close)
+	const maxLag = pgtest.ReplicaMaxLag
+	st := pgtest.Open(t, url, store.WithReplicas([]string{replicaURL}, maxLag, nil))
 	w := newWorld(t, st)
 	staff := search.Viewer{Role: store.RoleAgent, UserID: w.agent.ID}
 	reads := func() (replica, primary int64) {

@@ -119,11 +119,11 @@ func (s *Server) NewStore(t testing.TB) *store.Store {
 }
 
 // Open connects a Store to url, closed when t ends.
-func Open(t testing.TB, url string) *store.Store {
+func Open(t testing.TB, url string, opts ...store.Option) *store.Store {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	st, err := store.Open(ctx, url)
+	st, err := store.Open(ctx, url, opts...)
 	if err != nil {
 		t.Fatalf("pgtest: %v", err)
 	}
@@ -210,6 +210,10 @@ func BrokenIndexes(t testing.TB, st *store.Store) []string {
 	}
 	return broken
 }
+
+// ReplicaMaxLag is the lag tests allow the shared replica: the tests of every package load its
+// replay (every test database is replayed), so it is generous, as are the waits for it.
+const ReplicaMaxLag = 2 * time.Second
 
 // ReplicaURL is the URL of the database at url on the streaming replica of
 // DATABASE_REPLICA_URLS (`scripts/services start replica`), once the replica has it. A test

@@ -23,13 +23,8 @@ func TestSearchesReadFromReplicas(t *testing.T) {
 	ctx := context.Background()
 	url := pg.NewDatabase(t)
 	replicaURL := pgtest.ReplicaURL(t, url)
-	// Every package's tests load the shared replica's replay: its lag allowed is generous.
-	const maxLag = 2 * time.Second
-	st, err := store.Open(ctx, url, store.WithReplicas([]string{replicaURL}, maxLag, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(st.Close)
+	const maxLag = pgtest.ReplicaMaxLag
+	st := pgtest.Open(t, url, store.WithReplicas([]string{replicaURL}, maxLag, nil))
 	f := searchtest.Load(t, st)
 	loaded, err := st.WriteLSN(ctx)
 	if err != nil {
