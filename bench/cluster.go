@@ -175,21 +175,14 @@ type way struct {
 
 // startCluster returns the cluster's node addresses, starting it if it does not run.
 func (r *runner) startCluster(ctx context.Context) (urls []string, started bool, err error) {
-	running := func() ([]string, error) {
-		vars, err := procs.ServicesEnv(ctx, r.cfg.Services)
-		if err != nil || vars["ELASTICSEARCH_CLUSTER_URL"] == "" {
-			return nil, err
-		}
-		return strings.Split(vars["ELASTICSEARCH_CLUSTER_URL"], ","), nil
-	}
-	if urls, err = running(); err != nil || urls != nil {
+	if urls, err = procs.RunningCluster(ctx, r.cfg.Services); err != nil || urls != nil {
 		return urls, false, err
 	}
 	r.logf("starting the 3-node Elasticsearch cluster (scripts/services start es-cluster)")
 	if err := procs.Services(ctx, r.cfg.Services, r.cfg.Log, "start", "es-cluster"); err != nil {
 		return nil, false, err
 	}
-	if urls, err = running(); err == nil && urls == nil {
+	if urls, err = procs.RunningCluster(ctx, r.cfg.Services); err == nil && urls == nil {
 		err = fmt.Errorf("the cluster started, but scripts/services env does not name it")
 	}
 	return urls, err == nil, err

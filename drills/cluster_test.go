@@ -64,11 +64,8 @@ func stopCluster() {
 // runningCluster reads ELASTICSEARCH_CLUSTER_URL from scripts/services env: nil when the
 // cluster does not run.
 func runningCluster() []string {
-	vars, err := procs.ServicesEnv(context.Background(), filepath.Join(repoRoot, "scripts/services"))
-	if err != nil || vars["ELASTICSEARCH_CLUSTER_URL"] == "" {
-		return nil
-	}
-	return strings.Split(vars["ELASTICSEARCH_CLUSTER_URL"], ",")
+	urls, _ := procs.RunningCluster(context.Background(), filepath.Join(repoRoot, "scripts/services"))
+	return urls
 }
 
 // esGet decodes a GET from the first node of urls that answers.

@@ -49,15 +49,7 @@ func TestReplicaReads(t *testing.T) {
 	// write makes a ticket and returns its id and the position a reader of it must reach.
 	write := func(title string) (int64, store.LSN) {
 		t.Helper()
-		tk, err := st.CreateTicket(ctx, store.NewTicket{ClientID: w.acme.ID, CreatedBy: w.alice.ID, Title: title})
-		if err != nil {
-			t.Fatal(err)
-		}
-		lsn, err := st.WriteLSN(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tk.ID, lsn
+		return pgtest.WriteTicket(t, st, store.NewTicket{ClientID: w.acme.ID, CreatedBy: w.alice.ID, Title: title})
 	}
 	sees := func(after store.LSN, id int64) bool {
 		t.Helper()
@@ -73,7 +65,7 @@ func TestReplicaReads(t *testing.T) {
 	for i := range 30 {
 		id, lsn := write("ticket " + strings.Repeat("x", i))
 		if !sees(lsn, id) {
-			t.Fatalf("write %d (at %s): not seen by its writer's next read; replica %+v", i, lsn, first(st.Replicas()))
+			t.Fatalf("write %d (at %s): not seen by its writer's next read; replica %+v", i, lsn, pgtest.FirstReplica(st.Replicas()))
 		}
 		last = lsn
 	}
@@ -89,7 +81,7 @@ func TestReplicaReads(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no read reached the replica in a minute: %+v", first(st.Replicas()))
+			t.Fatalf("no read reached the replica in a minute: %+v", pgtest.FirstReplica(st.Replicas()))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -111,7 +103,7 @@ func TestReplicaReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(300 * time.Millisecond) // the watcher sees the primary move on and the replica not
-	if s := first(st.Replicas()); s.Fresh || s.Lag <= maxLag {
+	if s := pgtest.FirstReplica(st.Replicas()); s.Fresh || s.Lag <= maxLag {
 		t.Errorf("a paused replica reads as fresh: %+v", s)
 	}
 	r0, p0 = reads()
@@ -122,18 +114,11 @@ func TestReplicaReads(t *testing.T) {
 		t.Errorf("while lagging: replica reads %d→%d, primary %d→%d", r0, r1, p0, p1)
 	}
 	resume()
-	for deadline := time.Now().Add(time.Minute); !first(st.Replicas()).Fresh; time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(time.Minute); !pgtest.FirstReplica(st.Replicas()).Fresh; time.Sleep(50 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("the replica is not fresh again a minute after resuming: %+v", first(st.Replicas()))
+			t.Fatalf("the replica is not fresh again a minute after resuming: %+v", pgtest.FirstReplica(st.Replicas()))
 		}
 	}
-}
-
-func first(list []store.ReplicaStatus, _ int64) store.ReplicaStatus {
-	if len(list) == 0 {
-		return store.ReplicaStatus{}
-	}
-	return list[0]
 }
 
 // TestReplicaOfAnotherDatabaseIsRefused: a replica URL naming another database (or the

@@ -215,6 +215,31 @@ func BrokenIndexes(t testing.TB, st *store.Store) []string {
 // replay (every test database is replayed), so it is generous, as are the waits for it.
 const ReplicaMaxLag = 2 * time.Second
 
+// WriteTicket creates the ticket nt and returns its id and the primary's WAL position after it:
+// the position a reader must ask replicas for (store.ReplicaReads) to see it.
+func WriteTicket(t testing.TB, st *store.Store, nt store.NewTicket) (int64, store.LSN) {
+	t.Helper()
+	ctx := context.Background()
+	tk, err := st.CreateTicket(ctx, nt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lsn, err := st.WriteLSN(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk.ID, lsn
+}
+
+// FirstReplica is what the store's watcher knows of its first replica (zero without one),
+// from store.Store.Replicas.
+func FirstReplica(list []store.ReplicaStatus, _ int64) store.ReplicaStatus {
+	if len(list) == 0 {
+		return store.ReplicaStatus{}
+	}
+	return list[0]
+}
+
 // ReplicaURL is the URL of the database at url on the streaming replica of
 // DATABASE_REPLICA_URLS (`scripts/services start replica`), once the replica has it. A test
 // that needs a replica fails without one.

@@ -170,3 +170,13 @@ func ServicesEnv(ctx context.Context, path string) (map[string]string, error) {
 	}
 	return vars, nil
 }
+
+// RunningCluster returns the node addresses of the 3-node Elasticsearch cluster of the
+// services script at path (ELASTICSEARCH_CLUSTER_URL of its env): nil when it does not run.
+func RunningCluster(ctx context.Context, path string) ([]string, error) {
+	vars, err := ServicesEnv(ctx, path)
+	if err != nil || vars["ELASTICSEARCH_CLUSTER_URL"] == "" {
+		return nil, err
+	}
+	return strings.Split(vars["ELASTICSEARCH_CLUSTER_URL"], ","), nil
+}

@@ -46,16 +46,8 @@ func TestSearchesReadFromReplicas(t *testing.T) {
 	agent := f.Viewers["ana"]
 	write := func(word string) (int64, store.LSN) {
 		t.Helper()
-		tk, err := st.CreateTicket(ctx, store.NewTicket{ClientID: f.Clients["acme"], CreatedBy: f.Users["alice"],
+		return pgtest.WriteTicket(t, st, store.NewTicket{ClientID: f.Clients["acme"], CreatedBy: f.Users["alice"],
 			Title: "Fallo de " + word, Description: "El equipo muestra " + word + " al arrancar."})
-		if err != nil {
-			t.Fatal(err)
-		}
-		lsn, err := st.WriteLSN(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tk.ID, lsn
 	}
 	hits := func(ctx context.Context, text string) []string {
 		t.Helper()
@@ -78,7 +70,7 @@ func TestSearchesReadFromReplicas(t *testing.T) {
 		word := fmt.Sprintf("codigo%dxq", i)
 		id, lsn := write(word)
 		if got := hits(store.ReplicaReads(ctx, lsn), word); !found(got, id) {
-			t.Fatalf("write %d (at %s): its writer's next search found %v, not ticket %d; replica %+v", i, lsn, got, id, first(st.Replicas()))
+			t.Fatalf("write %d (at %s): its writer's next search found %v, not ticket %d; replica %+v", i, lsn, got, id, pgtest.FirstReplica(st.Replicas()))
 		}
 	}
 	// Soon the replica answers, as the primary does once it holds the fixture (a replica within
@@ -99,7 +91,7 @@ func TestSearchesReadFromReplicas(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no search reached the replica in a minute: %+v", first(st.Replicas()))
+			t.Fatalf("no search reached the replica in a minute: %+v", pgtest.FirstReplica(st.Replicas()))
 		}
 	}
 	// Without ReplicaReads, searches stay on the primary, and are not counted as routed.
@@ -124,11 +116,4 @@ func TestSearchesReadFromReplicas(t *testing.T) {
 		t.Errorf("while lagging: replica reads %d→%d, primary %d→%d", r0, r1, p0, p1)
 	}
 	resume()
-}
-
-func first(list []store.ReplicaStatus, _ int64) store.ReplicaStatus {
-	if len(list) == 0 {
-		return store.ReplicaStatus{}
-	}
-	return list[0]
 }
