@@ -120,16 +120,30 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 		ix.start()
 		h.indexers = append(h.indexers, ix)
 	}
-	addr := freeAddr(t)
-	h.base = "http://" + addr
-	h.portal = newProcess(t, "portal", portalBin, append(slices.Clip(h.env), "PORTAL_ADDR="+addr,
-		// The load must never be throttled: a 429 would hide what the drill looks for.
-		"API_RATE_LIMIT_IP=1000000/1m", "API_RATE_LIMIT_TOKEN=1000000/1m"))
-	h.portal.start()
-	eventually(t, 30*time.Second, "the portal answers /healthz", func() bool {
-		code, _ := h.get("/healthz", "")
-		return code == http.StatusOK
-	})
+	// A port free a moment ago can be taken before the portal binds it, and whatever took it
+	// may answer /healthz: the portal must still run a while after it answered, else it starts
+	// again on another port.
+	for attempt := 1; ; attempt++ {
+		addr := freeAddr(t)
+		h.base = "http://" + addr
+		h.portal = newProcess(t, "portal", portalBin, append(slices.Clip(h.env), "PORTAL_ADDR="+addr,
+			// The load must never be throttled: a 429 would hide what the drill looks for.
+			"API_RATE_LIMIT_IP=1000000/1m", "API_RATE_LIMIT_TOKEN=1000000/1m"))
+		started := time.Now()
+		h.portal.start()
+		eventually(t, 30*time.Second, "the portal answers /healthz", func() bool {
+			code, _ := h.get("/healthz", "")
+			return code == http.StatusOK || !h.portal.alive()
+		})
+		time.Sleep(time.Until(started.Add(2 * time.Second)))
+		if h.portal.alive() {
+			break
+		}
+		if attempt == 3 {
+			t.Fatalf("the portal exited at start three times (its output: %s)", h.portal.logf)
+		}
+		t.Logf("the portal exited at start (port %s taken?): again on another port", addr)
+	}
 	h.fx.session = h.login(t)
 	// The seed and the fixture are searchable before the drill begins.
 	waitDrained(t, st, 3*time.Minute)
