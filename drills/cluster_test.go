@@ -121,12 +121,11 @@ func indexShapes(t *testing.T, urls []string, prefix string) map[string]string {
 
 // fallbacks reads portal_search_fallbacks_total from the portal's /metrics; false when the
 // scrape fails (logged: the API's engine field still counts).
-func (h *harness) fallbacks(t *testing.T) (int, bool) {
+func (h *harness) fallbacks(t *testing.T) int {
 	t.Helper()
 	code, body := h.get("/metrics", "")
 	if code != http.StatusOK {
-		t.Logf("/metrics answered %d: %.3000s", code, body)
-		return 0, false
+		t.Fatalf("/metrics answered %d: %.3000s", code, body)
 	}
 	for _, line := range strings.Split(body, "\n") {
 		if v, ok := strings.CutPrefix(line, "portal_search_fallbacks_total "); ok {
@@ -134,11 +133,11 @@ func (h *harness) fallbacks(t *testing.T) (int, bool) {
 			if err != nil {
 				t.Fatalf("portal_search_fallbacks_total %q", v)
 			}
-			return int(n), true
+			return int(n)
 		}
 	}
 	t.Fatal("/metrics has no portal_search_fallbacks_total")
-	return 0, false
+	return 0
 }
 
 // readiness is one look at what /readyz says of Elasticsearch.

@@ -12,24 +12,12 @@ import (
 	"helpdesk/search"
 )
 
-// blink is how long after the kill Postgres may answer searches, and maxFallbacks how many it
-// may answer later (none should be needed). A SIGKILLed JVM keeps its sockets open while the
-// kernel frees its memory (2 s here on two busy cores: `kill es-nodeN` takes that long), so
-// searches waiting on it, on any coordinating node, can all miss the failover's 2 s timeout
-// and open the breaker for one cooldown (10 s). Past that the cluster has dropped the node and
-// answers from the surviving copies: a search that still misses Elasticsearch is a fault, but
-// one on a machine this loaded can miss 2 s, hence fewer than the breaker's threshold.
-const (
-	blink        = 15 * time.Second
-	maxFallbacks = 2
-)
-
 // TestElasticsearchNodeLost runs the portal and an indexer on all three nodes of a real cluster
 // (indices with 2 shards and 1 replica, made by portalctl reindex from SEARCH_SHARDS and
 // SEARCH_REPLICAS), SIGKILLs the elected master under the search load and the writer, and
-// starts it again: no request may fail, Postgres may answer searches only in the blink after
-// the kill,
-// /readyz says degraded (yellow) while replicas are missing and ok once green, the cluster is
+// starts it again: no request may fail, Postgres may answer no search (neither through the API
+// nor the pages: a lost node is not an outage when its shards have copies elsewhere), /readyz
+// says degraded (yellow) while replicas are missing and ok once green, the cluster is
 // green again, and the index holds every write (the outage's included) as Postgres does.
 func TestElasticsearchNodeLost(t *testing.T) {
 	p := planFor()
@@ -49,7 +37,7 @@ func TestElasticsearchNodeLost(t *testing.T) {
 
 	h.start()
 	time.Sleep(p.calm)
-	fallbacksBefore, scraped := h.fallbacks(t)
+	fallbacksBefore := h.fallbacks(t)
 	master := masterNode(urls)
 	node, ok := strings.CutPrefix(master, "portal-cluster-")
 	if !ok {
@@ -77,22 +65,21 @@ func TestElasticsearchNodeLost(t *testing.T) {
 	})
 	time.Sleep(p.calm)
 	stopWatch()
-	fallbacksAfter, scrapedAfter := h.fallbacks(t)
-	fallbacks := fallbacksAfter - fallbacksBefore
-	if !scraped || !scrapedAfter {
-		fallbacks = -1 // unknown: the API's engine field decides alone
-	}
+	fallbacks := h.fallbacks(t) - fallbacksBefore
 
 	pgAnswers, span := h.load.engineAnswers(search.EnginePostgres, down, time.Now(), down)
 	during := h.load.engines(down, greenAt)
 	t.Logf("master %s SIGKILLed: new master after %s, node back in the cluster after %s, indices green %s later; %d writes meanwhile",
 		master, elected.Round(100*time.Millisecond), rejoined.Round(100*time.Millisecond), green.Round(100*time.Millisecond), writesDuring)
-	t.Logf("searches from the kill to green: API answered by elasticsearch %d, postgres %d; portal fallbacks (all searches, /metrics; -1 unknown) %d; API answers by postgres from the kill to the end %d, spanning %s (sent %s the kill)",
+	t.Logf("searches from the kill to green: API answered by elasticsearch %d, postgres %d; portal fallbacks (all searches, /metrics) %d; API answers by postgres from the kill to the end %d, spanning %s (sent %s the kill)",
 		during[search.EngineElasticsearch], during[search.EnginePostgres], fallbacks, len(pgAnswers), span.Round(time.Millisecond), strings.Join(pgAnswers, ", "))
-	// The API's answers tell when: past the blink, at most maxFallbacks.
-	if late, _ := h.load.engineAnswers(search.EnginePostgres, down.Add(blink), time.Now(), down); len(late) > maxFallbacks {
-		t.Errorf("postgres answered %d API searches more than %s after the kill (sent %s it), more than %d: the loss of a node was not a blink",
-			len(late), blink, strings.Join(late, ", "), maxFallbacks)
+	// What the searches could meet, and why none needs Postgres: a node refusing (the client
+	// sends the request to another), a node hanging while the kernel frees its memory (the
+	// search is hedged on nodes it has not reached), shards failing between the query and
+	// fetch phases (asked again elsewhere), the master's election (searches need no master).
+	if len(pgAnswers) > 0 || fallbacks != 0 {
+		t.Errorf("postgres answered %d API searches (sent %s the kill) and %d searches in all (/metrics): losing a node with copies elsewhere must not fall back",
+			len(pgAnswers), strings.Join(pgAnswers, ", "), fallbacks)
 	}
 	if writesDuring == 0 {
 		t.Error("no write while the node was away: the drill proves nothing about them")

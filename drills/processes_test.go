@@ -4,7 +4,6 @@ package drills
 
 import (
 	"errors"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 	"testing"
 
 	"helpdesk/internal/logcheck"
+	"helpdesk/internal/procs"
 )
 
 // The binaries the drills run as child processes.
@@ -124,10 +124,9 @@ func (p *process) keepLog() {
 // freeAddr returns a loopback address with a port free right now.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := procs.FreeAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().String()
+	return addr
 }

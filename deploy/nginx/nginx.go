@@ -16,6 +16,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"helpdesk/internal/procs"
 )
 
 var (
@@ -101,12 +103,10 @@ func Start(ctx context.Context, dir string, upstreams []string) (*Server, error)
 	if err != nil {
 		return nil, err
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := procs.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
-	addr := l.Addr().String()
-	l.Close()
 	s := &Server{Addr: addr, Dir: dir, done: make(chan struct{})}
 	for _, d := range []string{"cache", "logs"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {

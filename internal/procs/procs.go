@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -90,15 +91,26 @@ func (p *Process) URL(path string) string { return "http://" + p.Addr + path }
 // Output is what the process printed so far.
 func (p *Process) Output() string { return p.out.String() }
 
-// FreeAddr returns a loopback address with a port nobody listens on.
+// FreeAddr returns a loopback address with a port nobody listens on, for a child process to
+// bind. The port is drawn below Linux's ephemeral range (32768–60999): a port the kernel handed
+// out for :0 goes back to that pool when the probe closes, and an outgoing connection of any
+// process here (to Postgres, Elasticsearch, Redis) could take it before the child binds it.
 func FreeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("find a free port: %w", err)
+	var err error
+	for range 100 {
+		var l net.Listener
+		if l, err = net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", firstPort+rand.IntN(ports))); err == nil {
+			addr := l.Addr().String()
+			l.Close()
+			return addr, nil
+		}
 	}
-	defer l.Close()
-	return l.Addr().String(), nil
+	return "", fmt.Errorf("find a free port: %w", err)
 }
+
+// The ports FreeAddr draws from: none of this machine's services uses them (scripts/services
+// takes 55432 and up), and none is ephemeral.
+const firstPort, ports = 20000, 12000
 
 // RunTool runs bin/portalctl with args and env, its output passed through to log (seed and
 // reindex print their progress), and returns how long it took.

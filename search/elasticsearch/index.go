@@ -39,7 +39,10 @@ type Backend struct {
 	an     *analysis.Analyzer
 	// The shape of every index it creates (SEARCH_SHARDS, SEARCH_REPLICAS).
 	shards, replicas int
-	nodes            int // addresses known: with several, a hung search is tried on another
+	// A client per node (hosts names them): a search's hedged try goes to a node it has not
+	// reached yet (hedge.go).
+	node  []*elastic.Client
+	hosts []string
 }
 
 var _ search.Searcher = (*Backend)(nil)
@@ -72,14 +75,14 @@ func New(urls []string, prefix string, an *analysis.Analyzer, opts ...Option) (*
 	o := options{shards: 1, client: elastic.Config{
 		Addresses:               urls,
 		EnableCompatibilityMode: false,
-		Transport: &http.Transport{
+		Transport: recordNodes{&http.Transport{
 			MaxIdleConnsPerHost:   32,
 			ResponseHeaderTimeout: 30 * time.Second,
 			IdleConnTimeout:       90 * time.Second,
 			// Elasticsearch sits next to the portal: gzip would cost CPU on both sides (a
 			// search reply carries whole texts for highlighting) and save nothing on the wire.
 			DisableCompression: true,
-		},
+		}},
 	}}
 	retryOtherNodes(&o.client, len(urls))
 	for _, opt := range opts {
@@ -89,7 +92,11 @@ func New(urls []string, prefix string, an *analysis.Analyzer, opts ...Option) (*
 	if err != nil {
 		return nil, fmt.Errorf("elasticsearch client: %w", err)
 	}
-	return &Backend{es: es, prefix: prefix, an: an, shards: o.shards, replicas: o.replicas, nodes: len(urls)}, nil
+	node, hosts, err := nodeClients(urls, o.client)
+	if err != nil {
+		return nil, err
+	}
+	return &Backend{es: es, prefix: prefix, an: an, shards: o.shards, replicas: o.replicas, node: node, hosts: hosts}, nil
 }
 
 // Alias is the name searches read through for a kind of document.

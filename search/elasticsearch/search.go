@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	elastic "github.com/elastic/go-elasticsearch/v8"
 	"github.com/elastic/go-elasticsearch/v8/esapi"
 
 	"helpdesk/search"
@@ -124,49 +125,71 @@ type searchShards struct {
 
 func (s searchShards) failedShards() int { return s.Shards.Failed }
 
-// search sends one search, and once more when the first try failed in a way another try may
-// not: a node can die under a search in two ways the client cannot see.
+// search sends one search, and tries again on another node when the first try failed in a
+// way another try may not: a node can die under a search in two ways the client cannot see.
 //   - Shards failed: Elasticsearch retries a shard on another copy in the query phase but not
 //     in the fetch phase, so a node dying between the two fails shards that the same search a
 //     moment later finds on the surviving copies.
 //   - No answer: a SIGKILLed node keeps its sockets open while the kernel frees its memory
 //     (a second or two for a JVM on busy cores; a crashed machine keeps them open for good),
 //     so a search sent to it, or waiting on a shard there, hangs without an error to retry
-//     on. With several nodes, a try that has not answered in half of the time left is hedged:
-//     the same search goes to the next node while the first may still answer, and the first
-//     good reply wins (the slow one is cancelled).
+//     on. With several nodes, a search that has not answered in half of the time left is
+//     hedged: the same search goes to a node none of its tries has reached while the earlier
+//     tries may still answer, and so on at half of what is left then, once per node. The
+//     first good reply wins (the others are cancelled).
 //
-// A second failure is the answer (the caller falls back).
+// A try that fails outright (a node refusing, or a 5xx after the client's own retries) is
+// sent at once to a node not yet reached, if there is one; with one node, failed shards are
+// asked once more. When every try has failed, the last error is the answer (the caller falls
+// back).
 func (b *Backend) search(ctx context.Context, indices []string, body obj, reply *searchReply) error {
 	type outcome struct {
 		reply *searchReply
 		err   error
 	}
-	tries, cancel := context.WithCancel(ctx)
-	defer cancel() // the other try, if any, is not waited for
-	done := make(chan outcome, 2)
-	send := func() {
+	tctx, seen := withReached(ctx)
+	tries, cancel := context.WithCancel(tctx)
+	defer cancel() // the other tries, if any, are not waited for
+	done := make(chan outcome, len(b.node)+2)
+	pending, sent := 0, 0
+	send := func(es *elastic.Client) {
+		pending++
+		sent++
 		go func() {
 			var r searchReply
-			err := b.searchOnce(tries, indices, body, &r)
+			err := b.searchOnce(tries, es, indices, body, &r)
 			done <- outcome{&r, err}
 		}()
 	}
-	send()
-	sent, pending := 1, 1
-	var hedge <-chan time.Time
-	if deadline, ok := ctx.Deadline(); ok && b.nodes > 1 {
-		t := time.NewTimer(time.Until(deadline) / 2)
-		defer t.Stop()
-		hedge = t.C
+	elsewhere := func() bool {
+		i, ok := seen.next(b.hosts)
+		if ok {
+			send(b.node[i])
+		}
+		return ok
 	}
+	send(b.es)
+	var hedge <-chan time.Time
+	var timer *time.Timer
+	deadline, hasDeadline := ctx.Deadline()
+	rearm := func() {
+		if hasDeadline && len(b.node) > 1 {
+			timer = time.NewTimer(time.Until(deadline) / 2)
+			hedge = timer.C
+		}
+	}
+	rearm()
+	defer func() {
+		if timer != nil {
+			timer.Stop()
+		}
+	}()
 	for {
 		select {
 		case <-hedge:
 			hedge = nil
-			if sent == 1 {
-				send()
-				sent, pending = 2, pending+1
+			if elsewhere() {
+				rearm()
 			}
 		case o := <-done:
 			pending--
@@ -174,11 +197,15 @@ func (b *Backend) search(ctx context.Context, indices []string, body obj, reply 
 				*reply = *o.reply
 				return nil
 			}
-			// Failed shards are worth asking again at once; a try cut short by ctx is not.
-			if sent == 1 && errors.Is(o.err, errShardsFailed) && ctx.Err() == nil {
-				send()
-				sent, pending = 2, pending+1
-				continue
+			if ctx.Err() == nil && errors.Is(o.err, search.ErrUnavailable) {
+				if elsewhere() {
+					continue
+				}
+				// Failed shards are worth asking again at once, even of the only node.
+				if sent == 1 && errors.Is(o.err, errShardsFailed) {
+					send(b.es)
+					continue
+				}
 			}
 			if pending == 0 {
 				return o.err
@@ -196,15 +223,15 @@ const preference = "_local"
 // errShardsFailed marks a reply in which some shards failed.
 var errShardsFailed = errors.New("shards failed")
 
-func (b *Backend) searchOnce(ctx context.Context, indices []string, body obj, reply interface{ failedShards() int }) error {
-	opts := []func(*esapi.SearchRequest){b.es.Search.WithContext(ctx), b.es.Search.WithIndex(indices...),
-		b.es.Search.WithBody(jsonBody(body)), b.es.Search.WithIgnoreUnavailable(true),
-		b.es.Search.WithAllowNoIndices(true), b.es.Search.WithPreference(preference)}
+func (b *Backend) searchOnce(ctx context.Context, es *elastic.Client, indices []string, body obj, reply interface{ failedShards() int }) error {
+	opts := []func(*esapi.SearchRequest){es.Search.WithContext(ctx), es.Search.WithIndex(indices...),
+		es.Search.WithBody(jsonBody(body)), es.Search.WithIgnoreUnavailable(true),
+		es.Search.WithAllowNoIndices(true), es.Search.WithPreference(preference)}
 	if id := tracing.RequestID(ctx); id != "" {
 		// Elasticsearch names the request in its slow log and tasks with it.
-		opts = append(opts, b.es.Search.WithOpaqueID(id))
+		opts = append(opts, es.Search.WithOpaqueID(id))
 	}
-	resp, err := b.es.Search(opts...)
+	resp, err := es.Search(opts...)
 	if err != nil {
 		return fmt.Errorf("%w: search: %v", search.ErrUnavailable, err)
 	}
