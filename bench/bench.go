@@ -1,7 +1,8 @@
 // Package bench measures the product on seeded data, against Elasticsearch itself where the
 // comparison means something: reindex rate against raw _bulk, search latency through the API
 // against the same query sent straight to Elasticsearch, change-to-searchable delay under
-// steady writes, the Postgres fallback, search on a 3-node cluster beside one node, and KB
+// steady writes, the Postgres fallback (also read from a streaming replica), search on a 3-node
+// cluster beside one node, and KB
 // pages with the render cache cold and warm and through the shipped nginx micro-cache.
 // It runs as its own process and drives real portal, indexer and portalctl binaries over
 // loopback. `make bench` runs it; the report lands under bench/results/.
@@ -36,7 +37,7 @@ type Config struct {
 	WriteRates       []int         // writes per second
 	Concurrency      []int         // search load levels
 	KBPages          int           // distinct articles per KB pass
-	Services         string        // scripts/services: starts the 3-node cluster for its section
+	Services         string        // scripts/services: starts the 3-node cluster and the replica for their sections
 	DropCluster      bool          // delete the cluster's indices afterwards (tests); else kept for the next run
 	PrepareOnly      bool          // seed and index the data sets, measure nothing
 	Log              io.Writer
@@ -215,6 +216,9 @@ func (r *runner) measure(ctx context.Context, size int) (*SetReport, error) {
 	if size == slices.Max(r.cfg.Sizes) {
 		if sr.Cluster, err = r.cluster(ctx, d, mix); err != nil {
 			return nil, fmt.Errorf("3-node cluster: %w", err)
+		}
+		if sr.Replica, err = r.replica(ctx, d, mix); err != nil {
+			return nil, fmt.Errorf("postgres replica: %w", err)
 		}
 	}
 	if sr.KB, err = r.kbPages(ctx, d); err != nil {

@@ -154,6 +154,19 @@ func TestRunSmall(t *testing.T) {
 			}
 		}
 	}
+	// The replica: the fallback read there (by the portal's own counters) at both levels.
+	if c := s.Replica; c == nil || len(c.Levels) != 2 || c.ReplicaReads == 0 {
+		t.Errorf("postgres replica: %+v", c)
+	} else {
+		for _, l := range c.Levels {
+			for name, st := range map[string]Stats{"from the primary": l.Primary, "from the replica": l.Replica} {
+				positive(fmt.Sprintf("fallback c=%d %s req/s", l.Concurrency, name), st.RPS)
+				if st.Errors != 0 {
+					t.Errorf("fallback c=%d %s: %d errors", l.Concurrency, name, st.Errors)
+				}
+			}
+		}
+	}
 	// The portal's own counters prove what the KB passes measured.
 	if s.KB.ColdMisses != int64(s.KB.Pages) || s.KB.WarmHits < int64(s.KB.Pages) || s.KB.ColdRelated < int64(s.KB.Pages) {
 		t.Errorf("KB: %d pages, %d renders and %d related searches in the cold pass, %d kept pages served of %d in the warm one",

@@ -209,6 +209,12 @@ func forget(ctx context.Context, rdb redis.UniversalClient, pattern string) erro
 // cacheCounts reads the portal's cache counters from its /metrics, by their labels
 // (`cache="kb_render",result="miss"`).
 func (r *runner) cacheCounts(ctx context.Context, p *procs.Process) (map[string]int64, error) {
+	return r.metricValues(ctx, p, "portal_cache_requests_total")
+}
+
+// metricValues reads one metric of a process's /metrics, by its labels (the text between the
+// braces; "" for a metric without labels).
+func (r *runner) metricValues(ctx context.Context, p *procs.Process, name string) (map[string]int64, error) {
 	req, err := http.NewRequestWithContext(ctx, "GET", p.URL("/metrics"), nil)
 	if err != nil {
 		return nil, err
@@ -218,19 +224,27 @@ func (r *runner) cacheCounts(ctx context.Context, p *procs.Process) (map[string]
 		return nil, err
 	}
 	defer res.Body.Close()
-	counts := map[string]int64{}
+	values := map[string]int64{}
 	sc := bufio.NewScanner(res.Body)
 	for sc.Scan() {
-		labels, ok := strings.CutPrefix(sc.Text(), "portal_cache_requests_total{")
+		rest, ok := strings.CutPrefix(sc.Text(), name)
 		if !ok {
 			continue
 		}
-		labels, value, _ := strings.Cut(labels, "} ")
+		var labels, value string
+		switch {
+		case strings.HasPrefix(rest, "{"):
+			labels, value, _ = strings.Cut(rest[1:], "} ")
+		case strings.HasPrefix(rest, " "):
+			value = rest[1:]
+		default:
+			continue // another metric whose name starts with this one
+		}
 		v, err := strconv.ParseFloat(value, 64)
 		if err != nil {
 			return nil, fmt.Errorf("metrics: %q: %w", sc.Text(), err)
 		}
-		counts[labels] = int64(v)
+		values[labels] = int64(v)
 	}
-	return counts, sc.Err()
+	return values, sc.Err()
 }

@@ -41,6 +41,7 @@ type SetReport struct {
 	Writes                               *WriteCost
 	Outage                               *OutageResult
 	Cluster                              *ClusterResult `json:",omitempty"`
+	Replica                              *ReplicaResult `json:",omitempty"`
 }
 
 // Machine says where the figures come from.
@@ -251,6 +252,16 @@ func (rep *Report) Markdown() string {
 			})
 		}
 	}
+	if c := rep.Sets[len(rep.Sets)-1].Replica; c != nil {
+		for i, l := range c.Levels {
+			row(fmt.Sprintf("**Postgres fallback searches/s read from a replica / from the primary, concurrency %d**", l.Concurrency), "", func(s SetReport) string {
+				if s.Replica == nil || i >= len(s.Replica.Levels) {
+					return "–"
+				}
+				return fmt.Sprintf("**%.2f×**", s.Replica.Levels[i].Gain())
+			})
+		}
+	}
 	if rep.Sets[0].Outage != nil {
 		row("**Elasticsearch down under mixed load: 5xx**", "0", func(s SetReport) string {
 			if s.Outage == nil {
@@ -384,6 +395,9 @@ func (rep *Report) Markdown() string {
 			renderCluster(p, rep.Machine, c)
 		}
 		renderFallback(p, s)
+		if c := s.Replica; c != nil {
+			renderReplica(p, c)
+		}
 		p("")
 		p("### Change-to-searchable")
 		p("")
@@ -482,6 +496,30 @@ func renderCluster(p func(string, ...any), m Machine, c *ClusterResult) {
 			l.PortalSingle.RPS, ms(l.PortalSingle.P99), l.PortalCluster.RPS, ms(l.PortalCluster.P99), l.PortalGain())
 	}
 	p("")
+}
+
+// renderReplica writes the section comparing the fallback search on the replica with the
+// primary.
+func renderReplica(p func(string, ...any), c *ReplicaResult) {
+	p("")
+	p("### Postgres fallback on a streaming replica")
+	p("")
+	started := "running before the benchmark"
+	if c.Started {
+		started = "started for this section"
+	}
+	p("The same mix through two portals without Elasticsearch, one reading from the primary, the other")
+	p("given the streaming replica of `scripts/services start replica` (%s; it had replayed", started)
+	p("everything the primary held %s after the section began), taking turns in every run. The replica", c.CatchUp.Round(time.Millisecond))
+	p("shares the primary's cores and disk here: the figures say what reading there costs, not what a")
+	p("machine of its own adds. Of that portal's routed reads, the replica served %d and the primary %d.", c.ReplicaReads, c.PrimaryReads)
+	p("")
+	p("| Concurrency | From the primary | From the replica | Replica / primary |")
+	p("|---:|---:|---:|---:|")
+	for _, l := range c.Levels {
+		p("| %d | %s/s, p50 %s, p99 %s | %s/s, p50 %s, p99 %s | **%.2f×** |", l.Concurrency,
+			perSecond(l.Primary.RPS), ms(l.Primary.P50), ms(l.Primary.P99), perSecond(l.Replica.RPS), ms(l.Replica.P50), ms(l.Replica.P99), l.Gain())
+	}
 }
 
 func reindexed(d time.Duration) string {
