@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -19,7 +20,9 @@ import (
 type ReplicaResult struct {
 	Started bool          // the replica was started for this section (and stopped after it)
 	CatchUp time.Duration // until it had replayed everything the primary had written
-	Levels  []ReplicaLevel
+	// Searches that failed while warming up, both portals (a cold search can time out).
+	WarmUpErrors int
+	Levels       []ReplicaLevel
 	// Of the searches' reads by the portal given the replica, how many the replica served and
 	// how many went to the primary (by the portal's /metrics).
 	ReplicaReads, PrimaryReads int64
@@ -80,11 +83,17 @@ func (r *runner) replica(ctx context.Context, d *dataset, mix []prepared) (*Repl
 	}
 	defer onRep.Stop()
 	portals := []*procs.Process{primary, onRep}
-	// Warmed alike: the replica's files are its own, cold in memory until read.
+	// Warmed alike: the replica's files are its own, cold in memory until read, and a search
+	// that reads them cold can pass SEARCH_PG_TIMEOUT: the warm-up's failures are counted, not
+	// fatal (the timed runs must have none).
 	for _, p := range portals {
-		if _, err := r.mixLoad(ctx, mix, 2, r.cfg.Duration, p.URL(""), false); err != nil {
+		s, err := closedLoop(ctx, r.client, 2, r.cfg.Duration, len(mix), 0, func(ctx context.Context, i int) (*http.Request, error) {
+			return mix[i%len(mix)].portalRequest(ctx, p.URL(""))
+		})
+		if err != nil {
 			return nil, err
 		}
+		res.WarmUpErrors += s.Errors
 	}
 	before, err := r.replicaReads(ctx, onRep)
 	if err != nil {
@@ -97,7 +106,7 @@ func (r *runner) replica(ctx context.Context, d *dataset, mix []prepared) (*Repl
 				i := (k + run) % len(portals)
 				s, err := r.mixLoad(ctx, mix, c, r.cfg.Duration, portals[i].URL(""), false)
 				if err != nil {
-					return nil, err
+					return nil, fmt.Errorf("%w; the portal's last words:\n%s", err, lastLines(portals[i].Output(), 10))
 				}
 				runs[i] = append(runs[i], s)
 			}
@@ -192,4 +201,9 @@ func (r *runner) replicaReads(ctx context.Context, p *procs.Process) ([2]int64, 
 	}
 	n[1] = primary[""]
 	return n, nil
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(len(lines)-n, 0):], "\n")
 }

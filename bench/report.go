@@ -513,6 +513,8 @@ func renderReplica(p func(string, ...any), c *ReplicaResult) {
 	p("everything the primary held %s after the section began), taking turns in every run. The replica", c.CatchUp.Round(time.Millisecond))
 	p("shares the primary's cores and disk here: the figures say what reading there costs, not what a")
 	p("machine of its own adds. Of that portal's routed reads, the replica served %d and the primary %d.", c.ReplicaReads, c.PrimaryReads)
+	p("Before timing, both portals ran the mix at concurrency 2 for one run's length: %d searches failed", c.WarmUpErrors)
+	p("then (a search reading cold files can pass `SEARCH_PG_TIMEOUT`); none may fail in the timed runs.")
 	p("")
 	p("| Concurrency | From the primary | From the replica | Replica / primary |")
 	p("|---:|---:|---:|---:|")
