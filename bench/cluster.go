@@ -71,6 +71,10 @@ func (r *runner) cluster(ctx context.Context, d *dataset, mix []prepared) (*Clus
 			}
 		}()
 	}
+	// A cluster just started recovers the indices it kept: counting before would fail.
+	if err := r.waitGreen(ctx, urls[0]); err != nil {
+		return nil, err
+	}
 	n, err := ces.Count(ctx, "ticket")
 	if err != nil {
 		return nil, err
@@ -81,15 +85,8 @@ func (r *runner) cluster(ctx context.Context, d *dataset, mix []prepared) (*Clus
 			return nil, err
 		}
 	}
-	var health struct {
-		Status string `json:"status"`
-	}
-	req, err := http.NewRequestWithContext(ctx, "GET", urls[0]+"/_cluster/health?wait_for_status=green&timeout=10m", nil)
-	if err != nil {
+	if err := r.waitGreen(ctx, urls[0]); err != nil {
 		return nil, err
-	}
-	if _, err := r.fetchJSON(req, &health); err != nil || health.Status != "green" {
-		return nil, fmt.Errorf("cluster not green (%q): %v", health.Status, err)
 	}
 	if _, res.HeapSingle, err = r.esNode(ctx, r.cfg.ElasticsearchURL); err != nil {
 		return nil, err
@@ -186,4 +183,19 @@ func (r *runner) startCluster(ctx context.Context) (urls []string, started bool,
 		err = fmt.Errorf("the cluster started, but scripts/services env does not name it")
 	}
 	return urls, err == nil, err
+}
+
+// waitGreen waits until every shard copy of the cluster at url is assigned.
+func (r *runner) waitGreen(ctx context.Context, url string) error {
+	var health struct {
+		Status string `json:"status"`
+	}
+	req, err := http.NewRequestWithContext(ctx, "GET", url+"/_cluster/health?wait_for_status=green&timeout=10m", nil)
+	if err != nil {
+		return err
+	}
+	if _, err := r.fetchJSON(req, &health); err != nil || health.Status != "green" {
+		return fmt.Errorf("cluster not green (%q): %v", health.Status, err)
+	}
+	return nil
 }
