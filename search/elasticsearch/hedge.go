@@ -46,9 +46,6 @@ type reached struct {
 func (r *reached) add(host string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.hosts == nil {
-		r.hosts = map[string]bool{}
-	}
 	r.hosts[host], r.last = true, host
 }
 
@@ -66,9 +63,6 @@ func (r *reached) next(hosts []string) (int, bool) {
 	for k := range hosts {
 		i := (start + k) % len(hosts)
 		if !r.hosts[hosts[i]] {
-			if r.hosts == nil {
-				r.hosts = map[string]bool{}
-			}
 			r.hosts[hosts[i]], r.last = true, hosts[i]
 			return i, true
 		}
@@ -87,6 +81,6 @@ func (t recordNodes) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 func withReached(ctx context.Context) (context.Context, *reached) {
-	r := &reached{}
+	r := &reached{hosts: map[string]bool{}}
 	return context.WithValue(ctx, reachedKey{}, r), r
 }
