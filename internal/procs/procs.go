@@ -108,9 +108,10 @@ func FreeAddr() (string, error) {
 	return "", fmt.Errorf("find a free port: %w", err)
 }
 
-// The ports FreeAddr draws from: none of this machine's services uses them (scripts/services
-// takes 55432 and up), and none is ephemeral.
-const firstPort, ports = 20000, 12000
+// The ports FreeAddr draws from: above every port of scripts/services (all below 19314, moved
+// up by at most 4999) and below the kernel's ephemeral range (32768 and up), which outgoing
+// connections take from at any moment.
+const firstPort, ports = 25000, 7000
 
 // RunTool runs bin/portalctl with args and env, its output passed through to log (seed and
 // reindex print their progress), and returns how long it took.
