@@ -140,8 +140,26 @@ func TestTokensStoreOnlyHashes(t *testing.T) {
 	if err != nil || u.ID != w.bob.ID {
 		t.Fatalf("user by token = %+v, %v", u, err)
 	}
-	if list, _ := st.Tokens(ctx, w.bob.ID); len(list) != 1 || list[0].LastUsedAt == nil {
+	list, _ := st.Tokens(ctx, w.bob.ID)
+	if len(list) != 1 || list[0].LastUsedAt == nil {
 		t.Fatalf("last used not stamped: %+v", list)
+	}
+	// Stamped to the minute: a use within it writes nothing; one after it stamps again.
+	stamped := *list[0].LastUsedAt
+	if _, err := st.UserByToken(ctx, auth.HashToken(token)); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := st.Tokens(ctx, w.bob.ID); !list[0].LastUsedAt.Equal(stamped) {
+		t.Fatalf("stamped again within the minute: %v, then %v", stamped, list[0].LastUsedAt)
+	}
+	if _, err := st.Pool().Exec(ctx, `UPDATE api_tokens SET last_used_at = now() - interval '2 minutes' WHERE id = $1`, rec.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.UserByToken(ctx, auth.HashToken(token)); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := st.Tokens(ctx, w.bob.ID); !list[0].LastUsedAt.After(stamped) {
+		t.Fatalf("not stamped again after a minute: %v, then %v", stamped, list[0].LastUsedAt)
 	}
 	if _, err := st.UserByToken(ctx, auth.HashToken(token+"x")); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("wrong token = %v, want not found", err)

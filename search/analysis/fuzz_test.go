@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -8,7 +9,7 @@ import (
 
 // FuzzAnalyze: whatever text a document or a query holds, analysis never panics, a field's
 // words and stems go word for word, terms hold only words, and the spans a matcher marks are
-// in order, inside the text and on rune boundaries.
+// in order, inside the text and on rune boundaries; Tokens agrees with folding word by word.
 func FuzzAnalyze(f *testing.F) {
 	for _, s := range []string{"Configuración de la impresora", "the printer does not print", "ñandú_año x11 8080",
 		"copia de seguridad => backup", strings.Repeat("ab", 100), "\xff\xfe é", "Ǆemal İstanbul ß", "a\u0301b"} {
@@ -17,6 +18,9 @@ func FuzzAnalyze(f *testing.F) {
 	a := New()
 	a.SetSynonyms([]SynonymGroup{{Terms: []string{"copia de seguridad", "backup"}}, {Terms: []string{"impresora", "printer"}}})
 	f.Fuzz(func(t *testing.T, text, query string) {
+		if got, want := Tokens(text), tokensByRune(text); !slices.Equal(got, want) {
+			t.Fatalf("Tokens(%q) = %+v, folded word by word %+v", text, got, want)
+		}
 		fd := a.Field(text, Spanish)
 		if len(fd.Words) != len(fd.Stems) {
 			t.Fatalf("%d words, %d stems", len(fd.Words), len(fd.Stems))

@@ -18,10 +18,13 @@ type Matcher struct {
 	terms      map[string]bool // the query's own words (exact also holds its synonyms')
 	stems      map[string]bool
 	stemHead   map[string]bool // the first letters of every stem: a cheap test before stemming
-	prefixes   []string
-	fuzzy      []fuzzyTerm
-	phrases    [][]string // the query's phrases and its synonyms' phrases
-	own        [][]string // the query's phrases alone
+	// firsts holds the first byte of every word, stem and prefix above: a word starting
+	// otherwise can only match within its typos (most words of a text, in one look-up).
+	firsts   [256]bool
+	prefixes []string
+	fuzzy    []fuzzyTerm
+	phrases  [][]string // the query's phrases and its synonyms' phrases
+	own      [][]string // the query's phrases alone
 }
 
 type fuzzyTerm struct {
@@ -36,6 +39,7 @@ func (a *Analyzer) Matcher(q Query) *Matcher {
 		for _, s := range stems {
 			m.stems[s] = true
 			m.stemHead[head(s)] = true
+			m.first(s)
 		}
 	}
 	for _, t := range q.Terms {
@@ -44,6 +48,7 @@ func (a *Analyzer) Matcher(q Query) *Matcher {
 		} else {
 			w := t.Words[0]
 			m.exact[w], m.terms[w] = true, true
+			m.first(w)
 			addStems(t.Stems)
 			if t.Prefix {
 				m.prefixes = append(m.prefixes, w)
@@ -58,10 +63,17 @@ func (a *Analyzer) Matcher(q Query) *Matcher {
 				continue
 			}
 			m.exact[s.Words[0]] = true
+			m.first(s.Words[0])
 			addStems(s.Stems)
 		}
 	}
 	return m
+}
+
+func (m *Matcher) first(w string) {
+	if w != "" {
+		m.firsts[w[0]] = true
+	}
 }
 
 // TitleTyposOnly returns the matcher of the same query for a search that read typos in
@@ -134,20 +146,24 @@ func (m *Matcher) Spans(text string, title bool) []Span {
 func (m *Matcher) Match(text string, title bool) bool { return len(m.Spans(text, title)) > 0 }
 
 func (m *Matcher) word(w string, title bool) bool {
-	typos := !m.titleTypos || title
-	if m.literal {
-		if m.terms[w] {
+	if m.firsts[w[0]] && m.wordItself(w, title) {
+		return true
+	}
+	if m.titleTypos && !title {
+		return false
+	}
+	for _, f := range m.fuzzy {
+		if WithinEdits(f.word, w, f.edits) {
 			return true
 		}
-		for _, f := range m.fuzzy {
-			if !typos {
-				break
-			}
-			if WithinEdits(f.word, w, f.edits) {
-				return true
-			}
-		}
-		return false
+	}
+	return false
+}
+
+// wordItself: does w match as written, by its stem or (titles) as a word's start?
+func (m *Matcher) wordItself(w string, title bool) bool {
+	if m.literal {
+		return m.terms[w]
 	}
 	if m.exact[w] {
 		return true
@@ -164,11 +180,6 @@ func (m *Matcher) word(w string, title bool) bool {
 			if m.stems[m.a.Stem(w, l)] {
 				return true
 			}
-		}
-	}
-	for _, f := range m.fuzzy {
-		if typos && WithinEdits(f.word, w, f.edits) {
-			return true
 		}
 	}
 	return false
@@ -194,56 +205,84 @@ type Token struct {
 }
 
 // Tokens splits an original text into its words, as Words splits folded text: the combining
-// marks of a decomposed accent stay inside their word.
+// marks of a decomposed accent stay inside their word. Highlighting tokenises every hit's
+// text on each search: ASCII is read a byte at a time, and the folded form of an ASCII word
+// is a substring (of text, or of one copy with its capitals lowered), never a copy of its own.
 func Tokens(text string) []Token {
-	var out []Token
-	start := -1
-	for i, r := range text {
-		if IsWordRune(r) || (start >= 0 && unicode.Is(unicode.Mn, r)) {
-			if start < 0 {
-				start = i
+	out := make([]Token, 0, len(text)/8+1)
+	lowered := ""
+	start, ascii, upper := -1, true, false
+	end := func(i int) {
+		switch {
+		case !ascii:
+			// Folding can split a word (a letter that decomposes into a letter and a symbol):
+			// each part is a word of its own to the engines, but one span to highlight.
+			f := Fold(text[start:i])
+			if f != "" && strings.IndexFunc(f, notWordRune) < 0 {
+				out = append(out, Token{Start: start, End: i, Folded: f})
+				break
 			}
+			for _, w := range Words(f) {
+				out = append(out, Token{Start: start, End: i, Folded: w})
+			}
+		case upper:
+			if lowered == "" {
+				lowered = lowerASCII(text)
+			}
+			out = append(out, Token{Start: start, End: i, Folded: lowered[start:i]})
+		default:
+			out = append(out, Token{Start: start, End: i, Folded: text[start:i]})
+		}
+		start = -1
+	}
+	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf {
+			if asciiWord[c] {
+				if start < 0 {
+					start, ascii, upper = i, true, false
+				}
+				upper = upper || 'A' <= c && c <= 'Z'
+			} else if start >= 0 {
+				end(i)
+			}
+			i++
 			continue
 		}
-		if start >= 0 {
-			out = appendToken(out, text, start, i)
-			start = -1
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if IsWordRune(r) || (start >= 0 && unicode.Is(unicode.Mn, r)) {
+			if start < 0 {
+				start, upper = i, false
+			}
+			ascii = false
+		} else if start >= 0 {
+			end(i)
 		}
+		i += n
 	}
 	if start >= 0 {
-		out = appendToken(out, text, start, len(text))
+		end(len(text))
 	}
 	return out
 }
 
-func appendToken(out []Token, text string, start, end int) []Token {
-	if w, ok := foldASCIIWord(text[start:end]); ok { // most words: no folding to do but case
-		return append(out, Token{Start: start, End: end, Folded: w})
-	}
-	f := Fold(text[start:end])
-	// Folding can split a word (a letter that decomposes into a letter and a symbol): each
-	// part is a word of its own to the engines, but one span to highlight.
-	for _, w := range Words(f) {
-		out = append(out, Token{Start: start, End: end, Folded: w})
-	}
-	return out
-}
+func notWordRune(r rune) bool { return !IsWordRune(r) }
 
-// foldASCIIWord folds a run of ASCII letters and digits, allocating only when it has capitals;
-// ok is false for anything else.
-func foldASCIIWord(w string) (string, bool) {
-	upper := false
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		switch {
-		case c >= utf8.RuneSelf:
-			return "", false
-		case 'A' <= c && c <= 'Z':
-			upper = true
+// asciiWord says which ASCII bytes IsWordRune takes: letters and digits.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = IsWordRune(rune(c))
+	}
+	return t
+}()
+
+// lowerASCII is s with its ASCII capitals lowered and every other byte as it is: a word's
+// offsets in s are its offsets in the result.
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
 		}
 	}
-	if upper {
-		return strings.ToLower(w), true
-	}
-	return w, true
+	return string(b)
 }
