@@ -38,6 +38,11 @@ func FuzzAnalyze(f *testing.F) {
 				}
 			}
 		}
+		if m := a.Matcher(q).Literal(); len(m.own) == 0 {
+			if got, want := m.Spans(text, false), spansOfWords(m, text, false); !slices.Equal(got, want) {
+				t.Fatalf("Spans(%q) for %q = %+v, word by word %+v", text, query, got, want)
+			}
+		}
 		end := 0
 		for _, s := range a.Matcher(q).Spans(text, true) {
 			if s.Start < end || s.End <= s.Start || s.End > len(text) {

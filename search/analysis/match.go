@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"iter"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -105,6 +107,19 @@ type Span struct{ Start, End int }
 
 // Spans returns the matched ranges of text in order; title enables the word-start rule.
 func (m *Matcher) Spans(text string, title bool) []Span {
+	phrases := m.phrases
+	if m.literal {
+		phrases = m.own
+	}
+	if len(phrases) == 0 { // word by word: no need to hold the words
+		var out []Span
+		for t := range tokens(text) {
+			if m.word(t.Folded, title) && (len(out) == 0 || out[len(out)-1].Start != t.Start) {
+				out = append(out, Span{t.Start, t.End})
+			}
+		}
+		return out
+	}
 	toks := Tokens(text)
 	if len(toks) == 0 {
 		return nil
@@ -115,10 +130,6 @@ func (m *Matcher) Spans(text string, title bool) []Span {
 		if m.word(toks[i].Folded, title) {
 			hit[i], any = true, true
 		}
-	}
-	phrases := m.phrases
-	if m.literal {
-		phrases = m.own
 	}
 	for _, p := range phrases {
 		for i := 0; i+len(p) <= len(toks); i++ {
@@ -205,64 +216,72 @@ type Token struct {
 }
 
 // Tokens splits an original text into its words, as Words splits folded text: the combining
-// marks of a decomposed accent stay inside their word. Highlighting tokenises every hit's
-// text on each search: ASCII is read a byte at a time, and the folded form of an ASCII word
-// is a substring (of text, or of one copy with its capitals lowered), never a copy of its own.
-func Tokens(text string) []Token {
-	out := make([]Token, 0, len(text)/8+1)
-	lowered := ""
-	start, ascii, upper := -1, true, false
-	end := func(i int) {
-		switch {
-		case !ascii:
-			// Folding can split a word (a letter that decomposes into a letter and a symbol):
-			// each part is a word of its own to the engines, but one span to highlight.
-			f := Fold(text[start:i])
-			if f != "" && strings.IndexFunc(f, notWordRune) < 0 {
-				out = append(out, Token{Start: start, End: i, Folded: f})
-				break
-			}
-			for _, w := range Words(f) {
-				out = append(out, Token{Start: start, End: i, Folded: w})
-			}
-		case upper:
-			if lowered == "" {
-				lowered = lowerASCII(text)
-			}
-			out = append(out, Token{Start: start, End: i, Folded: lowered[start:i]})
-		default:
-			out = append(out, Token{Start: start, End: i, Folded: text[start:i]})
-		}
-		start = -1
-	}
-	for i := 0; i < len(text); {
-		if c := text[i]; c < utf8.RuneSelf {
-			if asciiWord[c] {
-				if start < 0 {
-					start, ascii, upper = i, true, false
+// marks of a decomposed accent stay inside their word.
+func Tokens(text string) []Token { return slices.Collect(tokens(text)) }
+
+// tokens yields the words of text as Tokens returns them. Highlighting reads every hit's text
+// on each search: ASCII is read a byte at a time, and the folded form of an ASCII word is a
+// substring (of text, or of one copy with its capitals lowered), never a copy of its own.
+func tokens(text string) iter.Seq[Token] {
+	return func(yield func(Token) bool) {
+		lowered := ""
+		start, ascii, upper := -1, true, false
+		// end yields the word from start to i; false when the caller wants no more.
+		end := func(i int) bool {
+			from := start
+			start = -1
+			switch {
+			case !ascii:
+				// Folding can split a word (a letter that decomposes into a letter and a
+				// symbol): each part is a word of its own to the engines, but one span to
+				// highlight.
+				f := Fold(text[from:i])
+				if f != "" && strings.IndexFunc(f, notWordRune) < 0 {
+					return yield(Token{Start: from, End: i, Folded: f})
 				}
-				upper = upper || 'A' <= c && c <= 'Z'
-			} else if start >= 0 {
-				end(i)
+				for _, w := range Words(f) {
+					if !yield(Token{Start: from, End: i, Folded: w}) {
+						return false
+					}
+				}
+				return true
+			case upper:
+				if lowered == "" {
+					lowered = lowerASCII(text)
+				}
+				return yield(Token{Start: from, End: i, Folded: lowered[from:i]})
+			default:
+				return yield(Token{Start: from, End: i, Folded: text[from:i]})
 			}
-			i++
-			continue
 		}
-		r, n := utf8.DecodeRuneInString(text[i:])
-		if IsWordRune(r) || (start >= 0 && unicode.Is(unicode.Mn, r)) {
-			if start < 0 {
-				start, upper = i, false
+		for i := 0; i < len(text); {
+			if c := text[i]; c < utf8.RuneSelf {
+				if asciiWord[c] {
+					if start < 0 {
+						start, ascii, upper = i, true, false
+					}
+					upper = upper || 'A' <= c && c <= 'Z'
+				} else if start >= 0 && !end(i) {
+					return
+				}
+				i++
+				continue
 			}
-			ascii = false
-		} else if start >= 0 {
-			end(i)
+			r, n := utf8.DecodeRuneInString(text[i:])
+			if IsWordRune(r) || (start >= 0 && unicode.Is(unicode.Mn, r)) {
+				if start < 0 {
+					start, upper = i, false
+				}
+				ascii = false
+			} else if start >= 0 && !end(i) {
+				return
+			}
+			i += n
 		}
-		i += n
+		if start >= 0 {
+			end(len(text))
+		}
 	}
-	if start >= 0 {
-		end(len(text))
-	}
-	return out
 }
 
 func notWordRune(r rune) bool { return !IsWordRune(r) }
@@ -278,11 +297,16 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 // lowerASCII is s with its ASCII capitals lowered and every other byte as it is: a word's
 // offsets in s are its offsets in the result.
 func lowerASCII(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
+	var b strings.Builder
+	b.Grow(len(s))
+	from := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			b.WriteString(s[from:i])
+			b.WriteByte(c + 'a' - 'A')
+			from = i + 1
 		}
 	}
-	return string(b)
+	b.WriteString(s[from:])
+	return b.String()
 }

@@ -44,3 +44,20 @@ func TestTokensAsFoldedOneByOne(t *testing.T) {
 		}
 	}
 }
+
+// spansOfWords is Spans for a query without phrases as it first was: every word of the text
+// listed and marked first, the spans made of the marks after.
+func spansOfWords(m *Matcher, text string, title bool) []Span {
+	toks := Tokens(text)
+	hit := make([]bool, len(toks))
+	for i, t := range toks {
+		hit[i] = m.word(t.Folded, title)
+	}
+	var out []Span
+	for i, t := range toks {
+		if hit[i] && (len(out) == 0 || out[len(out)-1].Start != t.Start) {
+			out = append(out, Span{t.Start, t.End})
+		}
+	}
+	return out
+}
