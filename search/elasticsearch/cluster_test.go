@@ -3,6 +3,7 @@ package elasticsearch_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -195,5 +196,58 @@ func TestSlowNodeNotCutShort(t *testing.T) {
 	}
 	if slowed.Load() < 2 {
 		t.Errorf("%d searches reached the slow nodes: the test proves nothing", slowed.Load())
+	}
+}
+
+// TestFailedShardsSearchedElsewhere: a reply whose shards failed (a node dying between the
+// query and fetch phases) is no answer: with another node the search is asked there, with
+// none it fails as unavailable (the portal then asks Postgres), never shows the partial hits.
+func TestFailedShardsSearchedElsewhere(t *testing.T) {
+	target, err := url.Parse(estest.URLs(t)[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	const partialID = 987654321
+	var partial atomic.Int64
+	failing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, "/_search") {
+			proxy.ServeHTTP(w, r)
+			return
+		}
+		partial.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"_shards": map[string]any{"total": 2, "successful": 1, "failed": 1},
+			"hits": map[string]any{"total": map[string]any{"value": 1, "relation": "eq"}, "hits": []any{
+				map[string]any{"_score": 1.0, "_source": map[string]any{"doc_type": "ticket", "id": partialID,
+					"display": map[string]any{"title": "impresora"}}}}}})
+	}))
+	t.Cleanup(failing.Close)
+	node := httptest.NewServer(proxy)
+	t.Cleanup(node.Close)
+	q := search.Query{Text: "impresora", Viewer: search.Viewer{Role: auth.Agent, UserID: 1}}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	b := estest.NewAt(t, []string{failing.URL, node.URL}, estest.Prefix(), analysis.New())
+	for i := range 4 {
+		res, err := b.Search(ctx, q)
+		if err != nil {
+			t.Fatalf("search %d: %v", i, err)
+		}
+		for _, h := range res.Hits {
+			if h.ID == partialID {
+				t.Fatalf("search %d answered with the failed shards' partial hits", i)
+			}
+		}
+	}
+	if partial.Load() == 0 {
+		t.Fatal("the node failing shards was never asked: the test proves nothing")
+	}
+
+	alone := estest.NewAt(t, []string{failing.URL}, estest.Prefix(), analysis.New())
+	if _, err := alone.Search(ctx, q); !errors.Is(err, search.ErrUnavailable) {
+		t.Errorf("one node failing shards: %v, want %v", err, search.ErrUnavailable)
 	}
 }
