@@ -20,6 +20,7 @@ import (
 	"helpdesk/auth"
 	"helpdesk/config"
 	"helpdesk/internal/logcheck"
+	"helpdesk/search"
 	"helpdesk/store"
 	"helpdesk/ticket"
 )
@@ -219,7 +220,8 @@ func TestAPITicketWritesAndBadInput(t *testing.T) {
 		}
 	}
 	for _, path := range []string{"/api/v1/search?per_page=0", "/api/v1/search?page=0", "/api/v1/search?page=", "/api/v1/kb_articles?page=", "/api/v1/search?category=" + strings.Repeat("x", 101),
-		"/api/v1/kb_articles?category=" + strings.Repeat("x", 101)} {
+		"/api/v1/kb_articles?category=" + strings.Repeat("x", 101), "/api/v1/search?" + strings.Repeat("type=kb&", search.MaxFilterValues+1),
+		"/api/v1/search?" + strings.Repeat("status=open&", search.MaxFilterValues+1)} {
 		if r := callAPI(t, e.app, agent, "GET", path, ""); r.status != 400 {
 			t.Errorf("%.60s: %d %s", path, r.status, r.raw)
 		}

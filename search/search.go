@@ -234,6 +234,9 @@ func (q Query) Normalize() (Query, error) {
 	if !slices.Contains([]Sort{SortRelevance, SortNewest, SortPriority, SortSLA}, q.Sort) {
 		return bad("sort must be relevance, newest, priority or sla")
 	}
+	if len(q.Types) > MaxFilterValues { // repeats of two values: asked so, it is a mistake
+		return bad("at most %d type values", MaxFilterValues)
+	}
 	for _, t := range q.Types {
 		if t != TypeTicket && t != TypeKB {
 			return bad("type must be ticket or kb")
