@@ -105,7 +105,7 @@ func IsWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) 
 
 // Words splits folded text into words.
 func Words(folded string) []string {
-	return strings.FieldsFunc(folded, func(r rune) bool { return !IsWordRune(r) })
+	return strings.FieldsFunc(folded, notWordRune)
 }
 
 // FoldWords is the folded words of s joined by single spaces: what the index stores for a
